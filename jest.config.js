@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, esModuleInterop: true, target: 'ES2022', verbatimModuleSyntax: false } }],
+  },
+  // @actions/* 3.x and their helpers ship ES modules only; compile them for Jest's CommonJS runtime.
+  transformIgnorePatterns: ['/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt)/)'],
+  resolver: '<rootDir>/test/jest-resolver.js',
+  testTimeout: 60000,
+};
