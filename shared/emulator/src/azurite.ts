@@ -1,0 +1,108 @@
+/**
+ * Runs Azurite (the official Azure Storage emulator, npm `azurite`) for blob storage, on a free loopback
+ * port, over HTTPS with the emulator's server certificate, with the storage accounts the emulator needs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { freePort } from './ports';
+
+declare const __non_webpack_require__: NodeJS.Require | undefined;
+/** `require` as Node sees it, also inside an ncc bundle (where `require` is webpack's). */
+const nodeRequire: NodeJS.Require = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+
+export interface StorageAccount {
+  name: string;
+  /** base64 account key */
+  key: string;
+}
+
+export interface AzuriteOptions {
+  /** Folder for Azurite's data (persisted across restarts). */
+  location: string;
+  certPath: string;
+  keyPath: string;
+  accounts: StorageAccount[];
+  port?: number;
+  /** Lines Azurite prints (debugging). */
+  log?: (line: string) => void;
+}
+
+export interface RunningAzurite {
+  /** host:port, e.g. 127.0.0.1:41234 */
+  hostPort: string;
+  port: number;
+  /** https://127.0.0.1:port/<account> */
+  accountUrl(account: string): string;
+  stop(): Promise<void>;
+}
+
+function azuriteBlobMain(): string {
+  const pkg = nodeRequire.resolve('azurite/package.json');
+  return join(dirname(pkg), 'dist', 'src', 'blob', 'main.js');
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    let exited = false;
+    child.once('exit', (code) => {
+      exited = true;
+      reject(new Error(`Azurite exited before listening (code ${code})`));
+    });
+    const attempt = () => {
+      if (exited) return;
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`Azurite did not listen on port ${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startAzurite(opts: AzuriteOptions): Promise<RunningAzurite> {
+  mkdirSync(opts.location, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const args = [
+    azuriteBlobMain(),
+    '--blobHost', '127.0.0.1',
+    '--blobPort', String(port),
+    '--location', opts.location,
+    '--cert', opts.certPath,
+    '--key', opts.keyPath,
+    '--skipApiVersionCheck',
+    '--loose',
+    '--disableProductStyleUrl',
+    '--disableTelemetry',
+    '--silent',
+  ];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, AZURITE_ACCOUNTS: opts.accounts.map((a) => `${a.name}:${a.key}`).join(';') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = opts.log;
+  child.stdout?.on('data', (d: Buffer) => log?.(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log?.(d.toString()));
+  await waitForPort(port, child, 20_000);
+  const hostPort = `127.0.0.1:${port}`;
+  return {
+    hostPort,
+    port,
+    accountUrl: (account) => `https://${hostPort}/${account}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
