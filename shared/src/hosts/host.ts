@@ -1,3 +1,4 @@
+import type { SourceLocation } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { InputDefinition } from '../steps/definition';
 
@@ -59,8 +60,8 @@ export interface Host extends Logger {
   setSecret(value: string): void;
   /** Append Markdown to the run's summary. */
   summary(markdown: string): Promise<void>;
-  /** Mark the step failed with a message (the error boundary calls this once). */
-  setFailed(message: string): void;
+  /** Mark the step failed with a message, annotated at a file position when known (the error boundary calls this once). */
+  setFailed(message: string, location?: SourceLocation): void;
   readonly auth: HostAuthContext;
   readonly run: RunContext;
   /** Aborted on SIGINT/SIGTERM (job cancellation). */

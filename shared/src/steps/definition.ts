@@ -1,6 +1,8 @@
 import type { Host, HostKind } from '../hosts/host';
+import type { StepInputs } from './inputs';
 
-export type InputType = 'string' | 'boolean' | 'number' | 'multiline' | 'choice';
+/** 'service-connection' is the ADO AzureRM service connection picker (connectedService:AzureRM). */
+export type InputType = 'string' | 'boolean' | 'number' | 'multiline' | 'choice' | 'service-connection';
 
 export interface InputDefinition {
   /** kebab-case name: the GitHub input and CLI flag; the ADO task input is its camelCase form. */
@@ -28,6 +30,7 @@ export interface OutputDefinition {
 
 export interface StepContext {
   host: Host;
+  inputs: StepInputs;
 }
 
 export interface StepDefinition {

@@ -1,0 +1,4 @@
+import { runGitHubAction } from '../../../shared/src/hosts/github';
+import { registerModelStep } from '../../../shared/src/steps/register-model';
+
+void runGitHubAction(registerModelStep);

@@ -1,0 +1,75 @@
+/**
+ * `npm run bundle`: one self-contained ncc bundle per action, per task, for the root action and for the CLI.
+ * Typechecking is `npm run typecheck`; bundles are transpile-only and minified, without source maps.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { steps } from '../src/steps';
+import { ROOT } from './generate';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ncc = require('@vercel/ncc') as (
+  input: string,
+  options: Record<string, unknown>,
+) => Promise<{ code: string; assets?: Record<string, { source: Buffer | string; permissions?: number }> }>;
+
+export interface Bundle {
+  entry: string;
+  outDir: string;
+  executable?: boolean;
+}
+
+export function bundles(): Bundle[] {
+  const list: Bundle[] = [];
+  for (const s of steps) {
+    list.push({ entry: `actions/${s.id}/src/index.ts`, outDir: `actions/${s.id}/dist` });
+    list.push({ entry: `tasks/${s.task.name}V1/src/index.ts`, outDir: `tasks/${s.task.name}V1/dist` });
+  }
+  list.push({ entry: 'shared/entries/action.ts', outDir: 'shared/dist/action' });
+  list.push({ entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true });
+  return list;
+}
+
+async function build(b: Bundle): Promise<void> {
+  const started = Date.now();
+  const { code, assets } = await ncc(join(ROOT, b.entry), {
+    minify: true,
+    transpileOnly: true,
+    sourceMap: false,
+    quiet: true,
+    cache: false,
+    target: 'es2022',
+  });
+  const out = join(ROOT, b.outDir);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const text = b.executable && !code.startsWith('#!') ? `#!/usr/bin/env node\n${code}` : code;
+  writeFileSync(join(out, 'index.js'), text);
+  if (b.executable) chmodSync(join(out, 'index.js'), 0o755);
+  for (const [name, asset] of Object.entries(assets ?? {})) {
+    const p = join(out, name);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, asset.source);
+    if (asset.permissions) chmodSync(p, asset.permissions);
+  }
+  console.log(`bundled ${b.outDir}/index.js (${Math.round(Buffer.byteLength(text) / 1024)} kB, ${Date.now() - started} ms)`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const list = bundles().filter((b) => only.length === 0 || only.some((o) => b.outDir.includes(o)));
+  // Two at a time: ncc is CPU-bound and CI machines have two cores.
+  const queue = [...list];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let b = queue.shift(); b; b = queue.shift()) await build(b);
+    }),
+  );
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

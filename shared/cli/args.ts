@@ -1,0 +1,51 @@
+import { inputError } from '../src/core/errors';
+import type { StepDefinition } from '../src/steps/definition';
+
+export interface ParsedArgs {
+  flags: Record<string, string>;
+  verbose: boolean;
+  help: boolean;
+}
+
+/** Parse `--name value`, `--name=value` and bare boolean flags against a step's inputs. */
+export function parseStepArgs(step: StepDefinition, argv: string[]): ParsedArgs {
+  const known = new Map(step.inputs.filter((i) => !i.hosts || i.hosts.includes('cli')).map((i) => [i.name, i]));
+  const flags: Record<string, string> = {};
+  let verbose = false;
+  let help = false;
+  for (let n = 0; n < argv.length; n++) {
+    const arg = argv[n];
+    if (arg === '--verbose' || arg === '-v') {
+      verbose = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw inputError(`Unexpected argument '${arg}'. Flags look like --model-name value.`);
+    const def = known.get(m[1]);
+    if (!def) {
+      throw inputError(`Unknown flag --${m[1]} for ${step.id}. Run 'aml-lifecycle ${step.id} --help' for the list.`);
+    }
+    if (m[2] !== undefined) flags[def.name] = m[2];
+    else if (def.type === 'boolean' && (argv[n + 1] === undefined || argv[n + 1].startsWith('--'))) flags[def.name] = 'true';
+    else if (argv[n + 1] === undefined) throw inputError(`Flag --${def.name} needs a value.`, { input: def.name });
+    else flags[def.name] = argv[++n];
+  }
+  return { flags, verbose, help };
+}
+
+export function stepHelp(step: StepDefinition): string {
+  const lines = [`aml-lifecycle ${step.id} [flags]`, '', step.description, '', 'Flags:'];
+  for (const i of step.inputs.filter((x) => !x.hosts || x.hosts.includes('cli'))) {
+    const meta = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : '', i.options ? i.options.join('|') : '']
+      .filter(Boolean)
+      .join('; ');
+    lines.push(`  --${i.name}${meta ? ` (${meta})` : ''}`, `      ${i.description}`);
+  }
+  lines.push('', 'Every flag can also come from the environment as AML_<NAME> (e.g. AML_RESOURCE_GROUP).');
+  lines.push('Outputs are printed on stdout as one JSON object; logs and the summary go to stderr.');
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+import { CliHost } from '../src/hosts/cli';
+import { findStep, steps } from '../src/steps';
+import { runStep } from '../src/steps/runner';
+import { isStepError } from '../src/core/errors';
+import { parseStepArgs, stepHelp } from './args';
+
+const USAGE = `aml-lifecycle: carry an Azure ML model through its lifecycle from a terminal or any CI system.
+
+Usage:
+  aml-lifecycle <step> [--flag value ...]   run a lifecycle step (outputs: JSON on stdout)
+  aml-lifecycle <step> --help               the step's flags
+  aml-lifecycle emulator [--state-dir DIR]  run the local Azure ML emulator (local mode)
+  aml-lifecycle demo                        run the lifecycle demo against a fresh local emulator
+
+Steps: ${steps.map((s) => s.id).join(', ')}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    const step = rest[0] ? findStep(rest[0]) : undefined;
+    process.stdout.write((step ? stepHelp(step) : USAGE) + '\n');
+    return 0;
+  }
+  if (command === 'emulator') {
+    const { runEmulatorCommand } = await import('../emulator/src/main');
+    return runEmulatorCommand(rest);
+  }
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo');
+    return runDemo(rest);
+  }
+  const step = findStep(command);
+  if (!step) {
+    process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}\n`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseStepArgs(step, rest);
+  } catch (e) {
+    process.stderr.write(`error: ${isStepError(e) ? e.message : String(e)}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(stepHelp(step) + '\n');
+    return 0;
+  }
+  const host = new CliHost({ flags: parsed.flags, verbose: parsed.verbose });
+  const ok = await runStep(step, host);
+  process.stdout.write(JSON.stringify(host.outputs, null, 2) + '\n');
+  return ok ? 0 : 1;
+}

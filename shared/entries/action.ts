@@ -1,0 +1,3 @@
+import { dispatchGitHubAction } from '../src/hosts/github-dispatch';
+
+void dispatchGitHubAction();

@@ -1,0 +1,71 @@
+import { inputError, isStepError, type ErrorKind, type StepError } from '../core/errors';
+import type { Host } from '../hosts/host';
+import { taskInputName } from '../hosts/inputs';
+import type { StepDefinition } from './definition';
+import { StepInputs } from './inputs';
+
+const KIND_LABEL: Record<ErrorKind, string> = {
+  input: 'Invalid input',
+  auth: 'Authentication failed',
+  'not-found': 'Not found',
+  quota: 'Quota exceeded',
+  conflict: 'Conflict',
+  transient: 'Azure did not respond reliably',
+  service: 'Azure Machine Learning reported a failure',
+  timeout: 'Timed out',
+  cancelled: 'Cancelled',
+};
+
+/** Input names as the host's users write them: model-name on GitHub and the CLI, modelName in ADO. */
+function forHost(text: string, host: Host, step: StepDefinition): string {
+  if (host.kind !== 'azure-devops') return text;
+  let out = text;
+  for (const i of step.inputs) out = out.split(`'${i.name}'`).join(`'${taskInputName(i.name)}'`);
+  return out;
+}
+
+export function describeStepError(e: StepError, host: Host, step: StepDefinition): string {
+  const lines = [`${KIND_LABEL[e.kind]}: ${forHost(e.message, host, step)}`];
+  if (e.hint) lines.push(`What to do: ${forHost(e.hint, host, step)}`);
+  return lines.join('\n');
+}
+
+function missingRequired(step: StepDefinition, host: Host, inputs: StepInputs): string[] {
+  return step.inputs
+    .filter((i) => i.required && (!i.hosts || i.hosts.includes(host.kind)))
+    .filter((i) => inputs.string(i.name) === undefined)
+    .map((i) => (host.kind === 'azure-devops' ? taskInputName(i.name) : i.name));
+}
+
+/**
+ * The one error boundary of every entry point: run the step, report a user error as such (with its file:line when
+ * known) and anything else as a bug with its stack in the debug output. Resolves to true on success.
+ */
+export async function runStep(step: StepDefinition, host: Host): Promise<boolean> {
+  const inputs = new StepInputs(step, host);
+  try {
+    const missing = missingRequired(step, host, inputs);
+    if (missing.length > 0) {
+      throw inputError(`Missing required input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`, {
+        input: missing[0],
+        hint: 'Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
+      });
+    }
+    await step.run({ host, inputs });
+    return true;
+  } catch (e) {
+    if (isStepError(e)) {
+      const message = describeStepError(e, host, step);
+      if (e.cause instanceof Error && e.cause.stack) host.debug(e.cause.stack);
+      host.setFailed(message, e.location);
+      await host.summary(`### ❌ ${step.title} failed\n\n${message.replace(/\n/g, '\n\n')}\n`).catch(() => undefined);
+    } else {
+      const err = e instanceof Error ? e : new Error(String(e));
+      host.debug(err.stack ?? err.message);
+      host.setFailed(
+        `Unexpected error in aml-lifecycle ${step.id} (this is a bug, please report it with the debug log): ${err.message}`,
+      );
+    }
+    return false;
+  }
+}
