@@ -1,0 +1,130 @@
+/**
+ * A content hash of a local file or folder for content-addressed upload: stable over directory listing order,
+ * sensitive to relative paths and bytes, honouring `.amlignore` (else `.gitignore`) at the folder root like `az ml`.
+ * Files are streamed, so large models are never held in memory.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { inputError, StepError } from '../core/errors';
+
+export interface ContentFile {
+  /** POSIX-style path relative to the folder (the file name for a single file) */
+  relativePath: string;
+  size: number;
+  absolutePath: string;
+}
+
+export interface ContentHash {
+  /** sha256, hex */
+  hash: string;
+  /** sorted by relativePath */
+  files: ContentFile[];
+  totalBytes: number;
+  /** the hashed file or folder, absolute */
+  root: string;
+  isFile: boolean;
+  /** the ignore file that applied, if any */
+  ignoreFile?: string;
+}
+
+export const IGNORE_FILES = ['.amlignore', '.gitignore'] as const;
+
+/** Bumped if the hashing scheme ever changes, so old uploads are not mistaken for new ones. */
+const SCHEME = 'aml-lifecycle-content-v1';
+
+function loadIgnore(root: string): { ig?: Ignore; file?: string } {
+  for (const name of IGNORE_FILES) {
+    const p = join(root, name);
+    if (existsSync(p)) return { ig: ignore().add(readFileSync(p, 'utf8')), file: p };
+  }
+  return {};
+}
+
+async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSignal): Promise<ContentFile[]> {
+  const files: ContentFile[] = [];
+  const seenDirs = new Set<string>();
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    signal?.throwIfAborted();
+    const real = await realpath(dir);
+    if (seenDirs.has(real)) return; // a symlink loop
+    seenDirs.add(real);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const abs = join(dir, entry.name);
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let size = 0;
+      if (entry.isSymbolicLink() || isFile) {
+        const st = await stat(abs).catch(() => undefined); // dangling links are skipped
+        if (!st) continue;
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+        size = st.size;
+      }
+      if (isDir) {
+        if (!ig?.ignores(`${childRel}/`)) await walk(abs, childRel);
+      } else if (isFile && !ig?.ignores(childRel)) {
+        files.push({ relativePath: childRel, size, absolutePath: abs });
+      }
+    }
+  };
+  await walk(root, '');
+  return files;
+}
+
+async function feedFile(hash: Hash, file: ContentFile, signal?: AbortSignal): Promise<void> {
+  let read = 0;
+  for await (const chunk of createReadStream(file.absolutePath, { highWaterMark: 1 << 20 })) {
+    signal?.throwIfAborted();
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).length;
+  }
+  if (read !== file.size) {
+    throw inputError(`${file.absolutePath} changed while it was being hashed (${file.size} bytes listed, ${read} read)`);
+  }
+}
+
+export async function hashContent(path: string, options: { signal?: AbortSignal } = {}): Promise<ContentHash> {
+  try {
+    return await hashTree(path, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted && !(e instanceof StepError)) throw new StepError('cancelled', 'Hashing was cancelled', { cause: e });
+    throw e;
+  }
+}
+
+async function hashTree(path: string, signal: AbortSignal | undefined): Promise<ContentHash> {
+  const root = resolve(path);
+  let st;
+  try {
+    st = await stat(root);
+  } catch {
+    throw inputError(`Cannot hash '${path}': it does not exist`);
+  }
+  if (!st.isFile() && !st.isDirectory()) throw inputError(`Cannot hash '${path}': not a file or folder`);
+  const isFile = st.isFile();
+  let files: ContentFile[];
+  let ignoreFile: string | undefined;
+  if (isFile) {
+    files = [{ relativePath: basename(root), size: st.size, absolutePath: root }];
+  } else {
+    const ig = loadIgnore(root);
+    ignoreFile = ig.file;
+    files = await listFiles(root, ig.ig, signal);
+    files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  }
+  const hash = createHash('sha256');
+  hash.update(`${SCHEME}\n${isFile ? 'file' : 'folder'}\n`);
+  let totalBytes = 0;
+  for (const f of files) {
+    signal?.throwIfAborted();
+    // Length-prefixed framing: no two different trees produce the same byte stream.
+    hash.update(`${Buffer.byteLength(f.relativePath)}:${f.relativePath}\0${f.size}\0`);
+    await feedFile(hash, f, signal);
+    totalBytes += f.size;
+  }
+  return { hash: hash.digest('hex'), files, totalBytes, root, isFile, ...(ignoreFile ? { ignoreFile } : {}) };
+}
