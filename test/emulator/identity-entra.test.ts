@@ -183,6 +183,23 @@ describe('client secret', () => {
   });
 });
 
+describe('v1 token endpoint', () => {
+  it('takes `resource` and answers with expires_on and resource', async () => {
+    const w = identity.world();
+    const app = w.apps[0]!;
+    const r = await fetch(`${baseUrl}/entra/${w.tenantDomain}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.appId, client_secret: app.secrets[0]!.value, resource: 'https://management.core.windows.net/' }).toString(),
+    });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as Record<string, string>;
+    expect(body.resource).toBe('https://management.core.windows.net/');
+    expect(Number(body.expires_on) - Number(body.not_before)).toBe(3600);
+    expect(identity.verifyBearer(`Bearer ${body.access_token}`, ARM_AUDIENCES).ok).toBe(true);
+  });
+});
+
 describe('client certificate', () => {
   it('authenticates with a registered certificate (PS256 + x5t#S256 from MSAL) and refuses an unregistered one', async () => {
     const pem = selfSignedCertificate();

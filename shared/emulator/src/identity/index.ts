@@ -62,6 +62,8 @@ export interface IdentityService {
    * (the request tokens): mask them where they could be printed.
    */
   clientEnv(opts?: ClientEnvOptions): Record<string, string>;
+  /** Every secret the world holds (client secrets, GitHub request tokens, ADO access tokens), for log masking. */
+  secretValues(): string[];
   /** The Entra authority host to hand to @azure/identity (`authorityHost`). */
   readonly authorityHost: string;
 }
@@ -86,6 +88,14 @@ export async function openIdentity(opts: IdentityOptions): Promise<IdentityServi
       const { world, keys } = store.read();
       const accepted = audiences.some((a) => ARM_AUDIENCES.includes(a)) ? [...new Set([...audiences, ...armAudiences(baseUrl)])] : audiences;
       return verifyBearerToken(authorization, accepted, keys.entra, world.tenantId);
+    },
+    secretValues() {
+      const { world } = store.read();
+      return [
+        ...world.apps.flatMap((a) => a.secrets.map((x) => x.value)),
+        ...world.githubJobs.map((j) => j.requestToken),
+        ...world.adoConnections.map((c) => c.systemAccessToken),
+      ];
     },
     world() {
       return presentWorld(store.read().world, baseUrl);

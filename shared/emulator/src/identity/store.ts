@@ -69,7 +69,7 @@ export class IdentityStore {
   private stamp(): string | undefined {
     try {
       const st = statSync(this.file);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     } catch {
       return undefined;
     }
