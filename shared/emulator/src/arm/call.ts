@@ -1,0 +1,46 @@
+/** What a resource-type handler receives for one ARM request. */
+import type { VerifiedToken } from '../identity';
+import type { ArmState, StoredResource } from '../state/model';
+import type { Reply } from '../http';
+
+export interface ArmCall {
+  method: string;
+  url: URL;
+  /** https://127.0.0.1:<port> of the emulator that received the request. */
+  baseUrl: string;
+  body: unknown;
+  apiVersion: string;
+  now: number;
+  principal: VerifiedToken;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** Canonical type, e.g. Microsoft.MachineLearningServices/workspaces/models/versions */
+  type: string;
+  /** Names along the path (for a collection: the parents' names). */
+  names: string[];
+  /** Canonical id of the addressed resource (for a collection: the collection path). */
+  id: string;
+  /** Id of the parent resource (the workspace for workspace children; the RG for workspaces). */
+  parentId: string;
+  /** The workspace the request is under (absent for workspace collections). */
+  workspace?: StoredResource;
+  action?: string;
+  /** Settled state: a copy on reads, the locked document on writes. */
+  state: ArmState;
+}
+
+export type Handler = (c: ArmCall) => Reply;
+
+export interface ResourceTypeHandler {
+  /** Canonical type segments under the provider namespace, e.g. ['workspaces', 'models', 'versions']. */
+  path: string[];
+  /** Provider namespace (default Microsoft.MachineLearningServices). */
+  namespace?: string;
+  list?: Handler;
+  get?: Handler;
+  put?: Handler;
+  patch?: Handler;
+  delete?: Handler;
+  /** POST actions on one resource, keyed by lower-case action name. */
+  actions?: Record<string, Handler>;
+}

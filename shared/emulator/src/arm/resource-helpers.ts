@@ -1,0 +1,75 @@
+/** Helpers shared by the resource-type handlers: systemData, paging, lookups, tracked vs proxy shapes. */
+import type { ArmState, Json, StoredResource } from '../state/model';
+import { key, nextCounter } from '../state/model';
+import type { Reply } from '../http';
+import { isObject } from '../http';
+import type { ArmCall } from './call';
+
+export function systemData(prev: Json | undefined, c: ArmCall): Json {
+  const who = c.principal.appId;
+  const at = new Date(c.now).toISOString();
+  return {
+    createdAt: (prev?.createdAt as string | undefined) ?? at,
+    createdBy: (prev?.createdBy as string | undefined) ?? who,
+    createdByType: (prev?.createdByType as string | undefined) ?? 'Application',
+    lastModifiedAt: at,
+    lastModifiedBy: who,
+    lastModifiedByType: 'Application',
+  };
+}
+
+export function getResource(state: ArmState, id: string): StoredResource | undefined {
+  return state.resources[key(id)];
+}
+
+export function putResource(state: ArmState, res: Omit<StoredResource, 'createdSeq'> & { createdSeq?: number }): StoredResource {
+  const stored: StoredResource = { ...res, createdSeq: res.createdSeq ?? nextCounter(state, 'resource') };
+  state.resources[key(res.id)] = stored;
+  return stored;
+}
+
+/** Direct children of `parentId` of the given (last) type segment. */
+export function childrenOf(state: ArmState, parentId: string, typeSegment: string): StoredResource[] {
+  const prefix = `${key(parentId)}/${typeSegment.toLowerCase()}/`;
+  return Object.entries(state.resources)
+    .filter(([k]) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/'))
+    .map(([, r]) => r)
+    .sort((a, b) => a.createdSeq - b.createdSeq);
+}
+
+export function propertiesOf(body: Json): Json {
+  return isObject(body.properties) ? body.properties : {};
+}
+
+/** A paged list `{value, nextLink}`; the caller has filtered and ordered the items. */
+export function page(c: ArmCall, items: unknown[], opts: { top?: number } = {}): Reply {
+  const skip = Math.max(0, Number(c.url.searchParams.get('$skip') ?? 0) || 0);
+  const limit = opts.top !== undefined ? Math.min(items.length, skip + opts.top) : items.length;
+  const size = c.state.settings.pageSize;
+  const end = Math.min(limit, skip + size);
+  const value = items.slice(skip, end);
+  const body: Json = { value };
+  if (end < limit) {
+    const next = new URL(c.url.pathname, c.baseUrl);
+    c.url.searchParams.forEach((v, k) => next.searchParams.set(k, v));
+    next.searchParams.set('$skip', String(end));
+    if (opts.top !== undefined) next.searchParams.set('$top', String(limit - end));
+    body.nextLink = next.toString();
+  }
+  return { status: 200, body };
+}
+
+export function top(c: ArmCall): number | undefined {
+  const t = c.url.searchParams.get('$top');
+  if (t === null) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+}
+
+/** Copy of a body without read-only envelope fields the service owns. */
+export function writableBody(body: Json): Json {
+  const { id: _id, name: _name, type: _type, systemData: _sd, ...rest } = body;
+  const props = isObject(rest.properties) ? { ...rest.properties } : undefined;
+  if (props) delete props.provisioningState;
+  return props ? { ...rest, properties: props } : rest;
+}

@@ -1,0 +1,87 @@
+/**
+ * Fault injection. Faults live in the shared ARM state so every emulator process on the state dir sees them;
+ * matching and counting down `times` happen under the state lock, so a fault with `times: n` fires exactly n times.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JsonStore } from './state/json-store';
+import type { ArmState } from './state/model';
+import type { Reply } from './http';
+import { isObject } from './http';
+
+export interface FaultSpec {
+  method?: string;
+  /** Regex tested against the request path (without the query). */
+  path: string;
+  status?: number;
+  times?: number;
+  /** Seconds, sent as `Retry-After`. */
+  retryAfter?: number;
+  delayMs?: number;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+  body?: unknown;
+}
+
+export interface Fault extends FaultSpec {
+  id: string;
+  /** Left to fire; absent = unlimited. */
+  remaining?: number;
+  fired: number;
+}
+
+export function validateFaultSpec(v: unknown): FaultSpec | string {
+  if (!isObject(v)) return 'body must be a JSON object';
+  if (typeof v.path !== 'string') return '`path` (a regex string) is required';
+  try {
+    new RegExp(v.path);
+  } catch (e) {
+    return `\`path\` is not a valid regex: ${(e as Error).message}`;
+  }
+  if (v.status !== undefined && (typeof v.status !== 'number' || v.status < 100 || v.status > 599)) return '`status` must be an HTTP status';
+  if (v.times !== undefined && (typeof v.times !== 'number' || v.times < 1)) return '`times` must be a positive number';
+  if (v.status === undefined && !v.drop && v.delayMs === undefined) return 'a fault needs `status`, `drop` or `delayMs`';
+  return v as unknown as FaultSpec;
+}
+
+export function addFault(state: ArmState, spec: FaultSpec): Fault {
+  const fault: Fault = { ...spec, id: randomUUID(), remaining: spec.times, fired: 0 };
+  state.faults.push(fault);
+  return fault;
+}
+
+function matches(f: Fault, method: string, path: string): boolean {
+  if (f.method && f.method.toUpperCase() !== method.toUpperCase()) return false;
+  return new RegExp(f.path).test(path);
+}
+
+/** The fault that applies to this request, counted down; undefined when none does. */
+export async function takeFault(store: JsonStore<ArmState>, method: string, path: string): Promise<Fault | undefined> {
+  const snapshot = store.read();
+  if (!snapshot.faults.some((f) => matches(f, method, path))) return undefined;
+  return store.update((state) => {
+    const f = state.faults.find((x) => matches(x, method, path));
+    if (!f) return undefined;
+    f.fired += 1;
+    if (f.remaining !== undefined) {
+      f.remaining -= 1;
+      if (f.remaining <= 0) state.faults = state.faults.filter((x) => x !== f);
+    }
+    return { ...f };
+  });
+}
+
+const REASONS: Record<number, [string, string]> = {
+  429: ['TooManyRequests', 'The request is being throttled. Retry after the interval in the Retry-After header.'],
+  500: ['InternalServerError', 'Encountered internal server error. Please try again.'],
+  502: ['BadGateway', 'The gateway did not receive a response in time.'],
+  503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please try again later.'],
+  504: ['GatewayTimeout', 'The gateway did not receive a response within the specified time period.'],
+};
+
+export function faultReply(f: Fault): Reply {
+  const status = f.status ?? 500;
+  const [code, message] = REASONS[status] ?? [`Http${status}`, `Injected fault (${status}).`];
+  const headers: Record<string, string> = { 'x-ms-emulator-fault': f.id };
+  if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
+  return { status, headers, body: f.body !== undefined ? f.body : { error: { code, message } } };
+}

@@ -1,0 +1,121 @@
+/**
+ * The local Azure ML emulator: an HTTPS server on loopback speaking the ARM protocol for the
+ * Microsoft.MachineLearningServices resources, with Entra/OIDC identity, Azurite blob storage, long-running
+ * operations, a request journal and fault injection. State lives in one directory that several processes share.
+ */
+import { createServer } from 'node:https';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+import { ensureTls } from './tls';
+import { openIdentity, ML_AUDIENCE } from './identity';
+import { JsonStore } from './state/json-store';
+import type { ArmState } from './state/model';
+import { emptyState } from './state/model';
+import { Journal } from './journal';
+import { ArmRouter } from './arm/router';
+import { resourceTypes } from './arm/resource-types';
+import { createRequestHandler } from './server';
+import { StorageService } from './storage';
+import { seedDefaultWorld } from './world';
+import type { ControlDeps } from './control';
+
+export interface EmulatorOptions {
+  /** All state lives here; several processes may share it. */
+  stateDir: string;
+  /** Default <stateDir>/tls (tests pass test/.ca so Node already trusts it). */
+  tlsDir?: string;
+  /** Default 0 = a free port. */
+  port?: number;
+  /** Default true: start Azurite for blob storage. */
+  azurite?: boolean;
+  /** Provisioning time of long-running operations; when given, it becomes the state's default. */
+  lroDurationMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** Everything a client process needs. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const ARM_AUDIENCE = 'https://management.azure.com/';
+
+export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
+  const stateDir = resolve(opts.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const log = opts.log ?? (() => undefined);
+  const tls = ensureTls(opts.tlsDir ? resolve(opts.tlsDir) : join(stateDir, 'tls'));
+  const store = new JsonStore<ArmState>(join(stateDir, 'arm.json'), emptyState);
+  const journal = new Journal(stateDir);
+
+  let handler: RequestListener | undefined;
+  const server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (req, res) => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'Retry-After': '1' }).end();
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://127.0.0.1:${port}`;
+
+  let storage: StorageService | undefined;
+  try {
+    const identity = await openIdentity({ stateDir, baseUrl: url });
+    const idWorld = identity.world();
+    await store.update((s) => {
+      if (!s.seeded) seedDefaultWorld(s, idWorld.tenantId, idWorld.apps[0]?.objectId, Date.now());
+      if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
+      if (opts.azurite === false && s.azurite) {
+        try {
+          process.kill(s.azurite.pid, 0);
+        } catch {
+          delete s.azurite;
+        }
+      }
+    });
+    if (opts.azurite !== false) {
+      storage = new StorageService(stateDir, store, tls, log);
+      await storage.sync();
+    }
+    const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
+    handler = createRequestHandler({ baseUrl: url, store, journal, identity, arm: new ArmRouter(store, identity, resourceTypes), control, log });
+
+    const defaults = store.read().defaults!;
+    const env: Record<string, string> = {
+      ...identity.clientEnv(),
+      NODE_EXTRA_CA_CERTS: tls.caCertPath,
+      AML_CLOUD: 'Custom',
+      AML_ARM_ENDPOINT: url,
+      AML_ARM_AUDIENCE: ARM_AUDIENCE,
+      AML_AUTHORITY_HOST: `${url}/entra`,
+      AML_ML_AUDIENCE: ML_AUDIENCE,
+      AZURE_SUBSCRIPTION_ID: defaults.subscriptionId,
+      AML_RESOURCE_GROUP: defaults.resourceGroup,
+      AML_WORKSPACE: defaults.workspace,
+      AML_EMULATOR_URL: url,
+    };
+    log(`emulator listening on ${url} (state ${stateDir})`);
+    return {
+      url,
+      env,
+      stop: async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await storage?.stop();
+      },
+    };
+  } catch (e) {
+    server.close();
+    await storage?.stop();
+    throw e;
+  }
+}

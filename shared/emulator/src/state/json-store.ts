@@ -1,0 +1,45 @@
+/**
+ * One JSON document on disk, shared by every process that opens the same path. Reads need no lock (writers
+ * replace the file by rename, so a reader always sees a whole document); every change is a read-modify-write
+ * under the cross-process lock `<path>.lock`.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { withFileLock } from './lock';
+
+export class JsonStore<T> {
+  constructor(
+    readonly path: string,
+    private readonly initial: () => T,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  /** The current document (a fresh copy: mutate it freely, nothing is saved). */
+  read(): T {
+    if (!existsSync(this.path)) return this.initial();
+    return JSON.parse(readFileSync(this.path, 'utf8')) as T;
+  }
+
+  /**
+   * Apply `fn` to the current document under the lock and save the result if it changed.
+   * `fn` is synchronous so the lock is held for as short as possible; if it throws, nothing is saved.
+   */
+  update<R>(fn: (doc: T) => R): Promise<R> {
+    return withFileLock(`${this.path}.lock`, () => {
+      const before = existsSync(this.path) ? readFileSync(this.path, 'utf8') : undefined;
+      const doc = before === undefined ? this.initial() : (JSON.parse(before) as T);
+      const result = fn(doc);
+      const after = JSON.stringify(doc, null, 1);
+      if (after !== before) this.write(after);
+      return result;
+    });
+  }
+
+  private write(text: string): void {
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+}

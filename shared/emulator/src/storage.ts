@@ -1,0 +1,92 @@
+/**
+ * Blob storage for the emulated workspaces: one Azurite per state dir (data in `<stateDir>/azurite`), reused
+ * by another emulator process on the same dir while its owner runs, restarted on the same port when new
+ * storage accounts appear (Azurite learns accounts only at start).
+ */
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { JsonStore } from './state/json-store';
+import type { ArmState, StorageAccount } from './state/model';
+import type { RunningAzurite } from './azurite';
+import { startAzurite } from './azurite';
+import { createContainer } from './blob-admin';
+import type { TlsMaterial } from './tls';
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class StorageService {
+  private owned?: RunningAzurite;
+  private knownAccounts = new Set<string>();
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly store: JsonStore<ArmState>,
+    private readonly tls: TlsMaterial,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Make sure Azurite runs with every account in the state and every account's containers exist. */
+  async sync(): Promise<void> {
+    const state = this.store.read();
+    const accounts = Object.values(state.storageAccounts);
+    const missing = accounts.some((a) => !this.knownAccounts.has(a.name));
+    let port = state.azurite?.port;
+    const foreign = state.azurite && !this.owned && state.azurite.pid !== process.pid && pidAlive(state.azurite.pid) && (await listening(state.azurite.port));
+    if (foreign) {
+      // Another emulator process on this dir runs Azurite; it learns accounts added here only when it restarts.
+      if (missing) this.log('[storage] Azurite belongs to another emulator process on this state dir; new storage accounts reach it when it restarts');
+    } else if (!this.owned || missing) {
+      if (this.owned) await this.owned.stop();
+      this.owned = await startAzurite({
+        location: join(this.stateDir, 'azurite'),
+        certPath: this.tls.serverCertPath,
+        keyPath: this.tls.serverKeyPath,
+        accounts: accounts.map((a) => ({ name: a.name, key: a.key })),
+        // Keep the port across restarts when it is free, so datastore endpoints stay valid.
+        port: port && !(await listening(port)) ? port : undefined,
+        log: (l) => this.log(`[azurite] ${l.trimEnd()}`),
+      });
+      const running = { port: this.owned.port, pid: process.pid };
+      await this.store.update((s) => {
+        s.azurite = running;
+      });
+      port = running.port;
+    }
+    for (const a of accounts) this.knownAccounts.add(a.name);
+    await this.createContainers(`127.0.0.1:${port}`, accounts);
+  }
+
+  private async createContainers(hostPort: string, accounts: StorageAccount[]): Promise<void> {
+    for (const a of accounts) {
+      for (const c of a.containers) await createContainer(hostPort, a.name, a.key, c, this.tls.caCertPem);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.owned) return;
+    const owned = this.owned;
+    this.owned = undefined;
+    await owned.stop();
+    await this.store.update((s) => {
+      if (s.azurite?.pid === process.pid) delete s.azurite;
+    });
+  }
+}
