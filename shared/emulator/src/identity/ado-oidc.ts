@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type IdentityContext } from './context';
-import { bearerToken, methodNotAllowed, sendJson, vssErrorBody, VSS_UNAUTHORIZED } from './http';
+import { bearerToken, methodNotAllowed, sendJson, vssErrorBody, VSS_UNAUTHORIZED, safeDecode } from './http';
 import { nowSeconds, signJwt } from './jwt';
 import { jwks } from './keys';
 import { FEDERATION_AUDIENCE, adoIssuer, adoSubject, type AdoConnection } from './world';
@@ -33,7 +33,7 @@ export async function handleAdoOidc(req: IncomingMessage, res: ServerResponse, u
 
   const issuerMatch = ISSUER_ROUTE.exec(route);
   if (issuerMatch) {
-    const orgId = decodeURIComponent(issuerMatch[1] ?? '');
+    const orgId = safeDecode(issuerMatch[1] ?? '');
     if (!connections.some((c) => c.organizationId === orgId)) {
       sendJson(res, 404, vssErrorBody(`Organization '${orgId}' not found.`, 'OrganizationNotFoundException', 'Microsoft.VisualStudio.Services.Organization.OrganizationNotFoundException'));
     } else if (req.method !== 'GET') {
@@ -64,8 +64,8 @@ export async function handleAdoOidc(req: IncomingMessage, res: ServerResponse, u
     methodNotAllowed(res, 'POST');
     return true;
   }
-  const organization = decodeURIComponent(m[1] ?? '');
-  const projectId = decodeURIComponent(m[2] ?? '');
+  const organization = safeDecode(m[1] ?? '');
+  const projectId = safeDecode(m[2] ?? '');
   const presented = bearerToken(req.headers.authorization);
   const caller = presented
     ? connections.find((c) => c.organization.toLowerCase() === organization.toLowerCase() && c.systemAccessToken === presented)

@@ -8,7 +8,7 @@ import { knownResources, resourceFromScope, sameAudience } from './audiences';
 import { authenticateClient, type ClientCredentials } from './client-auth';
 import { currentState, type IdentityContext } from './context';
 import { entraErrorBody, entraErrors, type EntraError } from './entra-errors';
-import { methodNotAllowed, parseForm, sendJson } from './http';
+import { methodNotAllowed, parseForm, sendJson, safeDecode } from './http';
 import { jwks } from './keys';
 import type { IdentityState } from './store';
 import type { IdentityWorld } from './world';
@@ -117,7 +117,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function matchesTenant(world: IdentityWorld, segment: string): boolean {
-  const s = decodeURIComponent(segment).toLowerCase();
+  const s = safeDecode(segment).toLowerCase();
   return s === world.tenantId.toLowerCase() || s === world.tenantDomain.toLowerCase();
 }
 
@@ -139,8 +139,8 @@ function clientCredentials(req: IncomingMessage, form: Map<string, string>): Cli
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i > 0) {
-      creds.clientId ??= decodeURIComponent(decoded.slice(0, i));
-      creds.clientSecret ??= decodeURIComponent(decoded.slice(i + 1));
+      creds.clientId ??= safeDecode(decoded.slice(0, i));
+      creds.clientSecret ??= safeDecode(decoded.slice(i + 1));
     }
   }
   return creds;

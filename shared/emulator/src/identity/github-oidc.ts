@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentState, type IdentityContext } from './context';
-import { bearerToken, methodNotAllowed, sendJson, vssErrorBody, VSS_UNAUTHORIZED } from './http';
+import { bearerToken, methodNotAllowed, sendJson, vssErrorBody, VSS_UNAUTHORIZED, safeDecode } from './http';
 import { nowSeconds, signJwt } from './jwt';
 import { jwks, type SigningKey } from './keys';
 import { GITHUB_ISSUER_PATH, githubIssuer, githubSubject, type GitHubJob } from './world';
@@ -44,7 +44,7 @@ export async function handleGitHubOidc(req: IncomingMessage, res: ServerResponse
   }
   const presented = bearerToken(req.headers.authorization);
   const job = presented ? state.world.githubJobs.find((j) => j.requestToken === presented) : undefined;
-  if (!job || job.id !== decodeURIComponent(m[2] ?? '')) {
+  if (!job || job.id !== safeDecode(m[2] ?? '')) {
     sendJson(res, 401, vssErrorBody("TF400813: The user '' is not authorized to access this resource.", VSS_UNAUTHORIZED.typeKey, VSS_UNAUTHORIZED.typeName));
     return true;
   }

@@ -39,3 +39,12 @@ export const VSS_UNAUTHORIZED = {
   typeKey: 'UnauthorizedRequestException',
   typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
 };
+
+/** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
