@@ -114,3 +114,16 @@ export async function startTestEmulator(opts: Partial<EmulatorOptions> = {}): Pr
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every item of a paged ARM list, following nextLink. */
+export async function listAll(t: TestEmulator, url: string): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const items: unknown[] = [];
+  let next: string | undefined = url;
+  while (next) {
+    const page = await t.arm('GET', next);
+    if (page.status !== 200) throw new Error(`list failed: ${page.status} ${page.text}`);
+    items.push(...page.json.value);
+    next = page.json.nextLink;
+  }
+  return items;
+}

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { withFileLock } from '../../shared/emulator/src/state/lock';
+import { tempStateDir } from './harness';
+
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(r.stdout.toString());
+}
+
+const lockContent = (pid: number, time: number) => JSON.stringify({ pid, host: hostname(), time, nonce: 'x' });
+
+test('a lock left by a dead process is broken at once', async () => {
+  const path = join(tempStateDir(), 'a.lock');
+  writeFileSync(path, lockContent(deadPid(), Date.now()));
+  const start = Date.now();
+  expect(await withFileLock(path, () => 'got it', { timeoutMs: 2000 })).toBe('got it');
+  expect(Date.now() - start).toBeLessThan(1000);
+  expect(existsSync(path)).toBe(false);
+});
+
+test('a fresh lock held by a live process is respected until it goes stale', async () => {
+  const path = join(tempStateDir(), 'b.lock');
+  writeFileSync(path, lockContent(process.ppid, Date.now()));
+  await expect(withFileLock(path, () => 'no', { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow(/timed out/);
+  writeFileSync(path, lockContent(process.ppid, Date.now() - 120_000));
+  expect(await withFileLock(path, () => 'stale broken', { timeoutMs: 2000, staleMs: 60_000 })).toBe('stale broken');
+});
+
+test('callers in one process run one at a time, in order, and an error releases the lock', async () => {
+  const path = join(tempStateDir(), 'c.lock');
+  const order: number[] = [];
+  let inside = 0;
+  let maxInside = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      withFileLock(path, async () => {
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        await new Promise((r) => setTimeout(r, 2));
+        order.push(i);
+        inside--;
+      }),
+    ),
+  );
+  expect(maxInside).toBe(1);
+  expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  await expect(withFileLock(path, () => { throw new Error('boom'); })).rejects.toThrow('boom');
+  expect(await withFileLock(path, () => 'after error', { timeoutMs: 500 })).toBe('after error');
+});
