@@ -117,6 +117,9 @@ describe('not found shapes', () => {
     const r = await t.arm('GET', `${t.wsPath}/gizmos`);
     expect(r.status).toBe(404);
     expect(r.json.error.code).toBe('InvalidResourceType');
+    const provider = await t.arm('GET', `/subscriptions/${t.sub}/resourceGroups/rg-demo/providers/Microsoft.Nope/things/x`);
+    expect(provider.status).toBe(404);
+    expect(provider.json.error.code).toBe('NoRegisteredProviderFound');
     const other = await t.arm('GET', '/nothing/here');
     expect(other.status).toBe(404);
     expect(['NoRegisteredProviderFound', 'InvalidResourceType']).toContain(other.json.error.code);

@@ -44,14 +44,14 @@ export function missingApiVersion(): Reply {
   );
 }
 
-/** For a Microsoft.MachineLearningServices type: ARM answers an unknown version with NoRegisteredProviderFound. */
-export function checkMlApiVersion(version: string, typeName: string, location: string): Reply | undefined {
-  if (ML_API_VERSIONS.includes(version)) return undefined;
+/** For a provider resource type: ARM answers an unknown version with NoRegisteredProviderFound. */
+export function checkMlApiVersion(version: string, typeName: string, location: string, supported = ML_API_VERSIONS): Reply | undefined {
+  if (supported.includes(version)) return undefined;
   return armError(
     400,
     'NoRegisteredProviderFound',
     `No registered resource provider found for location '${location}' and API version '${version}' for type '${typeName}'. ` +
-      `The supported api-versions are '${ML_API_VERSIONS.join(', ')}'. The supported locations are 'eastus, eastus2, westus2, westeurope, northeurope, uksouth'.`,
+      `The supported api-versions are '${supported.join(', ')}'. The supported locations are 'eastus, eastus2, westus2, westeurope, northeurope, uksouth'.`,
   );
 }
 

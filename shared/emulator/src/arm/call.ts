@@ -36,6 +36,8 @@ export interface ResourceTypeHandler {
   path: string[];
   /** Provider namespace (default Microsoft.MachineLearningServices). */
   namespace?: string;
+  /** Accepted api-versions (default: the Microsoft.MachineLearningServices list). */
+  apiVersions?: string[];
   list?: Handler;
   get?: Handler;
   put?: Handler;

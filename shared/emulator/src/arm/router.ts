@@ -210,6 +210,10 @@ export class ArmRouter {
         h.path.every((p, i) => p.toLowerCase() === t.types[i].toLowerCase()),
     );
     if (!handler) {
+      const known = this.types.some((h) => (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase());
+      if (!known) {
+        return armError(404, 'NoRegisteredProviderFound', `No registered resource provider found for namespace '${t.namespace}' (api version '${apiVersion}').`);
+      }
       return armError(
         404,
         'InvalidResourceType',
@@ -224,10 +228,8 @@ export class ArmRouter {
     const rg = snapshot.resourceGroups[key(rgId(t.subscriptionId, t.resourceGroup))];
     const wsId = isMl && handler.path[0] === 'workspaces' && t.names.length > 0 ? resourceId(t.subscriptionId, t.resourceGroup, namespace, ['workspaces'], [t.names[0]]) : undefined;
     const location = String((wsId && getResource(snapshot, wsId)?.body.location) ?? rg?.location ?? 'eastus');
-    if (isMl) {
-      const bad = checkMlApiVersion(apiVersion, handler.path.join('/'), location);
-      if (bad) return bad;
-    }
+    const bad = checkMlApiVersion(apiVersion, handler.path.join('/'), location, handler.apiVersions);
+    if (bad) return bad;
     const denied = deny(`${type}/${verbFor(r.method, t.action)}`, id);
     if (denied) return denied;
 
