@@ -38,6 +38,8 @@ test('`emulator` writes env.sh / env.json, prints no credentials, and stops Azur
     expect(existsSync(env.NODE_EXTRA_CA_CERTS)).toBe(true);
     expect(out).toContain(env.AML_ARM_ENDPOINT);
     expect(out).not.toContain(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+    expect(out).not.toContain(env.SYSTEM_ACCESSTOKEN);
+    expect(out).toContain(env.ACTIONS_ID_TOKEN_REQUEST_URL);
     expect(statSync(join(stateDir, 'env.sh')).mode & 0o077).toBe(0);
     expect(readFileSync(join(stateDir, 'env.sh'), 'utf8')).toContain(`export AML_EMULATOR_URL='${env.AML_EMULATOR_URL}'`);
     const arm = JSON.parse(readFileSync(join(stateDir, 'arm.json'), 'utf8'));

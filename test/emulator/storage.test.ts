@@ -35,6 +35,7 @@ test('the default datastore points at an Azurite account whose key (listSecrets)
   const secrets = await t.arm('POST', `${t.wsPath}/datastores/workspaceblobstore/listSecrets`);
   expect(secrets.status).toBe(200);
   expect(secrets.json.secretsType).toBe('AccountKey');
+  expect(t.emu.secretValues()).toContain(secrets.json.key);
 
   const { accountName, endpoint, containerName } = ds.properties;
   const svc = new BlobServiceClient(`https://${endpoint}/${accountName}`, new StorageSharedKeyCredential(accountName, secrets.json.key));

@@ -40,6 +40,8 @@ export interface RunningEmulator {
   url: string;
   /** Everything a client process needs. */
   env: Record<string, string>;
+  /** Credentials the emulator hands out (client secrets, OIDC request tokens, storage keys), for masking. */
+  secretValues(): string[];
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     return {
       url,
       env,
+      secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
       stop: async () => {
         await new Promise<void>((done) => {
           server.close(() => done());

@@ -64,9 +64,9 @@ function parseArgs(argv: string[]): Args | string {
   return a;
 }
 
-/** Values that let a process obtain tokens: written to env.sh / env.json (mode 0600), never printed. */
-export function isSecretEnv(name: string): boolean {
-  return /TOKEN|SECRET|PASSWORD|KEY$/i.test(name) && name !== 'NODE_EXTRA_CA_CERTS';
+/** Names of values that let a process obtain tokens: written to env.sh / env.json (mode 0600), never printed. */
+export function isSecretEnvName(name: string): boolean {
+  return /(TOKEN|SECRET|PASSWORD|KEY)$/i.test(name);
 }
 
 function shellQuote(v: string): string {
@@ -96,8 +96,9 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   writeFileSync(envSh, Object.entries(emu.env).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join(''), { mode: 0o600 });
   writeFileSync(envJson, `${JSON.stringify(emu.env, null, 2)}\n`, { mode: 0o600 });
 
+  const secrets = new Set(emu.secretValues());
   const shown = Object.entries(emu.env)
-    .map(([k, v]) => `  ${k}=${isSecretEnv(k) ? '***' : v}`)
+    .map(([k, v]) => `  ${k}=${isSecretEnvName(k) || secrets.has(v) ? '***' : v}`)
     .join('\n');
   process.stdout.write(
     `Azure ML emulator running at ${emu.url}\n\n${shown}\n\n` +
