@@ -12,15 +12,29 @@ export abstract class BaseHost implements Host {
   protected readonly mask = new SecretMask();
   private readonly abort = new AbortController();
 
+  /**
+   * One listener per signal serves every host still alive: a per-host listener was never removed, so each host ever
+   * created stayed reachable and swallowed signals (MaxListenersExceededWarning past ten). The first signal cancels;
+   * the listeners are then removed, so a second one terminates the process as usual.
+   */
+  private static readonly live = new Set<WeakRef<BaseHost>>();
+  private static readonly onSignal = (sig: NodeJS.Signals): void => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, BaseHost.onSignal);
+    const hosts = [...BaseHost.live].map((r) => r.deref());
+    BaseHost.live.clear();
+    for (const host of hosts) {
+      if (!host || host.abort.signal.aborted) continue;
+      host.warning(`Received ${sig}: stopping (waiting operations are abandoned, nothing new is started).`);
+      host.abort.abort(new Error(`cancelled by ${sig}`));
+    }
+  };
+
   constructor() {
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (!this.abort.signal.aborted) {
-        this.warning(`Received ${sig}: stopping (waiting operations are abandoned, nothing new is started).`);
-        this.abort.abort(new Error(`cancelled by ${sig}`));
-      }
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    for (const r of BaseHost.live) if (!r.deref()) BaseHost.live.delete(r);
+    BaseHost.live.add(new WeakRef(this));
+    for (const s of ['SIGINT', 'SIGTERM'] as const) {
+      if (!process.listeners(s).includes(BaseHost.onSignal)) process.on(s, BaseHost.onSignal);
+    }
   }
 
   get signal(): AbortSignal {
@@ -41,7 +55,13 @@ export abstract class BaseHost implements Host {
   setSecret(value: string): void {
     if (!value) return;
     this.mask.add(value);
-    this.registerSecret(value);
+    const v = value.trim();
+    if (!/[\r\n]/.test(v)) {
+      if (v) this.registerSecret(v);
+      return;
+    }
+    // Runners mask line by line and Azure Pipelines rejects multi-line secrets (task-lib throws): register each line.
+    for (const line of v.split(/\r?\n/)) if (line.trim().length >= 8) this.registerSecret(line.trim());
   }
 
   /** Tell the CI system to mask the value too. */
