@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +111,8 @@ export class AzureDevOpsHost extends BaseHost {
   }
   async summary(markdown: string): Promise<void> {
     const dir = tl.getVariable('Agent.TempDirectory') || mkdtempSync(join(tmpdir(), 'aml-summary-'));
-    const file = join(dir, `aml-lifecycle-summary-${process.pid}-${Date.now()}.md`);
+    // Unique per call: two summaries within one millisecond used to share a file, so the first was lost.
+    const file = join(dir, `aml-lifecycle-summary-${randomUUID()}.md`);
     writeFileSync(file, this.m(markdown));
     tl.uploadSummary(file);
   }
