@@ -85,7 +85,9 @@ export interface VsoCommand {
 
 /** `##vso[area.event k=v;k=v]message` lines, unescaped as the agent does. */
 export function parseVsoCommands(stdout: string): VsoCommand[] {
-  const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%5D/g, ']').replace(/%3B/g, ';').replace(/%25/g, '%');
+  // One pass, so an escaped '%' is never decoded twice; task-lib >= 4 writes '%' as %AZP25, older writers as %25.
+  const codes: Record<string, string> = { AZP25: '%', '25': '%', '0D': '\r', '0A': '\n', '5D': ']', '3B': ';' };
+  const unescape = (s: string) => s.replace(/%(AZP25|25|0D|0A|5D|3B)/g, (_, c: string) => codes[c]);
   const cmds: VsoCommand[] = [];
   for (const line of stdout.split(/\r?\n/)) {
     const m = /^##vso\[([\w.]+)([^\]]*)\](.*)$/.exec(line);
