@@ -1,0 +1,174 @@
+import { StepError, inputError } from '../../../shared/src/core/errors';
+import type { HostKind } from '../../../shared/src/hosts/host';
+import type { StepContext, StepDefinition } from '../../../shared/src/steps/definition';
+import { describeStepError, runStep } from '../../../shared/src/steps/runner';
+import { RecordingHost } from './recording-host';
+
+function probe(run: (ctx: StepContext) => Promise<void>): StepDefinition {
+  return {
+    id: 'probe-step',
+    title: 'Probe step',
+    description: 'probe',
+    task: { name: 'ProbeStep', id: '00000000-0000-4000-8000-000000000003', category: 'Utility', version: { major: 1, minor: 0, patch: 0 } },
+    inputs: [
+      { name: 'azure-subscription', type: 'service-connection', description: '', required: true, hosts: ['azure-devops'] },
+      { name: 'resource-group', type: 'string', description: '', required: true },
+      { name: 'workspace', type: 'string', description: '', required: true },
+      { name: 'model-name', type: 'string', description: '' },
+      { name: 'timeout', type: 'string', description: '', required: true, default: '30m' },
+      { name: 'client-secret', type: 'string', description: '', secret: true, hosts: ['github', 'cli'] },
+    ],
+    outputs: [],
+    run,
+  };
+}
+
+const complete = { 'resource-group': 'rg', workspace: 'ws', 'azure-subscription': 'conn-1' };
+
+async function go(kind: HostKind, values: Record<string, string>, run: (ctx: StepContext) => Promise<void>) {
+  const host = new RecordingHost(kind, values);
+  const ok = await runStep(probe(run), host);
+  return { ok, host };
+}
+
+describe('runStep', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  });
+
+  test('runs the step with its inputs and resolves true; nothing is failed', async () => {
+    const { ok, host } = await go('github', complete, async ({ host: h, inputs }) => {
+      h.setOutput('workspace', inputs.required('workspace'));
+    });
+    expect(ok).toBe(true);
+    expect(host.outputs).toEqual({ workspace: 'ws' });
+    expect(host.of('failed')).toEqual([]);
+  });
+
+  test('missing required inputs are all listed in one input error, before the step runs', async () => {
+    let ran = false;
+    const { ok, host } = await go('github', {}, async () => {
+      ran = true;
+    });
+    expect(ok).toBe(false);
+    expect(ran).toBe(false);
+    const failed = host.of('failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].message).toBe(
+      'Invalid input: Missing required inputs: resource-group, workspace.\n' +
+        'What to do: Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
+    );
+  });
+
+  test('one missing input is named in the singular; defaults and AML_* variables satisfy required inputs', async () => {
+    process.env.AML_WORKSPACE = 'ws-from-env';
+    const { host } = await go('cli', {}, async () => undefined);
+    expect(host.of('failed')[0].message).toMatch(/^Invalid input: Missing required input: resource-group\.\n/);
+  });
+
+  test('on Azure DevOps, required inputs include the connection and are named in camelCase', async () => {
+    const { host } = await go('azure-devops', {}, async () => undefined);
+    expect(host.of('failed')[0].message).toMatch(/^Invalid input: Missing required inputs: azureSubscription, resourceGroup, workspace\.\n/);
+  });
+
+  test('a StepError becomes "<kind label>: message" with its hint, failed at its location, plus a failure summary', async () => {
+    const location = { file: 'models/model.yml', line: 7, column: 3 };
+    const { ok, host } = await go('github', complete, async () => {
+      throw inputError("Input 'model-name' must be lowercase.", { input: 'model-name', hint: "Rename 'model-name'.", location });
+    });
+    expect(ok).toBe(false);
+    expect(host.of('failed')).toEqual([
+      { level: 'failed', message: "Invalid input: Input 'model-name' must be lowercase.\nWhat to do: Rename 'model-name'.", location },
+    ]);
+    expect(host.of('summary')).toEqual([
+      {
+        level: 'summary',
+        message: "### ❌ Probe step failed\n\nInvalid input: Input 'model-name' must be lowercase.\n\nWhat to do: Rename 'model-name'.\n",
+      },
+    ]);
+  });
+
+  test('on Azure DevOps, quoted input names in the message and hint are rendered in camelCase', async () => {
+    const { host } = await go('azure-devops', complete, async () => {
+      throw inputError("Input 'model-name' conflicts with 'resource-group'; 'other-thing' is untouched.", { hint: "Remove 'model-name'." });
+    });
+    expect(host.of('failed')[0].message).toBe(
+      "Invalid input: Input 'modelName' conflicts with 'resourceGroup'; 'other-thing' is untouched.\nWhat to do: Remove 'modelName'.",
+    );
+  });
+
+  test.each([
+    ['auth', 'Authentication failed'],
+    ['not-found', 'Not found'],
+    ['quota', 'Quota exceeded'],
+    ['conflict', 'Conflict'],
+    ['transient', 'Azure did not respond reliably'],
+    ['service', 'Azure Machine Learning reported a failure'],
+    ['timeout', 'Timed out'],
+    ['cancelled', 'Cancelled'],
+  ] as const)('a %s error is labelled "%s"', async (kind, label) => {
+    const { host } = await go('cli', complete, async () => {
+      throw new StepError(kind, 'it went wrong.');
+    });
+    expect(host.of('failed')[0].message).toBe(`${label}: it went wrong.`);
+  });
+
+  test("a StepError's cause goes to debug with its stack", async () => {
+    const { host } = await go('cli', complete, async () => {
+      throw new StepError('service', 'request failed.', { cause: new RangeError('socket hang up') });
+    });
+    expect(host.of('debug').some((r) => r.message.startsWith('RangeError: socket hang up\n    at '))).toBe(true);
+    expect(host.of('failed')[0].message).toBe('Azure Machine Learning reported a failure: request failed.');
+  });
+
+  test('any other exception is reported as a bug; the stack is only in debug', async () => {
+    const { ok, host } = await go('github', complete, async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'name')");
+    });
+    expect(ok).toBe(false);
+    const failed = host.of('failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].message).toBe(
+      "Unexpected error in aml-lifecycle probe-step (this is a bug, please report it with the debug log): Cannot read properties of undefined (reading 'name')",
+    );
+    expect(failed[0].location).toBeUndefined();
+    const debug = host.of('debug');
+    expect(debug.some((r) => r.message.startsWith("TypeError: Cannot read properties of undefined (reading 'name')\n    at "))).toBe(true);
+    expect(host.of('summary')).toEqual([]);
+  });
+
+  test('a thrown non-Error is reported as a bug too', async () => {
+    const { host } = await go('cli', complete, async () => {
+      throw 'just a string';
+    });
+    expect(host.of('failed')[0].message).toMatch(/this is a bug.*: just a string$/);
+  });
+
+  test('a secret read during the step is masked in the failure message', async () => {
+    const { host } = await go('github', { ...complete, 'client-secret': 'sup3r-s3cret-value' }, async ({ inputs }) => {
+      throw inputError(`Secret ${inputs.required('client-secret')} was rejected.`);
+    });
+    expect(host.of('failed')[0].message).toBe('Invalid input: Secret *** was rejected.');
+  });
+
+  test('a failing summary does not hide the failure', async () => {
+    const host = new RecordingHost('cli', complete);
+    host.summary = () => Promise.reject(new Error('disk full'));
+    const ok = await runStep(probe(async () => {
+      throw inputError('bad.');
+    }), host);
+    expect(ok).toBe(false);
+    expect(host.of('failed')[0].message).toBe('Invalid input: bad.');
+  });
+});
+
+describe('describeStepError', () => {
+  test('renders the label, the message and the hint on its own line', () => {
+    const host = new RecordingHost('cli');
+    const step = probe(async () => undefined);
+    expect(describeStepError(new StepError('quota', 'No quota.', { hint: 'Ask for more.' }), host, step)).toBe(
+      'Quota exceeded: No quota.\nWhat to do: Ask for more.',
+    );
+  });
+});
