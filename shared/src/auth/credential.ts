@@ -1,0 +1,166 @@
+/**
+ * Build the TokenCredential for an AuthConfig. Every credential is wrapped so that each access token and each
+ * ID token it obtains reaches `onSecret` (the host masks it) before anything else sees it, and so that its
+ * failures surface as StepError('auth') with the AADSTS code and a hint.
+ */
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import {
+  AzureCliCredential,
+  AzurePipelinesCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  type TokenCredentialOptions,
+} from '@azure/identity';
+import type { Logger } from '../core/logger';
+import { StepError } from '../core/errors';
+import { type CloudEndpoints, isPublicAuthority } from './clouds';
+import { translateCredentialError } from './credential-errors';
+
+/** The audience Entra expects on federated ID tokens. */
+export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+
+export type AuthConfig =
+  | { type: 'github-oidc'; tenantId: string; clientId: string; getIdToken: (audience: string) => Promise<string> }
+  | {
+      type: 'ado-workload-identity';
+      tenantId: string;
+      clientId: string;
+      serviceConnectionId: string;
+      systemAccessToken: string;
+      oidcRequestUri?: string;
+    }
+  | { type: 'service-principal-secret'; tenantId: string; clientId: string; clientSecret: string }
+  | {
+      type: 'service-principal-certificate';
+      tenantId: string;
+      clientId: string;
+      /** PEM text holding the certificate and its private key */
+      certificate?: string;
+      certificatePath?: string;
+    }
+  | { type: 'managed-identity'; clientId?: string }
+  | { type: 'azure-cli'; tenantId?: string };
+
+export type AuthType = AuthConfig['type'];
+
+export interface CredentialOptions {
+  cloud: CloudEndpoints;
+  /** Called with every secret value (tokens, secrets) before it is used; hosts register it for masking. */
+  onSecret(value: string): void;
+  logger: Logger;
+}
+
+/** A short description of who signs in, for messages (ids are not secret). */
+export function describeAuth(config: AuthConfig): string {
+  switch (config.type) {
+    case 'github-oidc':
+      return `GitHub OIDC workload identity (client ${config.clientId}, tenant ${config.tenantId})`;
+    case 'ado-workload-identity':
+      return `Azure DevOps workload identity (client ${config.clientId}, tenant ${config.tenantId}, connection ${config.serviceConnectionId})`;
+    case 'service-principal-secret':
+      return `service principal ${config.clientId} with a client secret (tenant ${config.tenantId})`;
+    case 'service-principal-certificate':
+      return `service principal ${config.clientId} with a certificate (tenant ${config.tenantId})`;
+    case 'managed-identity':
+      return config.clientId ? `managed identity ${config.clientId}` : 'system-assigned managed identity';
+    case 'azure-cli':
+      return 'the Azure CLI login';
+  }
+}
+
+export function createCredential(config: AuthConfig, opts: CredentialOptions): TokenCredential {
+  const secrets = new Set<string>();
+  const remember = (v: string): void => {
+    if (!v) return;
+    secrets.add(v);
+    opts.onSecret(v);
+  };
+  const who = describeAuth(config);
+  const identityOptions: TokenCredentialOptions & { disableInstanceDiscovery?: boolean } = {
+    authorityHost: opts.cloud.authorityHost,
+    ...(isPublicAuthority(opts.cloud) ? {} : { disableInstanceDiscovery: true }),
+  };
+  let inner: TokenCredential;
+  try {
+    inner = buildInner(config, identityOptions, remember);
+  } catch (e) {
+    throw translateCredentialError(e, { who, secrets });
+  }
+  opts.logger.debug(`Signing in as ${who} against ${opts.cloud.authorityHost}`);
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      let token: AccessToken | null;
+      try {
+        token = await inner.getToken(scopes, options);
+      } catch (e) {
+        throw translateCredentialError(e, { who, secrets });
+      }
+      if (!token) throw new StepError('auth', `${who} returned no token for ${String(scopes)}`);
+      remember(token.token);
+      return token;
+    },
+  };
+}
+
+function buildInner(
+  config: AuthConfig,
+  options: TokenCredentialOptions & { disableInstanceDiscovery?: boolean },
+  remember: (v: string) => void,
+): TokenCredential {
+  switch (config.type) {
+    case 'github-oidc': {
+      // Called by MSAL whenever it needs an assertion, so a long job never presents an expired ID token.
+      const getAssertion = async (): Promise<string> => {
+        const idToken = await config.getIdToken(TOKEN_EXCHANGE_AUDIENCE);
+        remember(idToken);
+        return idToken;
+      };
+      return new ClientAssertionCredential(config.tenantId, config.clientId, getAssertion, options);
+    }
+    case 'ado-workload-identity': {
+      remember(config.systemAccessToken);
+      // AzurePipelinesCredential reads the OIDC request URI from the environment only.
+      if (!process.env.SYSTEM_OIDCREQUESTURI && config.oidcRequestUri) {
+        process.env.SYSTEM_OIDCREQUESTURI = config.oidcRequestUri;
+      }
+      return new AzurePipelinesCredential(
+        config.tenantId,
+        config.clientId,
+        config.serviceConnectionId,
+        config.systemAccessToken,
+        options,
+      );
+    }
+    case 'service-principal-secret':
+      remember(config.clientSecret);
+      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, options);
+    case 'service-principal-certificate':
+      if (config.certificate) {
+        return new ClientCertificateCredential(
+          config.tenantId,
+          config.clientId,
+          { certificate: config.certificate },
+          options,
+        );
+      }
+      if (config.certificatePath) {
+        return new ClientCertificateCredential(
+          config.tenantId,
+          config.clientId,
+          { certificatePath: config.certificatePath },
+          options,
+        );
+      }
+      throw new StepError('input', 'client-certificate is required for certificate sign-in', {
+        input: 'client-certificate',
+      });
+    case 'managed-identity':
+      return config.clientId
+        ? new ManagedIdentityCredential({ ...options, clientId: config.clientId })
+        : new ManagedIdentityCredential(options);
+    case 'azure-cli':
+      return new AzureCliCredential(config.tenantId ? { ...options, tenantId: config.tenantId } : options);
+  }
+}
