@@ -95,7 +95,7 @@ export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<Lro
   const schedule = opts.schedule ?? pollDelayMs;
   const progressEvery = opts.progressIntervalMs ?? 15_000;
   const initial = start.initial;
-  const asyncUrl = initial.headers.get('azure-async-operation') ?? undefined;
+  const asyncUrl = initial.headers.get('azure-asyncoperation') ?? undefined;
   const locationUrl = initial.headers.get('location') ?? undefined;
   const finalVia: FinalStateVia =
     start.finalStateVia ?? (start.method === 'POST' ? 'location' : 'original-uri');
