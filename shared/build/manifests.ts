@@ -145,7 +145,9 @@ function cell(text: string): string {
 /** The README inputs/outputs table of a step. */
 export function inputsTable(step: StepDefinition): string {
   const rows = step.inputs.map((i) => {
-    const names = i.hosts?.length === 1 && i.hosts[0] === 'azure-devops' ? `\`azureSubscription\` (ADO)` : `\`${i.name}\``;
+    const adoOnly = i.hosts?.length === 1 && i.hosts[0] === 'azure-devops';
+    const adoName = i.type === 'service-connection' ? 'azureSubscription' : taskInputName(i.name);
+    const names = adoOnly ? `\`${adoName}\` (ADO)` : `\`${i.name}\``;
     const ado = i.type === 'service-connection' ? '' : i.hosts && !i.hosts.includes('azure-devops') ? ' (not in ADO)' : '';
     const req = i.required ? 'yes' : '';
     const def = i.default !== undefined ? `\`${i.default}\`` : '';
