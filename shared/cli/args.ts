@@ -7,6 +7,11 @@ export interface ParsedArgs {
   help: boolean;
 }
 
+/** The next argument is another flag or switch, not a value (so `--dry-run -v` and `--model-name --dry-run` parse). */
+function isSwitch(arg: string | undefined): boolean {
+  return arg === undefined || arg.startsWith('--') || arg === '-v' || arg === '-h';
+}
+
 /** Parse `--name value`, `--name=value` and bare boolean flags against a step's inputs. */
 export function parseStepArgs(step: StepDefinition, argv: string[]): ParsedArgs {
   const known = new Map(step.inputs.filter((i) => !i.hosts || i.hosts.includes('cli')).map((i) => [i.name, i]));
@@ -30,9 +35,14 @@ export function parseStepArgs(step: StepDefinition, argv: string[]): ParsedArgs 
       throw inputError(`Unknown flag --${m[1]} for ${step.id}. Run 'aml-lifecycle ${step.id} --help' for the list.`);
     }
     if (m[2] !== undefined) flags[def.name] = m[2];
-    else if (def.type === 'boolean' && (argv[n + 1] === undefined || argv[n + 1].startsWith('--'))) flags[def.name] = 'true';
-    else if (argv[n + 1] === undefined) throw inputError(`Flag --${def.name} needs a value.`, { input: def.name });
-    else flags[def.name] = argv[++n];
+    else if (!isSwitch(argv[n + 1])) flags[def.name] = argv[++n];
+    else if (def.type === 'boolean') flags[def.name] = 'true';
+    else {
+      throw inputError(`Flag --${def.name} needs a value.`, {
+        input: def.name,
+        hint: `For a value that starts with --, write --${def.name}=<value>.`,
+      });
+    }
   }
   return { flags, verbose, help };
 }
