@@ -1,7 +1,19 @@
 /** Small Markdown builders for job summaries (GitHub step summary, ADO summary tab, terminal). */
 
+/** A CommonMark code span: a backtick run, then the first run of the same length (backslashes are literal inside). */
+const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?)(?<!`)\1(?!`)/g;
+
 export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  const plain = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  // In a code span only the table's own \| escape applies; doubling backslashes there would show them twice.
+  const inCode = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(CODE_SPAN)) {
+    out += plain(text.slice(last, m.index)) + inCode(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + plain(text.slice(last));
 }
 
 export function table(headers: string[], rows: Array<Array<string | undefined>>): string {
@@ -18,8 +30,10 @@ export function facts(rows: Array<[string, string | undefined]>): string {
 }
 
 export function code(text: string): string {
-  const ticks = text.includes('`') ? '``' : '`';
-  return `${ticks}${text}${ticks}`;
+  // Delimiters longer than any backtick run inside; a space pad keeps edge backticks and edge spaces (CommonMark 6.1).
+  const ticks = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  const pad = /^`|`$/.test(text) || (/^ [\s\S]* $/.test(text) && text.trim() !== '') ? ' ' : '';
+  return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
 export function section(title: string, ...parts: Array<string | undefined>): string {
