@@ -106,9 +106,14 @@ export class ScriptedServer {
     };
     this.requests.push(rec);
     const route = this.routes.find((r) => r.method === rec.method && r.path.test(rec.path));
-    const answer: Answer = route
-      ? await route.handler(rec, this)
-      : { status: 404, body: { error: { code: 'NoRoute', message: `no script for ${rec.method} ${rec.path}` } } };
+    let answer: Answer;
+    try {
+      answer = route
+        ? await route.handler(rec, this)
+        : { status: 404, body: { error: { code: 'NoRoute', message: `no script for ${rec.method} ${rec.path}` } } };
+    } catch (e) {
+      answer = { status: 599, body: { error: { code: 'ScriptFailed', message: String(e) } } };
+    }
     if (answer === 'drop') {
       req.socket.destroy();
       return;
