@@ -149,8 +149,8 @@ export class AzureMlClient {
   }
 
   async getDefaultDatastore(rg: string, ws: string): Promise<Datastore> {
-    const [first] = await this.listDatastores(rg, ws, { isDefault: true });
-    const chosen = first?.properties?.isDefault === false ? undefined : first;
+    // Filter on our side too: the flag is what the service reports, whatever the query did.
+    const chosen = (await this.listDatastores(rg, ws, { isDefault: true })).find((d) => d.properties?.isDefault === true);
     if (!chosen) {
       throw new StepError('not-found', `workspace '${ws}' (resource group '${rg}') has no default datastore`, {
         hint: "name a datastore explicitly, or set one as default in the workspace",

@@ -66,6 +66,12 @@ function isTerminal(state: string | undefined): boolean {
   return !!state && TERMINAL.has(state.toLowerCase());
 }
 
+/** A resource that reports a provisioning state that is not final (resources without one are done). */
+function stillProvisioning(body: unknown): boolean {
+  const s = provisioningStateOf(body);
+  return s !== undefined && !isTerminal(s);
+}
+
 function isSuccess(state: string | undefined): boolean {
   return state?.toLowerCase() === 'succeeded';
 }
@@ -149,10 +155,10 @@ export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<Lro
           return result(doc?.properties as T | undefined);
         }
         const final = await finalGet();
-        if (!isTerminal(provisioningStateOf(final))) {
+        if (stillProvisioning(final)) {
           // The operation reports success before the resource does; keep watching the resource.
           style = 'resource';
-          state = provisioningStateOf(final) ?? state;
+          state = provisioningStateOf(final)!;
           continue;
         }
         return result(final);
@@ -173,9 +179,9 @@ export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<Lro
       if (start.method === 'DELETE') return result(undefined);
       if (start.method === 'POST' || finalVia === 'location') return result(last.body as T | undefined);
       const final = await finalGet();
-      if (!isTerminal(provisioningStateOf(final))) {
+      if (stillProvisioning(final)) {
         style = 'resource';
-        state = provisioningStateOf(final) ?? state;
+        state = provisioningStateOf(final)!;
         continue;
       }
       return result(final);

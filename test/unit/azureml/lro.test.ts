@@ -120,6 +120,16 @@ describe('LRO poller against a server', () => {
     expect(server.hits('GET', EP)).toHaveLength(2);
   });
 
+  test('a final resource without provisioningState (e.g. a registry) is done', async () => {
+    const REG_V = /\/registries\/reg\/models\/m\/versions\/5$/;
+    server.on('PUT', REG_V, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: 'null' }));
+    server.on('GET', ASYNC, () => ({ status: 200, body: { status: 'Succeeded' } }));
+    server.on('GET', REG_V, () => ({ status: 200, body: { id: 'x', name: '5', type: 't', properties: { modelUri: 'azureml://y' } } }));
+    const result = await testClient(server, { timeoutMs: 3000 }).createOrUpdateRegistryModelVersion('rg', 'reg', 'm', '5', { properties: { modelUri: 'azureml://y' } });
+    expect(result.resource?.properties.modelUri).toBe('azureml://y');
+    expect(server.hits('GET', REG_V)).toHaveLength(1);
+  });
+
   test('Retry-After on a poll response is honoured', async () => {
     server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
     server.sequence('GET', ASYNC, [
