@@ -1,3 +1,114 @@
-export async function runDemo(_argv: string[]): Promise<number> {
-  return 1;
+/**
+ * `aml-lifecycle demo` (`npm run demo`): start a fresh local emulator with Azurite, then register the sample model
+ * through the bundled GitHub action (OIDC), the bundled Azure DevOps task (workload identity federation) and the
+ * CLI (service principal), exactly as a runner, an agent and a terminal would run them, and print their summaries.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startEmulator } from '../emulator/src';
+import { EmulatorControl } from './emulator-control';
+import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from './runners';
+
+/** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
+export function packageRoot(start = __dirname): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aml-lifecycle') return dir;
+  }
+  throw new Error(`cannot find the aml-lifecycle package above ${start}`);
+}
+
+function banner(title: string): void {
+  process.stdout.write(`\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n`);
+}
+
+function report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }): boolean {
+  process.stdout.write(`exit code ${r.exitCode}\noutputs:\n`);
+  for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`  ${k} = ${v}\n`);
+  process.stdout.write(`summary:\n${r.summary.trim() || '(none)'}\n`);
+  if (r.exitCode !== 0) process.stdout.write(`--- ${name} log ---\n${r.stdout}\n${r.stderr}\n`);
+  return r.exitCode === 0;
+}
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const keep = argv.includes('--keep');
+  const root = packageRoot();
+  const stateDir = mkdtempSync(join(tmpdir(), 'aml-lifecycle-demo-'));
+  banner('Starting the local Azure ML emulator (HTTPS, Entra, OIDC issuers, ARM) and Azurite');
+  const emulator = await startEmulator({ stateDir, lroDurationMs: 1000 });
+  const ok: boolean[] = [];
+  try {
+    const env = emulator.env;
+    process.stdout.write(`emulator: ${emulator.url}\nstate:    ${stateDir}\nworkspace ${env.AML_WORKSPACE} in ${env.AML_RESOURCE_GROUP}\n`);
+    const control = new EmulatorControl(emulator.url, env.NODE_EXTRA_CA_CERTS);
+    const world = await control.world();
+    const app = world.identity.apps[0];
+    const connection = world.identity.adoConnections[0];
+    const workspaceInputs = {
+      'subscription-id': env.AZURE_SUBSCRIPTION_ID,
+      'resource-group': env.AML_RESOURCE_GROUP,
+      workspace: env.AML_WORKSPACE,
+    };
+    const modelFile = join(root, 'shared', 'demo', 'credit-model.yml');
+
+    banner('1/3 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    const gh = await runGitHubAction(
+      join(root, 'actions', 'register-model', 'dist', 'index.js'),
+      { ...workspaceInputs, 'model-file': modelFile },
+      baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined }),
+    );
+    ok.push(report('action', gh));
+
+    banner('2/3 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    const ado = await runAdoTask(
+      join(root, 'tasks', 'RegisterModelV1', 'dist', 'index.js'),
+      { ...workspaceInputs, 'model-file': modelFile },
+      {
+        id: connection.id,
+        scheme: 'WorkloadIdentityFederation',
+        parameters: { serviceprincipalid: app.appId, tenantid: world.identity.tenantId },
+        data: {
+          subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+          environment: 'AzureStack',
+          environmentAuthorityUrl: env.AML_AUTHORITY_HOST,
+          activeDirectoryServiceEndpointResourceId: env.AML_ARM_AUDIENCE,
+        },
+        url: env.AML_ARM_ENDPOINT,
+      },
+      baseEnv({ NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS, SYSTEM_OIDCREQUESTURI: env.SYSTEM_OIDCREQUESTURI }),
+      connection.systemAccessToken,
+    );
+    ok.push(report('task', ado));
+
+    banner('3/3 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    const retrained = join(stateDir, 'credit-model-retrained');
+    cpSync(join(root, 'shared', 'demo', 'credit-model'), retrained, { recursive: true });
+    const weights = JSON.parse(readFileSync(join(retrained, 'model.json'), 'utf8')) as { intercept: number };
+    weights.intercept = -1.25;
+    writeFileSync(join(retrained, 'model.json'), JSON.stringify(weights, null, 2));
+    const cli = await runNode(
+      join(root, 'shared', 'dist', 'cli', 'index.js'),
+      ['register-model', '--model-name', 'credit-default', '--model-path', retrained, '--tags', 'framework=plain-python\nretrained=true'],
+      baseEnv({
+        ...env,
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+        SYSTEM_OIDCREQUESTURI: undefined,
+        AZURE_CLIENT_SECRET: app.secrets[0]?.value,
+      }),
+    );
+    let cliOutputs: Record<string, string> = {};
+    try {
+      cliOutputs = JSON.parse(cli.stdout) as Record<string, string>;
+    } catch {
+      /* reported below */
+    }
+    ok.push(report('cli', { ...cli, outputs: cliOutputs, summary: cli.stderr }));
+  } finally {
+    await emulator.stop();
+    if (!keep) rmSync(stateDir, { recursive: true, force: true });
+  }
+  banner(ok.every(Boolean) ? 'Demo finished: all three hosts succeeded.' : 'Demo finished with failures (see above).');
+  return ok.every(Boolean) ? 0 : 1;
 }

@@ -1,5 +1,163 @@
+/**
+ * register-model: parse and validate everything locally, sign in, compare with what the workspace holds, print the
+ * plan, then (unless dry-run) upload local content once and create or update the version, and verify it.
+ */
+import { resolve } from 'node:path';
+import { StepError } from '../core/errors';
+import { parseKeyValues } from '../specs/key-values';
+import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../specs/model-spec';
 import type { StepContext } from '../steps/definition';
+import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../steps/workspace';
+import { compareModelVersion, type LiveModelVersion } from './compare';
+import { hashLocalContent, uploadLocalModel, type LocalContent } from './upload';
+import { registerSummary, type RegisterOutcome } from './summary';
+
+/** Everything decided before talking to Azure. */
+function readPlan(ctx: StepContext): ModelVersionPlan {
+  const { inputs } = ctx;
+  const file = inputs.string('model-file');
+  const spec = file ? loadModelSpec(resolve(file)) : undefined;
+  const map = (name: string) => {
+    const text = inputs.string(name);
+    return text === undefined ? undefined : parseKeyValues(text, name);
+  };
+  const plan = buildModelVersion(
+    spec,
+    {
+      name: inputs.string('model-name'),
+      version: inputs.string('model-version'),
+      type: inputs.string('model-type'),
+      path: inputs.string('model-path'),
+      description: inputs.string('description'),
+      tags: map('tags'),
+      properties: map('properties'),
+      datastore: inputs.string('datastore'),
+      stage: inputs.string('stage'),
+    },
+    {
+      inputNames: {
+        name: 'model-name',
+        version: 'model-version',
+        type: 'model-type',
+        path: 'model-path',
+        description: 'description',
+        tags: 'tags',
+        properties: 'properties',
+        datastore: 'datastore',
+        stage: 'stage',
+      },
+    },
+  );
+  return plan;
+}
+
+interface Decision {
+  version: string;
+  action: 'create' | 'update' | 'unchanged';
+  changed?: string[];
+  live?: LiveModelVersion;
+}
+
+async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired: ReturnType<typeof resolveModelVersionBody>): Promise<Decision> {
+  const { client, scope } = conn;
+  const rg = scope.resourceGroup;
+  const ws = scope.workspaceName;
+  if (plan.version !== undefined) {
+    const live = await client.getModelVersion(rg, ws, plan.name, plan.version);
+    if (!live) return { version: plan.version, action: 'create' };
+    const d = compareModelVersion(desired, live);
+    if (d.action === 'conflict') {
+      throw new StepError('conflict', `Model ${plan.name} version ${plan.version} already exists and ${d.reason}.`, {
+        input: plan.sources.version?.kind === 'input' ? 'model-version' : undefined,
+        hint: 'Model versions are immutable: register the new content as a new version (leave model-version empty to take the next free one).',
+      });
+    }
+    return { version: plan.version, action: d.action === 'update' ? 'update' : 'unchanged', changed: d.action === 'update' ? d.changed : undefined, live };
+  }
+  // No version given: the latest version when it already holds exactly this, else the next free one.
+  const [latest] = await client.listModelVersions(rg, ws, plan.name, { orderBy: 'createdtime desc', top: 1 });
+  if (latest) {
+    const d = compareModelVersion(desired, latest);
+    if (d.action === 'unchanged') return { version: String(latest.name), action: 'unchanged', live: latest };
+  }
+  const container = await client.getModelContainer(rg, ws, plan.name);
+  return { version: String(container?.properties?.nextVersion ?? (latest ? Number(latest.name) + 1 : 1)), action: 'create' };
+}
 
 export async function registerModel(ctx: StepContext): Promise<void> {
-  ctx.host.info('not yet');
+  const { host } = ctx;
+  // 1. Inputs, files and content: all checked before anything is sent.
+  workspaceInputs(ctx);
+  const plan = readPlan(ctx);
+  let content: LocalContent | undefined;
+  if (plan.path.kind === 'local') {
+    const local = plan.path;
+    content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, host.signal));
+  }
+  const conn = connectWorkspace(ctx);
+  const { client, scope } = conn;
+  host.info(`Signing in as ${conn.principal}; workspace ${scope.workspaceName} in ${scope.resourceGroup} (${conn.cloud.name}).`);
+
+  // 2. Plan against the live workspace.
+  const workspace = await client.getWorkspace(scope.resourceGroup, scope.workspaceName);
+  let datastoreName = plan.datastore;
+  if (content) {
+    const ds = plan.sources.datastore
+      ? await client.getDatastore(scope.resourceGroup, scope.workspaceName, plan.datastore)
+      : await client.getDefaultDatastore(scope.resourceGroup, scope.workspaceName);
+    datastoreName = ds.name;
+    content.datastore = ds;
+  }
+  const desired = resolveModelVersionBody({ ...plan, datastore: datastoreName }, scope, content?.uploadPath);
+  const decision = await decide(conn, plan, desired);
+  const verb = { create: 'create', update: `update ${decision.changed?.join(', ')} of`, unchanged: 'leave unchanged' }[decision.action];
+  host.info(`Plan: ${verb} model ${plan.name} version ${decision.version} → ${desired.properties.modelUri}`);
+
+  const outcome: RegisterOutcome = {
+    name: plan.name,
+    version: decision.version,
+    action: decision.action,
+    changed: decision.changed,
+    modelUri: desired.properties.modelUri!,
+    modelType: desired.properties.modelType,
+    id: `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}/models/${plan.name}/versions/${decision.version}`,
+    workspace: scope.workspaceName,
+    location: workspace.location,
+    tags: desired.properties.tags,
+    dryRun: conn.dryRun,
+    upload: undefined,
+    source: plan.path.kind === 'local' ? plan.path.absolutePath : plan.path.raw,
+    run: host.run,
+  };
+
+  if (conn.dryRun) {
+    host.info('Dry run: nothing was uploaded or registered.');
+  } else if (decision.action === 'unchanged') {
+    host.info(`Model ${plan.name}:${decision.version} is already registered with this content and metadata; nothing to do.`);
+  } else {
+    // 3. Apply.
+    if (content && decision.action === 'create') {
+      outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, host.signal));
+    }
+    const body = decision.action === 'update' && decision.live
+      ? { properties: { ...desired.properties, properties: { ...(decision.live.properties?.properties ?? {}), ...desired.properties.properties } } }
+      : desired;
+    const { resource } = await client.createOrUpdateModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version, body);
+    outcome.id = resource.id ?? outcome.id;
+    // 4. Verify what the service now holds.
+    const check = await client.getModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version);
+    if (!check || compareModelVersion(body, check).action !== 'unchanged') {
+      throw new StepError('service', `Model ${plan.name}:${decision.version} was written but reads back differently; check the workspace.`);
+    }
+    host.info(`${decision.action === 'create' ? 'Registered' : 'Updated'} ${plan.name}:${decision.version}.`);
+  }
+
+  host.setOutput('model-name', outcome.name);
+  host.setOutput('model-version', outcome.version);
+  host.setOutput('model-id', outcome.id);
+  host.setOutput('model-ref', `azureml:${outcome.name}:${outcome.version}`);
+  host.setOutput('model-uri', outcome.modelUri);
+  host.setOutput('result', conn.dryRun ? 'dry-run' : outcome.action === 'create' ? 'created' : outcome.action === 'update' ? 'updated' : 'unchanged');
+  await host.summary(registerSummary(outcome));
 }
+

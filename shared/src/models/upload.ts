@@ -1,0 +1,82 @@
+/** Local model content: hash it (before any network call), then upload it once to the workspace datastore. */
+import { StorageSharedKeyCredential } from '@azure/storage-blob';
+import { blobServiceUrl } from '../assets/blob-service-url';
+import { hashContent, type ContentHash } from '../assets/content-hash';
+import { localUploadLayout } from '../assets/local-upload';
+import { uploadToContainer } from '../assets/upload';
+import type { AzureMlClient } from '../azureml/client';
+import type { Datastore } from '../azureml/resources';
+import { StepError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { WorkspaceScope } from '../specs/datastore-uri';
+
+export interface LocalContent {
+  content: ContentHash;
+  /** blob name prefix for the upload */
+  prefix: string;
+  /** path inside the datastore that the model URI points at */
+  uploadPath: string;
+  datastore?: Datastore;
+}
+
+export interface UploadReport {
+  skipped: boolean;
+  files: number;
+  bytes: number;
+  datastore: string;
+}
+
+export async function hashLocalContent(path: string, logger: Logger, signal?: AbortSignal): Promise<LocalContent> {
+  const content = await hashContent(path, { signal });
+  const layout = localUploadLayout(content);
+  logger.info(`${content.files.length} files, ${content.totalBytes} bytes, sha256 ${content.hash}`);
+  return { content, prefix: layout.prefix, uploadPath: layout.assetPath };
+}
+
+export async function uploadLocalModel(
+  client: AzureMlClient,
+  scope: WorkspaceScope,
+  local: LocalContent,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<UploadReport> {
+  const ds = local.datastore;
+  const p = ds?.properties;
+  if (!ds?.name || !p || (p.datastoreType ?? 'AzureBlob') !== 'AzureBlob' || !p.accountName || !p.containerName) {
+    throw new StepError('input', `Datastore ${ds?.name ?? '(default)'} is not an Azure Blob datastore; local models are uploaded to blob datastores only.`, {
+      input: 'datastore',
+    });
+  }
+  const secrets = await client.getDatastoreSecrets(scope.resourceGroup, scope.workspaceName, ds.name);
+  let credential: StorageSharedKeyCredential | string;
+  if (secrets.secretsType === 'AccountKey' && secrets.key) credential = new StorageSharedKeyCredential(p.accountName, secrets.key);
+  else if (secrets.secretsType === 'Sas' && secrets.sasToken) credential = secrets.sasToken;
+  else {
+    throw new StepError('auth', `Datastore ${ds.name} has ${secrets.secretsType} credentials; uploads need an account key or a SAS token.`, {
+      hint: 'Use a datastore with account-key or SAS credentials, or pass an azureml:// URI of content that is already uploaded.',
+    });
+  }
+  const containerUrl = `${blobServiceUrl({ accountName: p.accountName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol })}/${p.containerName}`;
+  let lastReport = 0;
+  const result = await uploadToContainer({
+    containerUrl,
+    credential,
+    prefix: local.prefix,
+    content: local.content,
+    logger,
+    signal,
+    onProgress: (pr) => {
+      if (Date.now() - lastReport > 10_000 || pr.filesDone === pr.filesTotal) {
+        lastReport = Date.now();
+        logger.progress(`uploaded ${pr.filesDone}/${pr.filesTotal} files, ${pr.loadedBytes}/${pr.totalBytes} bytes`);
+      }
+    },
+  });
+  logger.info(result.skipped ? `Content already in datastore ${ds.name}; upload skipped.` : `Uploaded ${result.uploadedFiles} files to datastore ${ds.name}.`);
+  return {
+    skipped: result.skipped,
+    files: local.content.files.length,
+    bytes: result.skipped ? local.content.totalBytes : result.uploadedBytes,
+    datastore: ds.name,
+  };
+}
