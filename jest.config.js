@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/conformance needs ../shared and runs through `npm run check:corpus`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/conformance/'],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.jest.json' }],
   },

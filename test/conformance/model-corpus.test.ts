@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StepError } from '../../../shared/src/core/errors';
-import { buildModelVersion, loadModelSpec, type ModelVersionPlan } from '../../../shared/src/specs/model-spec';
+import { StepError } from '../../shared/src/core/errors';
+import { buildModelVersion, loadModelSpec, type ModelVersionPlan } from '../../shared/src/specs/model-spec';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
+const repoRoot = resolve(__dirname, '..', '..');
 const corpus = join(repoRoot, '..', 'shared', 'corpus');
 const featuresFile = join(corpus, 'features.json');
 
