@@ -85,15 +85,49 @@ export interface WriteResult<T> {
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const MAX_PAGES = 100;
+/** Path of the management front end under a discovered primaryRegionResourceProviderUri (azure-ai-ml MFE_PATH_PREFIX) */
+const MFE_PATH_PREFIX = 'mferp/managementfrontend';
+/** The api-version of the registry import data plane */
+export const DATA_PLANE_API_VERSION = '2021-10-01-dataplanepreview';
+
+/** Answer of GET …/registrymanagement/v1.0/registries/{name}/discovery (the fields used; others are kept). */
+export interface RegistryDiscovery {
+  registryName?: string;
+  primaryRegionResourceProviderUri: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  [key: string]: unknown;
+}
+
+/** What to import: an `azureml://locations/<loc>/workspaces/<guid>/models/<n>/versions/<v>` asset, and where to. */
+export interface RegistryImportRequest {
+  sourceAssetId: string;
+  destinationName: string;
+  destinationVersion: string;
+}
+
+function requireHttps(url: string, operation: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StepError('service', `${operation}: '${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'https:') throw new StepError('service', `${operation}: refusing to send a token to non-https '${url}'`);
+}
 
 export class AzureMlClient {
   readonly apiVersion: string;
   readonly timeoutMs: number;
   private readonly sdk: SdkClient;
   private readonly transport: ArmTransport;
+  /** The subscription every ARM path of this client is in */
+  readonly subscriptionId: string;
+  readonly cloud: CloudEndpoints;
+  private readonly options: AzureMlClientOptions;
   private readonly logger: Logger;
   private readonly signal?: AbortSignal;
-  private readonly subscriptionId: string;
   private readonly onSecret?: (value: string) => void;
   private readonly pollSchedule: (poll: number) => number;
   private readonly progressIntervalMs?: number;
@@ -106,6 +140,8 @@ export class AzureMlClient {
       });
     }
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.options = opts;
+    this.cloud = opts.cloud;
     this.logger = opts.logger;
     this.signal = opts.signal;
     this.subscriptionId = opts.subscriptionId;
@@ -115,6 +151,7 @@ export class AzureMlClient {
     const retry: RetryOptions = {
       ...DEFAULT_RETRY_OPTIONS,
       conflictWindowMs: Math.min(DEFAULT_RETRY_OPTIONS.conflictWindowMs, this.timeoutMs),
+      maxElapsedMs: this.timeoutMs,
       ...(opts.requestTimeoutMs ? { attemptTimeoutMs: opts.requestTimeoutMs } : {}),
       ...opts.retry,
     };
@@ -127,6 +164,15 @@ export class AzureMlClient {
       userAgent: opts.userAgent,
     });
     this.transport = new ArmTransport(this.sdk.sdk, opts.cloud.resourceManager, opts.signal);
+  }
+
+  /**
+   * A client for another subscription (e.g. a registry's), with the same credential (and so its token cache),
+   * cloud, options and cancellation. The SDK binds a subscription per client, so this builds a new pipeline.
+   */
+  forSubscription(subscriptionId: string): AzureMlClient {
+    if (subscriptionId.toLowerCase() === this.subscriptionId.toLowerCase()) return this;
+    return new AzureMlClient({ ...this.options, subscriptionId });
   }
 
   // ---- workspaces and datastores (SDK) ----
@@ -306,6 +352,57 @@ export class AzureMlClient {
     return this.lro<ModelVersion>('PUT', path, body, ctx, 'original-uri');
   }
 
+  /** Versions of a registry model, following nextLink; [] when the model does not exist. */
+  async listRegistryModelVersions(
+    rg: string,
+    registry: string,
+    name: string,
+    opts: { orderBy?: string; top?: number; listViewType?: 'ActiveOnly' | 'ArchivedOnly' | 'All' } = {},
+  ): Promise<ModelVersion[]> {
+    const ctx = { operation: `list versions of registry model '${name}'`, ref: refs.inRegistry('model', name, rg, registry) };
+    const path = childPath(registryPath(this.subscriptionId, rg, registry), 'models', name, 'versions');
+    const url = this.transport.url(path, this.apiVersion, {
+      $orderBy: opts.orderBy,
+      $top: opts.top,
+      listViewType: opts.listViewType,
+    });
+    return this.rawList<ModelVersion>(url, ctx, opts.top);
+  }
+
+  /**
+   * Registry discovery (the data-plane step `az ml model share` starts with): where the registry's
+   * management front end lives and which subscription/resource group hold it. Sent with the ARM token.
+   */
+  async discoverRegistry(registry: string, discoveryUrl: string): Promise<RegistryDiscovery> {
+    const ctx = { operation: `discover registry '${registry}'`, ref: { kind: 'registry', name: registry, scope: discoveryUrl } };
+    requireHttps(discoveryUrl, ctx.operation);
+    const res = await this.transport.expect({ method: 'GET', url: discoveryUrl, deadline: this.deadline() }, ctx);
+    const body = (res.body ?? {}) as RegistryDiscovery;
+    for (const field of ['primaryRegionResourceProviderUri', 'subscriptionId', 'resourceGroup'] as const) {
+      if (typeof body[field] !== 'string' || !body[field]) {
+        throw new StepError('service', `${ctx.operation}: the discovery answer has no ${field}`);
+      }
+    }
+    requireHttps(body.primaryRegionResourceProviderUri, ctx.operation);
+    return body;
+  }
+
+  /**
+   * Deep-copy an asset into a registry through its management front end (data plane, api-version
+   * 2021-10-01-dataplanepreview): POST …/registries/{r}/import, an LRO finished through Location.
+   */
+  async importIntoRegistry(discovery: RegistryDiscovery, registry: string, request: RegistryImportRequest): Promise<LroResult<unknown>> {
+    const ctx = {
+      operation: `import ${request.sourceAssetId} into registry '${registry}'`,
+      ref: refs.inRegistry('model version', `${request.destinationName}:${request.destinationVersion}`, discovery.resourceGroup, registry),
+    };
+    const base = discovery.primaryRegionResourceProviderUri.replace(/\/+$/, '');
+    const path = `${registryPath(discovery.subscriptionId, discovery.resourceGroup, registry)}/import`;
+    const url = `${base}/${MFE_PATH_PREFIX}${path}?api-version=${DATA_PLANE_API_VERSION}`;
+    const body = { properties: { referenceType: 'Id', ...request } };
+    return this.lroAt('POST', url, body, ctx, 'location');
+  }
+
   /** A SAS-authorised blob location to upload a registry model's files to; the SAS URI goes to onSecret. */
   async startPendingUpload(
     rg: string,
@@ -481,6 +578,22 @@ export class AzureMlClient {
     throw classifyResponse(res.status, res.text, { ...ctx, retries: res.retries });
   }
 
+  /** Items of a raw list, following nextLink (used exactly as received) until `limit` items or the end. */
+  private async rawList<T>(firstUrl: string, ctx: FailureContext, limit?: number): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | undefined = firstUrl;
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const res = await this.transport.send({ method: 'GET', url, deadline: this.deadline() }, ctx);
+      if (res.status === 404 && page === 0 && !isParentMissing(parseServiceError(res.text))) return [];
+      if (res.status < 200 || res.status >= 300) throw classifyResponse(res.status, res.text, { ...ctx, retries: res.retries });
+      const body = res.body as { value?: T[]; nextLink?: string | null } | undefined;
+      items.push(...(Array.isArray(body?.value) ? body.value : []));
+      if (limit !== undefined && items.length >= limit) return items.slice(0, limit);
+      url = typeof body?.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
+    }
+    return items;
+  }
+
   /** Start an operation at `apiVersion` and follow it to the end. */
   private async lro<T>(
     method: HttpMethod,
@@ -489,9 +602,19 @@ export class AzureMlClient {
     ctx: FailureContext,
     finalStateVia?: FinalStateVia,
   ): Promise<LroResult<T>> {
+    return this.lroAt(method, this.transport.url(path, this.apiVersion), body, ctx, finalStateVia);
+  }
+
+  /** Start an operation at an absolute URL and follow it to the end. */
+  private async lroAt<T>(
+    method: HttpMethod,
+    url: string,
+    body: unknown,
+    ctx: FailureContext,
+    finalStateVia?: FinalStateVia,
+  ): Promise<LroResult<T>> {
     const startedAt = Date.now();
     const deadline = startedAt + this.timeoutMs;
-    const url = this.transport.url(path, this.apiVersion);
     const initial = await this.transport.send({ method, url, body, deadline }, ctx);
     if (method === 'DELETE' && initial.status === 404 && !isParentMissing(parseServiceError(initial.text))) {
       return { resource: undefined, initialStatus: 404, pollCount: 0, elapsedMs: Date.now() - startedAt };

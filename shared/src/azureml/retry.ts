@@ -22,6 +22,8 @@ export interface RetryOptions {
   conflictWindowMs: number;
   /** One attempt without a response for this long counts as a dropped connection. */
   attemptTimeoutMs: number;
+  /** No retry starts that would end later than this after the first attempt (the caller's timeout). */
+  maxElapsedMs: number;
 }
 
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
@@ -32,6 +34,7 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
   conflictDelayMs: 10_000,
   conflictWindowMs: 10 * 60_000,
   attemptTimeoutMs: 120_000,
+  maxElapsedMs: 30 * 60_000,
 };
 
 // A Retry-After beyond this is treated as this: the caller's deadline still bounds the total.
@@ -132,7 +135,7 @@ export function armRetryPolicy(options: RetryOptions, logger: Logger): PipelineP
     name: RETRY_POLICY_NAME,
     async sendRequest(request, next) {
       const started = Date.now();
-      const deadline = deadlines.get(request) ?? Infinity;
+      const deadline = Math.min(deadlines.get(request) ?? Infinity, started + options.maxElapsedMs);
       let retries = 0;
       for (;;) {
         let response: PipelineResponse | undefined;

@@ -93,6 +93,15 @@ describe('retry policy against a server', () => {
     expect(server.hits('GET', WS)).toHaveLength(3);
   });
 
+  test('retries stop when the next wait would overrun the timeout', async () => {
+    server.sequence('GET', WS, [{ status: 503, headers: { 'Retry-After': '1' }, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }]);
+    const started = Date.now();
+    const err = (await testClient(server, { timeoutMs: 2500 }).getWorkspace('rg', 'ws').catch((e: unknown) => e)) as StepError;
+    expect(err.kind).toBe('transient');
+    expect(server.hits('GET', WS)).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   test('409 "operation in progress" is waited out, then succeeds', async () => {
     server.sequence('GET', EP, [
       { status: 409, body: { error: { code: 'Conflict', message: 'Another operation is in progress on endpoint ep.' } } },
