@@ -116,6 +116,71 @@ describe('GitHub action (OIDC)', () => {
   });
 });
 
+describe('GitHub OIDC token lifetimes', () => {
+  afterEach(async () => {
+    await t.control.clearFaults();
+    await t.control.seed({ identity: { lifetimes: { accessToken: 3600, githubIdToken: 300 } } });
+  });
+
+  test('a wait longer than the ID token lifetime is survived: each new assertion is a fresh ID token', async () => {
+    await t.control.seed({ identity: { lifetimes: { accessToken: 2, githubIdToken: 2 } } });
+    const name = uniqueName();
+    // Throttled listing: while the step waits out Retry-After, the access token and the first ID token expire.
+    await t.control.addFault({ method: 'GET', path: `/models/${name}/versions$`, status: 429, retryAfter: 3, times: 1 });
+    const since = await t.control.lastSeq();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': modelFolder() }, githubEnv()));
+    expect(r.stdout).not.toMatch(/AADSTS700024/);
+    expect(r.exitCode).toBe(0);
+    const idTokens = (await t.control.journal(since)).filter((e) => e.path.startsWith('/github-oidc/') && e.path.endsWith('/idtoken'));
+    expect(idTokens.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('an assertion that expires before Entra sees it is rejected with AADSTS700024 and a hint', async () => {
+    await t.control.seed({ identity: { lifetimes: { githubIdToken: 1 } } });
+    await t.control.addFault({ method: 'POST', path: '/oauth2/v2.0/token$', delayMs: 2500, times: 1 });
+    const since = await t.control.lastSeq();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': uniqueName(), 'model-path': modelFolder() }, githubEnv()));
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/Authentication failed.*AADSTS700024/s);
+    expect((await t.control.journal(since)).filter((e) => e.path.startsWith('/subscriptions/'))).toHaveLength(0);
+  });
+});
+
+describe('other model sources and dry run', () => {
+  test('a short datastore URI is expanded to the long form and nothing is uploaded', async () => {
+    const name = uniqueName();
+    const since = await t.control.lastSeq();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': 'azureml://datastores/workspaceblobstore/paths/trained/credit/' }, githubEnv()));
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs['model-uri']).toBe(
+      `azureml://subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/${t.env.AML_RESOURCE_GROUP}/workspaces/${t.env.AML_WORKSPACE}/datastores/workspaceblobstore/paths/trained/credit/`,
+    );
+    expect((await t.control.journal(since)).some((e) => e.path.endsWith('/listSecrets'))).toBe(false);
+  });
+
+  test('an MLflow runs:/ URI is sent verbatim as an mlflow_model', async () => {
+    const name = uniqueName();
+    const since = await t.control.lastSeq();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': 'runs:/0f3c9a7e/model', 'model-type': 'mlflow_model' }, githubEnv()));
+    expect(r.exitCode).toBe(0);
+    const put = (await t.control.journal(since)).find((e) => e.method === 'PUT' && e.path.endsWith(`/models/${name}/versions/1`));
+    expect(put?.requestBody).toMatchObject({ properties: { modelUri: 'runs:/0f3c9a7e/model', modelType: 'mlflow_model' } });
+  });
+
+  test('dry-run prints the plan, sets outputs and writes nothing', async () => {
+    const name = uniqueName();
+    let r!: Awaited<ReturnType<typeof runGitHubAction>>;
+    const writes = await armWritesDuring(async () => {
+      r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': modelFolder(), 'dry-run': 'true' }, githubEnv()));
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs).toMatchObject({ 'model-version': '1', result: 'dry-run' });
+    expect(r.stdout).toMatch(/Plan: create model/);
+    expect(r.summary).toMatch(/dry run/);
+    expect(writes).toBe(0);
+  });
+});
+
 describe('Azure DevOps task (service connection)', () => {
   function connection(scheme: 'WorkloadIdentityFederation' | 'ServicePrincipal', parameters: Record<string, string>) {
     const conn = t.world.identity.adoConnections[0];
@@ -242,7 +307,7 @@ describe('faults', () => {
   test('a persistent 500 is a classified failure, not a success', async () => {
     const name = uniqueName();
     await t.control.addFault({ method: 'PUT', path: `/models/${name}/versions/1$`, status: 500, times: 1000 });
-    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': modelFolder(), timeout: '60s' }, githubEnv()));
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': name, 'model-path': modelFolder(), timeout: '20s' }, githubEnv()));
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/::error::(Azure did not respond reliably|Azure Machine Learning reported a failure)/);
     expect(r.outputs['model-version']).toBeUndefined();
