@@ -4,6 +4,7 @@ import { StepError } from '../../../shared/src/core/errors';
 import { silentLogger } from '../../../shared/src/core/logger';
 import { createCredential, TOKEN_EXCHANGE_AUDIENCE } from '../../../shared/src/auth/credential';
 import { findAadsts } from '../../../shared/src/auth/credential-errors';
+import { KNOWN_CLOUDS } from '../../../shared/src/auth/clouds';
 import { aadError, CLIENT, FakeEntra, issueToken, TENANT } from './fake-entra';
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -149,6 +150,17 @@ describe('createCredential against a local Entra', () => {
     expect(masked).toEqual(['system-access-token', token!.token]);
     const oidcCall = entra.server.hits('POST', /^\/oidc$/)[0];
     expect(oidcCall.query.get('serviceConnectionId')).toBe('sc-1');
+  });
+});
+
+describe('unavailable credentials', () => {
+  test('Azure CLI without a login (or without az) is an auth error with a hint', async () => {
+    const credential = createCredential({ type: 'azure-cli' }, { cloud: KNOWN_CLOUDS.AzureCloud, onSecret: () => {}, logger: silentLogger });
+    const err = (await credential.getToken(ARM_SCOPE).catch((e: unknown) => e)) as StepError;
+    expect(err).toBeInstanceOf(StepError);
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/^the Azure CLI login is not available here/);
+    expect(err.hint).toMatch(/az login/);
   });
 });
 
