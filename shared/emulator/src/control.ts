@@ -9,22 +9,29 @@ import type { Journal } from './journal';
 import type { Reply } from './http';
 import { isObject, json, parseJson } from './http';
 import { addFault, validateFaultSpec } from './faults';
-import type { ResourceGroupSeed, RoleAssignmentSeed, SubscriptionSeed, WorkspaceSeed } from './world';
-import { addRoleAssignment, addWorkspace, ensureResourceGroup, ensureSubscription } from './world';
+import type { RegistrySeed, ResourceGroupSeed, RoleAssignmentSeed, SubscriptionSeed, WorkspaceSeed } from './world';
+import { REGISTRY_NAME, addRegistry, addRoleAssignment, addWorkspace, ensureResourceGroup, ensureSubscription } from './world';
 import { KNOWN_ROLES } from './arm/rbac';
 import { propertiesOf } from './arm/resource-helpers';
+import { REGISTRY_TYPE, registryScope, registryStorage } from './arm/registries';
 
 export interface SeedRequest {
   identity?: IdentitySeed;
   subscriptions?: SubscriptionSeed[];
   resourceGroups?: ResourceGroupSeed[];
   workspaces?: WorkspaceSeed[];
+  /** Each gets its own storage account and container; names are unique across subscriptions. */
+  registries?: RegistrySeed[];
   roleAssignments?: RoleAssignmentSeed[];
   settings?: {
     lroDurationMs?: number;
     durations?: Record<string, number>;
     provisioningFailures?: ProvisioningFailure[];
     pageSize?: number;
+    /** Make ModelVersions_Publish answer 400 NoRegisteredProviderFound, as where the operation is not available. */
+    publishUnavailable?: boolean;
+    /** Lifetime of startPendingUpload SAS tokens. */
+    pendingUploadSasSeconds?: number;
   };
 }
 
@@ -47,11 +54,18 @@ export function armWorld(state: ArmState) {
       const [, , subscriptionId, , resourceGroup] = w.id.split('/');
       return { id: w.id, name: w.id.slice(w.id.lastIndexOf('/') + 1), subscriptionId, resourceGroup, location: w.body.location, workspaceId: propertiesOf(w.body).workspaceId };
     });
+  const registries = Object.values(state.resources)
+    .filter((r) => r.type === REGISTRY_TYPE)
+    .map((r) => {
+      const storage = registryStorage(state, r);
+      return { id: r.id, ...registryScope(r), location: r.body.location, storageAccount: storage?.account, container: storage?.container };
+    });
   return {
     defaults: state.defaults,
     subscriptions: Object.values(state.subscriptions),
     resourceGroups: Object.values(state.resourceGroups),
     workspaces,
+    registries,
     storageAccounts: Object.values(state.storageAccounts),
     azurite: state.azurite,
     roleAssignments: state.roleAssignments,
@@ -70,6 +84,10 @@ function checkSeed(v: unknown): SeedRequest | string {
   }
   for (const w of (v.workspaces as unknown[] | undefined) ?? []) {
     if (!isObject(w) || typeof w.name !== 'string' || typeof w.resourceGroup !== 'string') return 'workspaces[] need resourceGroup and name';
+  }
+  for (const r of (v.registries as unknown[] | undefined) ?? []) {
+    if (!isObject(r) || typeof r.name !== 'string' || typeof r.resourceGroup !== 'string') return 'registries[] need resourceGroup and name';
+    if (!REGISTRY_NAME.test(r.name)) return `registry name '${r.name}' must match ${REGISTRY_NAME.source}`;
   }
   for (const g of (v.resourceGroups as unknown[] | undefined) ?? []) {
     if (!isObject(g) || typeof g.name !== 'string') return 'resourceGroups[] need name';
@@ -90,6 +108,7 @@ export async function applySeed(deps: ControlDeps, seed: SeedRequest): Promise<v
     for (const s of seed.subscriptions ?? []) ensureSubscription(state, s, tenantId);
     for (const g of seed.resourceGroups ?? []) ensureResourceGroup(state, g, tenantId);
     for (const w of seed.workspaces ?? []) addWorkspace(state, w, tenantId, now);
+    for (const r of seed.registries ?? []) addRegistry(state, r, tenantId, now);
     for (const ra of seed.roleAssignments ?? []) addRoleAssignment(state, ra);
     const s = seed.settings;
     if (s) {
@@ -97,9 +116,11 @@ export async function applySeed(deps: ControlDeps, seed: SeedRequest): Promise<v
       if (s.durations) state.settings.durations = { ...state.settings.durations, ...s.durations };
       if (s.provisioningFailures) state.settings.provisioningFailures = s.provisioningFailures;
       if (s.pageSize !== undefined) state.settings.pageSize = Math.max(1, s.pageSize);
+      if (s.publishUnavailable !== undefined) state.settings.publishUnavailable = s.publishUnavailable;
+      if (s.pendingUploadSasSeconds !== undefined) state.settings.pendingUploadSasSeconds = s.pendingUploadSasSeconds;
     }
   });
-  if (seed.workspaces?.length) await deps.syncStorage();
+  if (seed.workspaces?.length || seed.registries?.length) await deps.syncStorage();
 }
 
 export async function handleControl(deps: ControlDeps, method: string, url: URL, body: Buffer): Promise<Reply> {
@@ -130,7 +151,11 @@ export async function handleControl(deps: ControlDeps, method: string, url: URL,
     case 'POST /_emulator/seed': {
       const seed = checkSeed(parsed.value ?? {});
       if (typeof seed === 'string') return bad(seed);
-      await applySeed(deps, seed);
+      try {
+        await applySeed(deps, seed);
+      } catch (e) {
+        return bad((e as Error).message);
+      }
       return json(200, { identity: deps.identity.world(), arm: armWorld(deps.store.read()) });
     }
     case 'GET /_emulator/world':

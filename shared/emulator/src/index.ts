@@ -20,6 +20,8 @@ import { createRequestHandler } from './server';
 import { StorageService } from './storage';
 import { seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
+import { registryDataPlane } from './registry-dataplane';
+import { RegistryCopier } from './registry-copier';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -68,6 +70,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const url = `https://127.0.0.1:${port}`;
 
   let storage: StorageService | undefined;
+  let copier: RegistryCopier | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -87,7 +90,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       await storage.sync();
     }
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
-    handler = createRequestHandler({ baseUrl: url, store, journal, identity, arm: new ArmRouter(store, identity, resourceTypes), control, log });
+    copier = new RegistryCopier(store, tls.caCertPem, log);
+    copier.start();
+    handler = createRequestHandler({
+      baseUrl: url,
+      store,
+      journal,
+      identity,
+      arm: new ArmRouter(store, identity, resourceTypes),
+      control,
+      extraRoutes: [registryDataPlane({ store, identity })],
+      log,
+    });
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -103,6 +117,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       AML_WORKSPACE: defaults.workspace,
       AML_EMULATOR_URL: url,
     };
+    if (defaults.registry) {
+      env.AML_REGISTRY = defaults.registry.name;
+      env.AML_REGISTRY_SUBSCRIPTION_ID = defaults.registry.subscriptionId;
+      env.AML_REGISTRY_RESOURCE_GROUP = defaults.registry.resourceGroup;
+    }
     log(`emulator listening on ${url} (state ${stateDir})`);
     return {
       url,
@@ -113,11 +132,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
           server.close(() => done());
           server.closeAllConnections();
         });
+        await copier?.stop();
         await storage?.stop();
       },
     };
   } catch (e) {
     server.close();
+    await copier?.stop();
     await storage?.stop();
     throw e;
   }

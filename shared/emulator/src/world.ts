@@ -10,6 +10,9 @@ import { ML_PROVIDER, rgId } from './arm/target';
 export const DEFAULT_RESOURCE_GROUP = 'rg-demo';
 export const DEFAULT_WORKSPACE = 'mlw-demo';
 export const DEFAULT_LOCATION = 'eastus';
+export const DEFAULT_REGISTRY = 'mlr-shared';
+export const DEFAULT_REGISTRY_RESOURCE_GROUP = 'rg-registry';
+export const REGISTRY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
 const SEEDED_BY = 'aml-lifecycle-emulator';
 
 export interface SubscriptionSeed {
@@ -22,6 +25,12 @@ export interface ResourceGroupSeed {
   location?: string;
 }
 export interface WorkspaceSeed {
+  subscriptionId?: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+}
+export interface RegistrySeed {
   subscriptionId?: string;
   resourceGroup: string;
   name: string;
@@ -107,14 +116,7 @@ export function addWorkspace(state: ArmState, seed: WorkspaceSeed, tenantId: str
   if (existing) return existing;
 
   const workspaceId = randomUUID();
-  const account: StorageAccount = {
-    name: randomAccountName(),
-    key: randomBytes(64).toString('base64'),
-    subscriptionId,
-    resourceGroup: seed.resourceGroup,
-    containers: [`azureml-blobstore-${workspaceId}`, 'azureml'],
-  };
-  state.storageAccounts[account.name] = account;
+  const account = newStorageAccount(state, subscriptionId, seed.resourceGroup, [`azureml-blobstore-${workspaceId}`, 'azureml']);
   const suffix = randomBytes(4).toString('hex');
   const ws: StoredResource = {
     id,
@@ -159,6 +161,77 @@ export function addWorkspace(state: ArmState, seed: WorkspaceSeed, tenantId: str
   return ws;
 }
 
+function newStorageAccount(state: ArmState, subscriptionId: string, resourceGroup: string, containers: string[]): StorageAccount {
+  const account: StorageAccount = { name: randomAccountName(), key: randomBytes(64).toString('base64'), subscriptionId, resourceGroup, containers };
+  state.storageAccounts[account.name] = account;
+  return account;
+}
+
+/**
+ * Adds a registry (with its resource group and its own storage account holding one container) unless it exists.
+ * Registry names are unique across subscriptions: discovery and publish find a registry by name alone.
+ */
+export function addRegistry(state: ArmState, seed: RegistrySeed, tenantId: string, now: number): StoredResource {
+  if (!REGISTRY_NAME.test(seed.name)) throw new Error(`registry name '${seed.name}' must match ${REGISTRY_NAME.source}`);
+  const subscriptionId = seed.subscriptionId ?? defaultSubscriptionId(state);
+  const location = seed.location ?? DEFAULT_LOCATION;
+  const rg = rgId(subscriptionId, seed.resourceGroup);
+  const id = `${rg}/providers/${ML_PROVIDER}/registries/${seed.name}`;
+  const existing = state.resources[key(id)];
+  if (existing) return existing;
+  const clash = Object.values(state.resources).find((r) => r.type === `${ML_PROVIDER}/registries` && r.id.slice(r.id.lastIndexOf('/') + 1).toLowerCase() === seed.name.toLowerCase());
+  if (clash) throw new Error(`a registry named '${seed.name}' already exists (${clash.id})`);
+  ensureResourceGroup(state, { subscriptionId, name: seed.resourceGroup, location }, tenantId);
+
+  const account = newStorageAccount(state, subscriptionId, seed.resourceGroup, [`registry-${randomBytes(8).toString('hex')}`]);
+  const acr = `acr${randomBytes(6).toString('hex')}`;
+  const reg: StoredResource = {
+    id,
+    type: `${ML_PROVIDER}/registries`,
+    createdSeq: nextCounter(state, 'resource'),
+    body: {
+      location,
+      tags: {},
+      kind: '',
+      sku: { name: 'P3', tier: 'Standard' },
+      identity: { type: 'SystemAssigned', principalId: randomUUID(), tenantId },
+      properties: {
+        intellectualPropertyPublisher: null,
+        publicNetworkAccess: 'Enabled',
+        regionDetails: [
+          {
+            location,
+            storageAccountDetails: [
+              {
+                systemCreatedStorageAccount: {
+                  storageAccountName: account.name,
+                  storageAccountType: 'Standard_LRS',
+                  storageAccountHnsEnabled: false,
+                  allowBlobPublicAccess: false,
+                  armResourceId: { resourceId: `${rg}/providers/Microsoft.Storage/storageAccounts/${account.name}` },
+                },
+              },
+            ],
+            acrDetails: [
+              {
+                systemCreatedAcrAccount: {
+                  acrAccountName: acr,
+                  acrAccountSku: 'Premium',
+                  armResourceId: { resourceId: `${rg}/providers/Microsoft.ContainerRegistry/registries/${acr}` },
+                },
+              },
+            ],
+          },
+        ],
+        registryPrivateEndpointConnections: [],
+      },
+      systemData: seededSystemData(now),
+    },
+  };
+  state.resources[key(id)] = reg;
+  return reg;
+}
+
 export function addRoleAssignment(state: ArmState, seed: RoleAssignmentSeed): RoleAssignment {
   const scope = seed.scope.replace(/\/+$/, '');
   const same = state.roleAssignments.find(
@@ -170,11 +243,23 @@ export function addRoleAssignment(state: ArmState, seed: RoleAssignmentSeed): Ro
   return ra;
 }
 
-/** First start: one subscription, rg-demo, mlw-demo in eastus, Contributor for the demo app on the subscription. */
+/**
+ * First start: one subscription with rg-demo / mlw-demo in eastus; a second subscription with rg-registry /
+ * mlr-shared (the registry models are promoted to); Contributor for the demo app on both subscriptions.
+ */
 export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipalId: string | undefined, now: number): void {
   const sub = ensureSubscription(state, { displayName: 'Emulated subscription' }, tenantId);
   addWorkspace(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, name: DEFAULT_WORKSPACE, location: DEFAULT_LOCATION }, tenantId, now);
-  if (demoPrincipalId) addRoleAssignment(state, { principalId: demoPrincipalId, scope: `/subscriptions/${sub.subscriptionId}`, role: 'Contributor' });
-  state.defaults = { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, workspace: DEFAULT_WORKSPACE };
+  const regSub = ensureSubscription(state, { displayName: 'Emulated registry subscription' }, tenantId);
+  addRegistry(state, { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY, location: DEFAULT_LOCATION }, tenantId, now);
+  if (demoPrincipalId) {
+    for (const s of [sub, regSub]) addRoleAssignment(state, { principalId: demoPrincipalId, scope: `/subscriptions/${s.subscriptionId}`, role: 'Contributor' });
+  }
+  state.defaults = {
+    subscriptionId: sub.subscriptionId,
+    resourceGroup: DEFAULT_RESOURCE_GROUP,
+    workspace: DEFAULT_WORKSPACE,
+    registry: { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY },
+  };
   state.seeded = true;
 }

@@ -39,6 +39,8 @@ export interface ResourceTypeHandler {
   /** Accepted api-versions (default: the Microsoft.MachineLearningServices list). */
   apiVersions?: string[];
   list?: Handler;
+  /** GET /subscriptions/{s}/providers/{namespace}/{type} (top-level types only); `resourceGroup` is ''. */
+  listBySubscription?: Handler;
   get?: Handler;
   put?: Handler;
   patch?: Handler;

@@ -16,13 +16,13 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 const CONTAINER_TYPE = `${ML_PROVIDER}/workspaces/models`;
 const VERSION_TYPE = `${ML_PROVIDER}/workspaces/models/versions`;
 
-function badName(name: string): Reply | undefined {
+export function badName(name: string): Reply | undefined {
   if (NAME.test(name)) return undefined;
   const message = `Model name '${name}' is invalid: it must start with a letter or digit and contain only letters, digits, '-' and '_' (at most 255 characters).`;
   return userError(message, { code: 'BadArgument', message });
 }
 
-function requireProperties(body: unknown): Reply | Json {
+export function requireProperties(body: unknown): Reply | Json {
   if (!isObject(body)) return userError('The request body is required and must be a JSON object.', { code: 'BadArgument', message: 'Missing request body.' });
   if (!isObject(body.properties)) {
     return userError("The 'properties' field is required.", { code: 'BadArgument', message: "Required property 'properties' not found in JSON." });
@@ -34,7 +34,7 @@ function containerId(c: ArmCall): string {
   return `${c.workspace!.id}/models/${c.names[1]}`;
 }
 
-function versionView(versions: StoredResource[]): { latestVersion: string | null; nextVersion: string } {
+export function versionView(versions: StoredResource[]): { latestVersion: string | null; nextVersion: string } {
   const latest = versions.length ? versions[versions.length - 1] : undefined;
   const numeric = versions.map((v) => Number(v.id.slice(v.id.lastIndexOf('/') + 1))).filter((n) => Number.isInteger(n) && n >= 0);
   return {
@@ -61,7 +61,7 @@ function ensureContainer(c: ArmCall): StoredResource {
   });
 }
 
-function listViewFilter(c: ArmCall): (r: StoredResource) => boolean {
+export function listViewFilter(c: ArmCall): (r: StoredResource) => boolean {
   const view = (c.url.searchParams.get('listViewType') ?? 'ActiveOnly').toLowerCase();
   return (r) => {
     const archived = propertiesOf(r.body).isArchived === true;
@@ -110,7 +110,7 @@ export const modelContainerHandlers: ResourceTypeHandler = {
   },
 };
 
-function versionOrder(c: ArmCall, items: StoredResource[]): StoredResource[] {
+export function versionOrder(c: ArmCall, items: StoredResource[]): StoredResource[] {
   const order = (c.url.searchParams.get('$orderBy') ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (order === 'createdtime desc') return [...items].sort((a, b) => b.createdSeq - a.createdSeq);
   return items;

@@ -14,9 +14,12 @@ const ROLES: Record<string, Allows> = {
   'azureml data scientist': (a) =>
     a === `${ML}workspaces/read` ||
     (a.startsWith(`${ML}workspaces/`) && a !== `${ML}workspaces/write` && a !== `${ML}workspaces/delete`),
+  // Reads the registry and reads/writes its assets; cannot change or delete the registry itself.
+  'azureml registry user': (a) =>
+    a === `${ML}registries/read` || (a.startsWith(`${ML}registries/`) && a !== `${ML}registries/write` && a !== `${ML}registries/delete`),
 };
 
-export const KNOWN_ROLES = ['Owner', 'Contributor', 'Reader', 'AzureML Data Scientist'];
+export const KNOWN_ROLES = ['Owner', 'Contributor', 'Reader', 'AzureML Data Scientist', 'AzureML Registry User'];
 
 export function scopeCovers(scope: string, resourceId: string): boolean {
   const s = scope.replace(/\/+$/, '').toLowerCase();

@@ -4,11 +4,17 @@ import { workspaceHandlers } from './workspaces';
 import { datastoreHandlers } from './datastores';
 import { modelContainerHandlers, modelVersionHandlers } from './models';
 import { onlineEndpointHandlers } from './online-endpoints';
+import { registryHandlers } from './registries';
+import { registryModelContainerHandlers, registryModelVersionHandlers } from './registry-models';
+import { publishModelVersion } from './model-publish';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
   datastoreHandlers,
   modelContainerHandlers,
-  modelVersionHandlers,
+  { ...modelVersionHandlers, actions: { ...modelVersionHandlers.actions, publish: publishModelVersion } },
   onlineEndpointHandlers,
+  registryHandlers,
+  registryModelContainerHandlers,
+  registryModelVersionHandlers,
 ];

@@ -110,14 +110,59 @@ export class ArmRouter {
       case 'operation':
         return this.poll(r, target, apiVersion, now, deny);
       case 'provider':
-        return armError(
-          404,
-          'NoRegisteredProviderFound',
-          `No registered resource provider found for namespace '${target.namespace}' and path '${target.rest.join('/')}' (api version '${apiVersion}').`,
+        return (
+          this.subscriptionList(r, target, apiVersion, now, principal, deny) ??
+          armError(
+            404,
+            'NoRegisteredProviderFound',
+            `No registered resource provider found for namespace '${target.namespace}' and path '${target.rest.join('/')}' (api version '${apiVersion}').`,
+          )
         );
       case 'resource':
         return this.resource(r, target, apiVersion, now, principal, body, deny);
     }
+  }
+
+  /** GET /subscriptions/{s}/providers/{namespace}/{type} for a type whose handler lists by subscription. */
+  private subscriptionList(
+    r: ArmRequest,
+    t: Extract<ArmTarget, { kind: 'provider' }>,
+    apiVersion: string,
+    now: number,
+    principal: VerifiedToken,
+    deny: (action: string, scope: string) => Reply | undefined,
+  ): Reply | undefined {
+    if (t.resourceGroup !== undefined || t.rest.length !== 1) return undefined;
+    const handler = this.types.find(
+      (h) => h.listBySubscription && h.path.length === 1 && h.path[0].toLowerCase() === t.rest[0].toLowerCase() && (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase(),
+    );
+    if (!handler?.listBySubscription) return undefined;
+    const namespace = handler.namespace ?? ML_PROVIDER;
+    const bad = checkMlApiVersion(apiVersion, handler.path[0], 'global', handler.apiVersions);
+    if (bad) return bad;
+    const subScope = `/subscriptions/${t.subscriptionId}`;
+    const type = `${namespace}/${handler.path[0]}`;
+    const denied = deny(`${type}/read`, subScope);
+    if (denied) return denied;
+    if (r.method !== 'GET') return methodNotAllowed(r.method);
+    const state = this.store.read();
+    settle(state, now);
+    return handler.listBySubscription({
+      method: r.method,
+      url: r.url,
+      baseUrl: r.baseUrl,
+      body: undefined,
+      apiVersion,
+      now,
+      principal,
+      subscriptionId: t.subscriptionId,
+      resourceGroup: '',
+      type,
+      names: [],
+      id: `${subScope}/providers/${namespace}/${handler.path[0]}`,
+      parentId: subScope,
+      state,
+    });
   }
 
   private unknownPath(r: ArmRequest): Reply {

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Operation } from '../lro/operation';
 import type { Fault } from '../faults';
+import type { CopyJob } from '../registry-copy-job';
 
 export interface Subscription {
   subscriptionId: string;
@@ -66,6 +67,10 @@ export interface Settings {
   provisioningFailures: ProvisioningFailure[];
   /** Items per page in list responses. */
   pageSize: number;
+  /** ModelVersions_Publish answers as if the api-version / region had no such operation (clients fall back to import). */
+  publishUnavailable?: boolean;
+  /** Lifetime of the SAS a registry's startPendingUpload hands out (default 4 hours). */
+  pendingUploadSasSeconds?: number;
 }
 
 export interface ArmState {
@@ -73,7 +78,7 @@ export interface ArmState {
   /** HMAC key for signed polling URLs. */
   signingKey: string;
   seeded: boolean;
-  defaults?: { subscriptionId: string; resourceGroup: string; workspace: string };
+  defaults?: { subscriptionId: string; resourceGroup: string; workspace: string; registry?: { subscriptionId: string; resourceGroup: string; name: string } };
   settings: Settings;
   subscriptions: Record<string, Subscription>;
   resourceGroups: Record<string, ResourceGroup>;
@@ -81,6 +86,8 @@ export interface ArmState {
   storageAccounts: Record<string, StorageAccount>;
   roleAssignments: RoleAssignment[];
   operations: Record<string, Operation>;
+  /** Blob copies into registries (publish, import) waiting for, or being done by, an emulator process; keyed by operation id. */
+  copyJobs?: Record<string, CopyJob>;
   faults: Fault[];
   /** Monotonic counters (resource creation order, ids). */
   counters: Record<string, number>;

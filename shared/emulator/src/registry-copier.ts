@@ -1,0 +1,184 @@
+/**
+ * Carries out the registry copy jobs (publish, import) recorded in the state. Every emulator process runs one; a
+ * job is claimed under the state lock, so exactly one process copies it, and a job whose claimer died is taken
+ * over. When a job ends, its operation is given its final outcome and an end time no earlier than now.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { JsonStore } from './state/json-store';
+import type { ArmState } from './state/model';
+import { key } from './state/model';
+import type { OperationError } from './lro/operation';
+import type { BlobLocation, CopyJob } from './registry-copy-job';
+import type { BlobEndpoint } from './blob-admin';
+import { getBlob, listBlobNames, putBlob } from './blob-admin';
+import { blobUrl } from './arm/blob-location';
+
+interface FileRef {
+  name: string;
+  /** Path below the model's folder (the file name for a single-file model). */
+  rel: string;
+}
+
+interface Outcome {
+  error?: OperationError;
+  /** The copy's final modelUri when it differs from the folder URL set at the start (single-file models). */
+  modelUri?: string;
+}
+
+/** A claim older than this, by a process on another host, is abandoned. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function claimable(job: CopyJob, now: number): boolean {
+  if (!job.claim) return true;
+  if (job.claim.host === hostname()) return job.claim.pid !== process.pid && !pidAlive(job.claim.pid);
+  return now - job.claim.at > STALE_CLAIM_MS;
+}
+
+export class RegistryCopier {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private lastMtime = -1;
+  private stopped = false;
+  private readonly nonce = randomBytes(8).toString('hex');
+
+  constructor(
+    private readonly store: JsonStore<ArmState>,
+    private readonly ca: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(intervalMs = 50): void {
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.running || this.stopped) return;
+    let mtime: number;
+    try {
+      mtime = statSync(this.store.path).mtimeMs;
+    } catch {
+      return;
+    }
+    if (mtime === this.lastMtime) return;
+    this.running = this.drain(mtime)
+      .catch((e: Error) => this.log(`[registry-copy] ${e.message}`))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  /** Runs every claimable job; remembers the state version seen only when nothing was left to do. */
+  private async drain(mtime: number): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const job = await this.claim();
+      if (!job) {
+        const jobs = Object.keys(this.store.read().copyJobs ?? {}).length;
+        if (jobs === 0) this.lastMtime = mtime;
+        return;
+      }
+      const outcome = await this.copy(job).catch(
+        (e: Error): Outcome => ({ error: { code: 'AssetCopyFailed', message: `Copying the model files into ${job.destDisplay} failed: ${e.message}` } }),
+      );
+      await this.finish(job, outcome);
+    }
+  }
+
+  private claim(): Promise<CopyJob | undefined> {
+    const now = Date.now();
+    return this.store.update((s) => {
+      const job = Object.values(s.copyJobs ?? {}).find((j) => claimable(j, now));
+      if (!job) return undefined;
+      job.claim = { pid: process.pid, host: hostname(), at: now, nonce: this.nonce };
+      return { ...job };
+    });
+  }
+
+  private async copy(job: CopyJob): Promise<Outcome> {
+    const state = this.store.read();
+    const op = state.operations[job.opId];
+    // An injected provisioning failure already decided the outcome: nothing to copy.
+    if (!op || op.outcome !== 'Succeeded') return {};
+    if (!state.azurite) return { error: { code: 'StorageUnavailable', message: `The storage behind ${job.destDisplay} is not reachable (the emulator runs without blob storage).` } };
+    const ep: BlobEndpoint = { hostPort: `127.0.0.1:${state.azurite.port}`, ca: this.ca };
+    const account = (loc: BlobLocation) => {
+      const a = state.storageAccounts[loc.account];
+      if (!a) throw new Error(`storage account '${loc.account}' does not exist`);
+      return a;
+    };
+    const files = async (loc: BlobLocation): Promise<{ single: boolean; files: FileRef[] }> => {
+      const names = await listBlobNames(ep, account(loc), loc.container, loc.path);
+      if (loc.path && names.includes(loc.path)) return { single: true, files: [{ name: loc.path, rel: loc.path.slice(loc.path.lastIndexOf('/') + 1) }] };
+      const prefix = loc.path ? `${loc.path}/` : '';
+      return { single: false, files: names.filter((n) => n.startsWith(prefix)).map((n) => ({ name: n, rel: n.slice(prefix.length) })) };
+    };
+    const digest = async (loc: BlobLocation, name: string) => createHash('sha256').update((await getBlob(ep, account(loc), loc.container, name)).data).digest('hex');
+
+    const src = await files(job.source);
+    if (!src.files.length) {
+      return { error: { code: 'AssetNotFound', message: `No files were found at the source model's path '${job.sourceUri}'; nothing was copied to ${job.destDisplay}.` } };
+    }
+    if (job.existing) {
+      const conflict: Outcome = {
+        error: {
+          code: 'Conflict',
+          message: `${job.destDisplay[0].toUpperCase()}${job.destDisplay.slice(1)} already exists with different content; registry asset versions are immutable. Publish to a new version instead.`,
+        },
+      };
+      if (!job.compareWith) return conflict;
+      const dst = await files(job.compareWith);
+      const rels = (f: FileRef[]) => f.map((x) => x.rel).sort();
+      if (JSON.stringify(rels(src.files)) !== JSON.stringify(rels(dst.files))) return conflict;
+      const dstByRel = new Map(dst.files.map((f) => [f.rel, f.name]));
+      for (const f of src.files) {
+        if ((await digest(job.source, f.name)) !== (await digest(job.compareWith, dstByRel.get(f.rel)!))) return conflict;
+      }
+      return {};
+    }
+    const dest = job.destination;
+    for (const f of src.files) {
+      const content = await getBlob(ep, account(job.source), job.source.container, f.name);
+      await putBlob(ep, account(dest), dest.container, `${dest.path}/${f.rel}`, content);
+    }
+    return src.single ? { modelUri: blobUrl(state, { ...dest, path: `${dest.path}/${src.files[0].rel}` }) } : {};
+  }
+
+  private finish(job: CopyJob, outcome: Outcome): Promise<void> {
+    return this.store.update((s) => {
+      const current = s.copyJobs?.[job.opId];
+      if (current?.claim?.nonce !== this.nonce) return;
+      delete s.copyJobs![job.opId];
+      const op = s.operations[job.opId];
+      if (!op) return;
+      op.durationMs = Math.max(job.durationMs, Date.now() - op.start);
+      if (outcome.error && op.outcome === 'Succeeded') {
+        op.outcome = 'Failed';
+        op.error = outcome.error;
+      }
+      const res = s.resources[key(job.destVersionId)];
+      if (outcome.modelUri && res?.opId === op.id) {
+        for (const body of [res.body, res.pending]) {
+          if (body?.properties && typeof body.properties === 'object') (body.properties as Record<string, unknown>).modelUri = outcome.modelUri;
+        }
+      }
+    });
+  }
+}
