@@ -1,0 +1,182 @@
+/**
+ * Promote a workspace model version into a registry: plan (read the source, the registry and the destination),
+ * let the caller gate on the plan, copy (publish, or discovery + import), verify the copy, record lineage, move
+ * the alias. A destination holding this same source is a no-op that says so; one holding anything else is a
+ * conflict, never overwritten.
+ */
+import { StepError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { AzureMlClient } from '../azureml/client';
+import type { ModelVersion, Registry, Workspace } from '../azureml/resources';
+import type { RunContext } from '../hosts/host';
+import { moveAlias, type AliasMove } from './aliases';
+import { copyToRegistry, workspaceAssetId } from './copy';
+import { fromSource, lineageOf, lineageTags, LINEAGE_KEYS } from './lineage';
+import { registryModels, withTags } from './model-store';
+import { verifyCopy } from './verify-copy';
+
+export interface PromoteRequest {
+  source: { client: AzureMlClient; resourceGroup: string; workspace: string; name: string; version: string };
+  /** `client` must be bound to the registry's subscription (client.forSubscription) */
+  target: { client: AzureMlClient; resourceGroup: string; registry: string; name?: string; version?: string };
+  run: RunContext;
+  approver?: string;
+  /** Move this alias to the promoted version */
+  alias?: string;
+  /** Extra tags for the destination (written with the lineage), e.g. the candidate's metrics */
+  tags?: Record<string, string>;
+  dryRun?: boolean;
+  logger: Logger;
+  /** Called once the plan is known and before anything is written (the gate); throw to stop. */
+  beforeWrite?: (plan: PromotePlan) => Promise<void> | void;
+  discoveryUrl?: string;
+  now?: () => Date;
+}
+
+export interface PromotePlan {
+  action: 'promote' | 'already-promoted';
+  workspace: Workspace;
+  sourceVersion: ModelVersion;
+  /** name:version in the source workspace */
+  source: string;
+  /** ARM id of the source workspace */
+  sourceWorkspaceId: string;
+  registry: Registry;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  version: string;
+  /** azureml://registries/<r>/models/<n>/versions/<v> */
+  assetId: string;
+  existing?: ModelVersion;
+}
+
+export interface PromoteOutcome {
+  plan: PromotePlan;
+  result: 'promoted' | 'already-promoted' | 'dry-run';
+  mechanism?: 'publish' | 'import';
+  /** Why publish was not used, when import was */
+  fallbackReason?: string;
+  /** The destination as read back at the end (undefined on a dry run of a new promotion) */
+  destination?: ModelVersion;
+  /** Lineage tags the destination carries */
+  lineage: Record<string, string>;
+  /** True when this run wrote lineage (a rerun that finds it in place writes nothing) */
+  lineageWritten: boolean;
+  alias?: AliasMove;
+}
+
+function registryAssetId(registry: string, name: string, version: string): string {
+  return `azureml://registries/${registry}/models/${name}/versions/${version}`;
+}
+
+async function plan(req: PromoteRequest): Promise<PromotePlan> {
+  const { source, target } = req;
+  const workspace = await source.client.getWorkspace(source.resourceGroup, source.workspace);
+  const sourceVersion = await source.client.getModelVersion(source.resourceGroup, source.workspace, source.name, source.version);
+  if (!sourceVersion) {
+    throw new StepError('not-found', `Model ${source.name}:${source.version} was not found in workspace '${source.workspace}' (resource group '${source.resourceGroup}').`, {
+      hint: 'Check the model name and version (register-model outputs them), and that the workspace is the one it was registered in.',
+    });
+  }
+  const subscriptionId = target.client.subscriptionId;
+  const registry = await target.client.getRegistry(target.resourceGroup, target.registry);
+  if (!registry) {
+    throw new StepError('not-found', `Registry '${target.registry}' was not found in resource group '${target.resourceGroup}' of subscription ${subscriptionId}.`, {
+      hint: 'Check the registry name, its resource group and subscription inputs (a registry often lives in a shared subscription).',
+    });
+  }
+  const name = target.name ?? source.name;
+  const version = target.version ?? source.version;
+  const sourceWorkspaceId = workspace.id;
+  const existing = await target.client.getRegistryModelVersion(target.resourceGroup, target.registry, name, version);
+  const base = { workspace, sourceVersion, source: `${source.name}:${source.version}`, sourceWorkspaceId, registry, subscriptionId, resourceGroup: target.resourceGroup, name, version, assetId: registryAssetId(target.registry, name, version) };
+  if (!existing) return { action: 'promote', ...base };
+
+  const same = fromSource(existing.properties?.tags, sourceWorkspaceId, `${source.name}:${source.version}`);
+  if (same) return { action: 'already-promoted', ...base, existing };
+  const where = `Registry '${target.registry}' already holds ${name}:${version}`;
+  const recorded = existing.properties?.tags?.[LINEAGE_KEYS.sourceModel];
+  const why =
+    same === false
+      ? `promoted from ${recorded ?? '?'} in ${existing.properties?.tags?.[LINEAGE_KEYS.sourceWorkspace] ?? '?'}, not from ${source.name}:${source.version} in workspace '${source.workspace}'`
+      : `with no promotion lineage, so it cannot be shown to be a copy of ${source.name}:${source.version} from workspace '${source.workspace}'`;
+  throw new StepError('conflict', `${where}, ${why}. Registry versions are immutable; nothing was overwritten.`, {
+    input: 'destination-version',
+    hint: 'Promote to another destination version, or delete that version from the registry if it is wrong.',
+  });
+}
+
+export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOutcome> {
+  const { logger } = req;
+  const now = req.now ?? (() => new Date());
+  const p = await plan(req);
+  const src = `${req.source.name}:${req.source.version}`;
+  logger.info(
+    p.action === 'promote'
+      ? `Plan: copy ${src} from workspace '${req.source.workspace}' to ${p.assetId}.`
+      : `Plan: ${p.assetId} already holds ${src} from workspace '${req.source.workspace}'; nothing to copy.`,
+  );
+  await req.beforeWrite?.(p);
+  if (req.dryRun) {
+    logger.info('Dry run: nothing was copied or tagged.');
+    return { plan: p, result: 'dry-run', destination: p.existing, lineage: lineageOf(p.existing?.properties?.tags), lineageWritten: false };
+  }
+
+  const { target } = req;
+  let copied: { mechanism: 'publish' | 'import'; fallbackReason?: string } | undefined;
+  if (p.action === 'promote') {
+    copied = await copyToRegistry({
+      source: { client: req.source.client, resourceGroup: req.source.resourceGroup, workspace: p.workspace, name: req.source.name, version: req.source.version },
+      target: { client: target.client, registry: p.registry, name: p.name, version: p.version },
+      logger,
+      discoveryUrl: req.discoveryUrl,
+    });
+  }
+  const check = { registry: target.registry, name: p.name, version: p.version, source: p.sourceVersion, workspace: p.workspace };
+  const live = verifyCopy(
+    p.action === 'promote' ? await target.client.getRegistryModelVersion(target.resourceGroup, target.registry, p.name, p.version) : p.existing,
+    check,
+  );
+
+  // Lineage: a fresh copy gets it; an earlier promotion keeps its own record (extra tags are only added if absent).
+  const lineage = lineageTags({
+    event: 'promoted',
+    at: now(),
+    run: req.run,
+    approver: req.approver,
+    sourceWorkspace: p.sourceWorkspaceId,
+    sourceModel: src,
+    sourceAsset: p.workspace.properties?.workspaceId && p.workspace.location ? workspaceAssetId(p.workspace, req.source.name, req.source.version) : undefined,
+  });
+  const liveTags = live.properties?.tags ?? {};
+  const wanted = p.action === 'promote' ? { ...liveTags, ...req.tags, ...lineage } : { ...req.tags, ...liveTags };
+  const store = registryModels(target.client, target.resourceGroup, target.registry);
+  let destination = live;
+  let lineageWritten = false;
+  if (Object.entries(wanted).some(([k, v]) => liveTags[k] !== v)) {
+    const written = await store.putVersion(p.name, p.version, withTags(live, wanted));
+    destination = verifyCopy(written, check);
+    const missing = Object.keys(lineageOf(wanted)).filter((k) => destination.properties?.tags?.[k] !== wanted[k]);
+    if (missing.length > 0) {
+      throw new StepError('service', `${p.assetId} was copied, but its lineage tags did not stick (${missing.join(', ')}).`, {
+        hint: 'Rerun the step: the copy is kept and only the lineage is written again.',
+      });
+    }
+    lineageWritten = true;
+  }
+  logger.info(p.action === 'promote' ? `Promoted ${src} to ${p.assetId} (${copied?.mechanism}).` : `${p.assetId} was already promoted; nothing copied.`);
+
+  const alias = req.alias ? await moveAlias(store, p.name, p.version, req.alias, { logger, now: now() }) : undefined;
+  if (alias?.changed) destination = (await store.getVersion(p.name, p.version)) ?? destination;
+  return {
+    plan: p,
+    result: p.action === 'promote' ? 'promoted' : 'already-promoted',
+    mechanism: copied?.mechanism,
+    fallbackReason: copied?.fallbackReason,
+    destination,
+    lineage: lineageOf(destination.properties?.tags),
+    lineageWritten,
+    alias,
+  };
+}
