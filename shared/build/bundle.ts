@@ -2,7 +2,8 @@
  * `npm run bundle`: one self-contained ncc bundle per action, per task, for the root action and for the CLI.
  * Typechecking is `npm run typecheck`; bundles are transpile-only and minified, without source maps.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { minify } from 'terser';
 import { dirname, join } from 'node:path';
 import { steps } from '../src/steps';
 import { ROOT } from './generate';
@@ -30,6 +31,12 @@ export function bundles(): Bundle[] {
   return list;
 }
 
+async function minifyChunk(name: string, code: string): Promise<string> {
+  const result = await minify(code, { module: false, compress: { passes: 1 }, mangle: true, format: { comments: false } });
+  if (result.code === undefined) throw new Error(`terser produced nothing for ${name}`);
+  return result.code;
+}
+
 async function build(b: Bundle): Promise<void> {
   const started = Date.now();
   const { code, assets } = await ncc(join(ROOT, b.entry), {
@@ -49,10 +56,15 @@ async function build(b: Bundle): Promise<void> {
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const p = join(out, name);
     mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, asset.source);
+    // ncc minifies the entry file only; lazily loaded chunks (NNN.index.js) get the same treatment here.
+    const source = /^\d+\.index\.js$/.test(name) ? await minifyChunk(name, asset.source.toString()) : asset.source;
+    writeFileSync(p, source);
     if (asset.permissions) chmodSync(p, asset.permissions);
   }
-  console.log(`bundled ${b.outDir}/index.js (${Math.round(Buffer.byteLength(text) / 1024)} kB, ${Date.now() - started} ms)`);
+  const total = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+  console.log(
+    `bundled ${b.outDir}: index.js ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
+  );
 }
 
 async function main(): Promise<void> {

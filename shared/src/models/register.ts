@@ -9,7 +9,7 @@ import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVe
 import type { StepContext } from '../steps/definition';
 import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../steps/workspace';
 import { compareModelVersion, type LiveModelVersion } from './compare';
-import { hashLocalContent, uploadLocalModel, type LocalContent } from './upload';
+import { hashLocalContent, type LocalContent } from './local-content';
 import { registerSummary, type RegisterOutcome } from './summary';
 
 /** Everything decided before talking to Azure. */
@@ -137,6 +137,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   } else {
     // 3. Apply.
     if (content && decision.action === 'create') {
+      const { uploadLocalModel } = await import('./upload');
       outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, host.signal));
     }
     const body = decision.action === 'update' && decision.live

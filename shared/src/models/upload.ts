@@ -1,36 +1,19 @@
-/** Local model content: hash it (before any network call), then upload it once to the workspace datastore. */
+/** Upload hashed local model content once to the workspace datastore (loaded only when something is uploaded). */
 import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { blobServiceUrl } from '../assets/blob-service-url';
-import { hashContent, type ContentHash } from '../assets/content-hash';
-import { localUploadLayout } from '../assets/local-upload';
 import { uploadToContainer } from '../assets/upload';
 import type { AzureMlClient } from '../azureml/client';
 import type { Datastore } from '../azureml/resources';
 import { StepError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { WorkspaceScope } from '../specs/datastore-uri';
-
-export interface LocalContent {
-  content: ContentHash;
-  /** blob name prefix for the upload */
-  prefix: string;
-  /** path inside the datastore that the model URI points at */
-  uploadPath: string;
-  datastore?: Datastore;
-}
+import type { LocalContent } from './local-content';
 
 export interface UploadReport {
   skipped: boolean;
   files: number;
   bytes: number;
   datastore: string;
-}
-
-export async function hashLocalContent(path: string, logger: Logger, signal?: AbortSignal): Promise<LocalContent> {
-  const content = await hashContent(path, { signal });
-  const layout = localUploadLayout(content);
-  logger.info(`${content.files.length} files, ${content.totalBytes} bytes, sha256 ${content.hash}`);
-  return { content, prefix: layout.prefix, uploadPath: layout.assetPath };
 }
 
 export async function uploadLocalModel(
@@ -57,7 +40,6 @@ export async function uploadLocalModel(
     });
   }
   const containerUrl = `${blobServiceUrl({ accountName: p.accountName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol })}/${p.containerName}`;
-  let lastReport = 0;
   const result = await uploadToContainer({
     containerUrl,
     credential,
@@ -65,12 +47,6 @@ export async function uploadLocalModel(
     content: local.content,
     logger,
     signal,
-    onProgress: (pr) => {
-      if (Date.now() - lastReport > 10_000 || pr.filesDone === pr.filesTotal) {
-        lastReport = Date.now();
-        logger.progress(`uploaded ${pr.filesDone}/${pr.filesTotal} files, ${pr.loadedBytes}/${pr.totalBytes} bytes`);
-      }
-    },
   });
   logger.info(result.skipped ? `Content already in datastore ${ds.name}; upload skipped.` : `Uploaded ${result.uploadedFiles} files to datastore ${ds.name}.`);
   return {

@@ -25,7 +25,7 @@ export const connectionInputs: InputDefinition[] = [
     options: ['auto', 'oidc', 'service-principal', 'managed-identity', 'azure-cli'],
     default: 'auto',
     description:
-      'How to sign in. auto: OIDC when the job can request an ID token, else a service principal when a secret or certificate is given, else managed identity, else the Azure CLI login.',
+      'How to sign in. auto: a service principal when a secret or certificate is given, else OIDC when the job can request an ID token, else managed identity when the machine has one, else the Azure CLI login.',
     hosts: ['github', 'cli'],
     group: 'connection',
   },

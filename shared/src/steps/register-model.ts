@@ -1,4 +1,3 @@
-import { registerModel } from '../models/register';
 import { connectionInputs } from './common-inputs';
 import type { StepDefinition } from './definition';
 
@@ -57,5 +56,6 @@ export const registerModelStep: StepDefinition = {
     { name: 'model-uri', description: 'Where the model content lives (azureml:// datastore URI or the given URI).' },
     { name: 'result', description: 'created, updated (metadata only) or unchanged.' },
   ],
-  run: (ctx) => registerModel(ctx),
+  // Loaded when the step runs: hosts, the CLI's help and the manifest generator stay light.
+  run: async (ctx) => (await import('../models/register')).registerModel(ctx),
 };
