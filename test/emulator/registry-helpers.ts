@@ -1,4 +1,5 @@
-/** Paths and principals the registry tests share. */
+/** Paths, principals and model files the registry tests share. */
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { TestEmulator, TestWorld } from './harness';
 import { sleep } from './harness';
 
@@ -25,4 +26,39 @@ export async function pollLocation(t: TestEmulator, url: string, opts: { token?:
     await sleep(50);
   }
   throw new Error(`operation at ${url} did not finish`);
+}
+
+/**
+ * Uploads `files` to the workspace's default datastore under `folder` and registers them as model `name:version`.
+ * A single file named '' is uploaded as `folder` itself (a single-file model).
+ */
+export async function seedWorkspaceModel(
+  t: TestEmulator,
+  name: string,
+  version: string,
+  folder: string,
+  files: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): Promise<{ modelUri: string }> {
+  const ds = (await t.arm('GET', `${t.wsPath}/datastores/workspaceblobstore`)).json.properties;
+  const key = (await t.arm('POST', `${t.wsPath}/datastores/workspaceblobstore/listSecrets`)).json.key;
+  const container = new BlobServiceClient(`https://${ds.endpoint}/${ds.accountName}`, new StorageSharedKeyCredential(ds.accountName, key)).getContainerClient(ds.containerName);
+  for (const [rel, content] of Object.entries(files)) await container.getBlockBlobClient(rel ? `${folder}/${rel}` : folder).upload(content, Buffer.byteLength(content));
+  const ws = t.wsPath.split('/');
+  const single = Object.keys(files).length === 1 && Object.keys(files)[0] === '';
+  const modelUri = `azureml://subscriptions/${ws[2]}/resourcegroups/${ws[4]}/workspaces/${ws[8]}/datastores/workspaceblobstore/paths/${folder}${single ? '' : '/'}`;
+  const put = await t.arm('PUT', `${t.wsPath}/models/${name}/versions/${version}`, { properties: { modelUri, modelType: 'custom_model', ...extra } });
+  expect(put.status).toBe(201);
+  return { modelUri };
+}
+
+/** Every blob (name → content) of a registry's container under `prefix`, read with the account key. */
+export async function registryBlobs(t: TestEmulator, prefix = ''): Promise<Record<string, string>> {
+  const { arm } = await t.world();
+  const reg = arm.registries.find((r: { name: string }) => r.name === t.emu.env.AML_REGISTRY);
+  const account = arm.storageAccounts.find((a: { name: string }) => a.name === reg.storageAccount);
+  const container = new BlobServiceClient(`https://127.0.0.1:${arm.azurite.port}/${account.name}`, new StorageSharedKeyCredential(account.name, account.key)).getContainerClient(reg.container);
+  const out: Record<string, string> = {};
+  for await (const b of container.listBlobsFlat({ prefix })) out[b.name] = (await container.getBlockBlobClient(b.name).downloadToBuffer()).toString();
+  return out;
 }
