@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ModelVersion, Registry, Workspace } from '../../../shared/src/azureml/resources';
-import type { Recorded, Reply, ScriptedServer } from '../azureml/scripted-server';
+import type { Answer, Recorded, Reply, ScriptedServer } from '../azureml/scripted-server';
 
 export const SUB = '00000000-0000-0000-0000-000000000001';
 export const REG_SUB = '00000000-0000-0000-0000-0000000000aa';
@@ -26,6 +26,8 @@ export interface FakeOptions {
   copyKeepsWorkspaceUri?: boolean;
   /** Registry version PUTs succeed but drop tag changes */
   dropTagWrites?: boolean;
+  /** Answers given to operation polls before the real ones (503s, dropped connections) */
+  pollFaults?: Answer[];
   /** startPendingUpload answer (tests with real storage set it) */
   pendingUpload?: (registry: string, name: string, version: string, body: Json) => Json;
 }
@@ -197,6 +199,8 @@ export class FakeAzureMl {
       return this.accepted(() => this.copy(src[2]!, src[3]!, sub!, rg!, registry!, p.destinationName, p.destinationVersion));
     });
     s.on('GET', op, (r) => {
+      const fault = this.options.pollFaults?.shift();
+      if (fault) return fault;
       const o = this.operations.get(m(op, r)[1]!);
       if (!o) return armError(404, 'NotFound', 'no such operation');
       o.polls += 1;

@@ -213,6 +213,25 @@ describe('promoteToRegistry', () => {
     expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
   });
 
+  test('503s and a dropped connection while polling the copy are retried, and the promotion completes', async () => {
+    fake.options.pollFaults = [{ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }, 'drop', { status: 503, headers: { 'Retry-After': '0' } }];
+    const out = await promoteToRegistry(request());
+    expect(out.result).toBe('promoted');
+    expect(fake.options.pollFaults).toEqual([]);
+    expect(server.hits('GET', /\/assetstore\/v1\.0\/operations\//).length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a copy whose polling keeps failing is a transient failure, and nothing is reported promoted', async () => {
+    fake.options.pollFaults = Array.from({ length: 50 }, () => ({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }));
+    const client = testClient(server, { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 10 } });
+    const e = await failure(
+      promoteToRegistry(request({ source: { ...request().source, client }, target: { ...request().target, client: client.forSubscription(REG_SUB) } })),
+    );
+    expect(e.kind).toBe('transient');
+    expect(e.message).toMatch(/publish model version 'credit:3' to registry 'mlr-shared' still failed with HTTP 503 after 2 retries/);
+    expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
+  });
+
   test('lineage that does not stick is an error, not success', async () => {
     fake.options.dropTagWrites = true;
     const e = await failure(promoteToRegistry(request()));
