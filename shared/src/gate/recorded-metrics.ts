@@ -1,5 +1,5 @@
 /**
- * Metrics recorded on a model version. Convention (documented in the README's gate section):
+ * Metrics recorded on a model version. The convention:
  * - a property `metrics.<name>` whose value is a number (`metrics.accuracy: "0.91"`) is metric `<name>`;
  * - otherwise a property `<name>` whose value is a number (`accuracy: "0.91"`), as MLflow autologging and
  *   `az ml model create --set properties.accuracy=0.91` leave them;
