@@ -18,7 +18,7 @@ import { ArmRouter } from './arm/router';
 import { resourceTypes } from './arm/resource-types';
 import { createRequestHandler } from './server';
 import { StorageService } from './storage';
-import { seedDefaultWorld } from './world';
+import { addRoleAssignment, seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
@@ -75,7 +75,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
     await store.update((s) => {
-      if (!s.seeded) seedDefaultWorld(s, idWorld.tenantId, idWorld.apps[0]?.objectId, Date.now());
+      if (!s.seeded) {
+        seedDefaultWorld(s, idWorld.tenantId, idWorld.apps[0]?.objectId, Date.now());
+        // The managed identities of the emulated host may work in the default subscription, as the demo app does.
+        const host = idWorld.managedIdentity;
+        for (const mi of [...(host.systemAssigned ? [host.systemAssigned] : []), ...host.userAssigned]) {
+          addRoleAssignment(s, { principalId: mi.principalId, scope: `/subscriptions/${s.defaults!.subscriptionId}`, role: 'Contributor' });
+        }
+      }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
       if (opts.azurite === false && s.azurite) {
         try {

@@ -1,4 +1,4 @@
-/** Entra v1.0 access tokens for app-only (client credentials) callers. */
+/** Entra v1.0 access tokens for app-only callers (client credentials, managed identities). */
 import { randomBytes } from 'node:crypto';
 import type { ClientAuthMethod } from './client-auth';
 import { nowSeconds, signJwt } from './jwt';
@@ -14,10 +14,12 @@ export interface IssuedAccessToken {
 export function issueAccessToken(opts: {
   key: SigningKey;
   tenantId: string;
-  app: AppRegistration;
+  app: Pick<AppRegistration, 'appId' | 'objectId'>;
   audience: string;
   lifetimeSeconds: number;
-  method: ClientAuthMethod;
+  method: ClientAuthMethod | 'managed-identity';
+  /** e.g. `xms_mirid` of a managed identity. */
+  extraClaims?: Record<string, string>;
 }): IssuedAccessToken {
   const now = nowSeconds();
   const lifetime = Math.max(1, Math.round(opts.lifetimeSeconds));
@@ -39,6 +41,7 @@ export function issueAccessToken(opts: {
     tid: opts.tenantId,
     uti: randomBytes(16).toString('base64url'),
     ver: '1.0',
+    ...opts.extraClaims,
   };
   const accessToken = signJwt(claims, opts.key.privatePem, { x5t: opts.key.kid, kid: opts.key.kid });
   return { accessToken, expiresIn: lifetime, issuedAt: now };

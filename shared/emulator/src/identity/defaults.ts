@@ -10,6 +10,7 @@ import {
   type AppRegistration,
   type GitHubJob,
   type IdentityWorld,
+  type ManagedIdentityHost,
 } from './world';
 
 /** A client secret in the shape Entra hands out: 40 characters, a 3-character prefix with '~'. */
@@ -61,6 +62,15 @@ export function defaultAdoConnection(): AdoConnection {
   };
 }
 
+/** A host with a system-assigned identity and one user-assigned identity, `id-aml-agent`. */
+export function defaultManagedIdentityHost(): ManagedIdentityHost {
+  return {
+    identityHeader: randomUUID(),
+    systemAssigned: { name: 'aml-agent', clientId: randomUUID(), principalId: randomUUID() },
+    userAssigned: [{ name: 'id-aml-agent', clientId: randomUUID(), principalId: randomUUID() }],
+  };
+}
+
 export function defaultWorld(): IdentityWorld {
   const job = defaultGitHubJob();
   const conn = defaultAdoConnection();
@@ -91,6 +101,7 @@ export function defaultWorld(): IdentityWorld {
     apps: [app],
     githubJobs: [job],
     adoConnections: [conn],
+    managedIdentity: defaultManagedIdentityHost(),
     lifetimes: { accessToken: 3600, githubIdToken: 300, adoIdToken: 900 },
     extraResources: [],
   };

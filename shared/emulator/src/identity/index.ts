@@ -1,13 +1,16 @@
 /**
  * The emulator's identity services: an Entra ID token endpoint (`/entra`), a GitHub Actions OIDC issuer
- * (`/github-oidc`), an Azure DevOps OIDC endpoint (`/ado`), and the bearer-token check ARM routes call.
+ * (`/github-oidc`), an Azure DevOps OIDC endpoint (`/ado`), an App Service style managed identity endpoint
+ * (`/msi/token`), and the bearer-token check ARM routes call.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adoOidcRequestUri, handleAdoOidc } from './ado-oidc';
 import { ARM_AUDIENCES, armAudiences } from './audiences';
 import type { IdentityContext } from './context';
 import { ENTRA_PREFIX, handleEntra } from './entra';
+import { defaultManagedIdentityHost } from './defaults';
 import { githubIdTokenRequestUrl, handleGitHubOidc } from './github-oidc';
+import { handleManagedIdentity } from './managed-identity';
 import { applySeed, presentWorld } from './seed';
 import { IdentityStore } from './store';
 import { verifyBearerToken, type VerifyResult } from './verify-bearer';
@@ -27,9 +30,22 @@ export type {
   GitHubJobSeed,
   IdentitySeed,
   IdentityWorld,
+  ManagedIdentity,
+  ManagedIdentityHost,
+  ManagedIdentityHostSeed,
+  ManagedIdentitySeed,
   TokenLifetimes,
 } from './world';
-export { FEDERATION_AUDIENCE, adoIssuer, adoSubject, githubIssuer, githubSubject } from './world';
+export {
+  FEDERATION_AUDIENCE,
+  MANAGED_IDENTITY_PATH,
+  adoIssuer,
+  adoSubject,
+  githubIssuer,
+  githubSubject,
+  managedIdentityEndpoint,
+  managedIdentityEnv,
+} from './world';
 
 export interface IdentityOptions {
   /** Keys and the identity world persist in <stateDir>/identity.json. */
@@ -45,16 +61,19 @@ export interface ClientEnvOptions {
 }
 
 export interface IdentityService {
-  /** Serve /entra/**, /github-oidc/**, /ado/** ; return false when the path is not ours. `body` is the raw request body. */
+  /** Serve /entra/**, /github-oidc/**, /ado/**, /msi/token ; return false when the path is not ours. `body` is the raw request body. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean>;
   /**
    * Check an `Authorization` header value for a bearer token issued by us for one of `audiences` (signature,
    * audience, tenant, expiry, nbf). When `audiences` holds an ARM audience, the emulator's base URL is accepted too.
    */
   verifyBearer(authorization: string | undefined, audiences: string[]): VerifyResult;
-  /** The seeded world (tenant, apps with their secrets, federated credentials, GitHub jobs, ADO connections). */
+  /**
+   * The seeded world (tenant, apps with their secrets, federated credentials, GitHub jobs, ADO connections, the
+   * managed identity host with its IDENTITY_ENDPOINT and IDENTITY_HEADER).
+   */
   world(): IdentityWorld;
-  /** Add/replace apps, federated credentials, certificates, GitHub jobs, ADO connections, token lifetimes. */
+  /** Add/replace apps, federated credentials, certificates, GitHub jobs, ADO connections, managed identities, token lifetimes. */
   seed(patch: IdentitySeed): IdentityWorld;
   /**
    * Environment a client process needs for the OIDC paths of the default GitHub job and ADO connection
@@ -62,7 +81,7 @@ export interface IdentityService {
    * (the request tokens): mask them where they could be printed.
    */
   clientEnv(opts?: ClientEnvOptions): Record<string, string>;
-  /** Every secret the world holds (client secrets, GitHub request tokens, ADO access tokens), for log masking. */
+  /** Every secret the world holds (client secrets, GitHub request tokens, ADO access tokens, IDENTITY_HEADER), for log masking. */
   secretValues(): string[];
   /** The Entra authority host to hand to @azure/identity (`authorityHost`). */
   readonly authorityHost: string;
@@ -72,7 +91,10 @@ export async function openIdentity(opts: IdentityOptions): Promise<IdentityServi
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const store = new IdentityStore(opts.stateDir);
   const ctx: IdentityContext = { baseUrl, store };
-  store.read();
+  // A state directory written before managed identities existed gets the default host once.
+  if (!store.read().world.managedIdentity) {
+    store.update((s) => (s.world.managedIdentity ? s : { ...s, world: { ...s.world, managedIdentity: defaultManagedIdentityHost() } }));
+  }
   const authorityHost = `${baseUrl}${ENTRA_PREFIX}`;
 
   return {
@@ -81,7 +103,8 @@ export async function openIdentity(opts: IdentityOptions): Promise<IdentityServi
       return (
         (await handleEntra(req, res, url, body, ctx)) ||
         (await handleGitHubOidc(req, res, url, ctx)) ||
-        (await handleAdoOidc(req, res, url, ctx))
+        (await handleAdoOidc(req, res, url, ctx)) ||
+        (await handleManagedIdentity(req, res, url, ctx))
       );
     },
     verifyBearer(authorization, audiences) {
@@ -95,6 +118,7 @@ export async function openIdentity(opts: IdentityOptions): Promise<IdentityServi
         ...world.apps.flatMap((a) => a.secrets.map((x) => x.value)),
         ...world.githubJobs.map((j) => j.requestToken),
         ...world.adoConnections.map((c) => c.systemAccessToken),
+        world.managedIdentity.identityHeader,
       ];
     },
     world() {

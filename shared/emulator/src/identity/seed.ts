@@ -1,18 +1,21 @@
-/** Merge an IdentitySeed into the stored world, and show the stored world with resolved issuer URLs. */
+/** Merge an IdentitySeed into the stored world, and show the stored world with resolved issuer and endpoint URLs. */
 import { randomUUID } from 'node:crypto';
-import { defaultAdoConnection, defaultGitHubJob, newClientSecret } from './defaults';
+import { defaultAdoConnection, defaultGitHubJob, defaultManagedIdentityHost, newClientSecret } from './defaults';
 import { resolveIssuer, storeIssuer } from './issuers';
 import { certificateOnly, describeCertificate } from './keys';
-import type {
-  AdoConnection,
-  AdoConnectionSeed,
-  AppRegistration,
-  AppSeed,
-  FederatedCredential,
-  GitHubJob,
-  GitHubJobSeed,
-  IdentitySeed,
-  IdentityWorld,
+import {
+  managedIdentityEndpoint,
+  type AdoConnection,
+  type AdoConnectionSeed,
+  type AppRegistration,
+  type AppSeed,
+  type FederatedCredential,
+  type GitHubJob,
+  type GitHubJobSeed,
+  type IdentitySeed,
+  type IdentityWorld,
+  type ManagedIdentity,
+  type ManagedIdentityHostSeed,
 } from './world';
 
 export function applySeed(world: IdentityWorld, patch: IdentitySeed, baseUrl: string): IdentityWorld {
@@ -20,6 +23,7 @@ export function applySeed(world: IdentityWorld, patch: IdentitySeed, baseUrl: st
   for (const app of patch.apps ?? []) mergeApp(next, app, baseUrl);
   for (const job of patch.githubJobs ?? []) mergeGitHubJob(next, job);
   for (const conn of patch.adoConnections ?? []) mergeAdoConnection(next, conn);
+  if (patch.managedIdentity) mergeManagedIdentityHost(next, patch.managedIdentity);
   if (patch.lifetimes) {
     for (const [k, v] of Object.entries(patch.lifetimes)) {
       if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new Error(`Token lifetime ${k} must be a positive number of seconds.`);
@@ -35,6 +39,7 @@ export function applySeed(world: IdentityWorld, patch: IdentitySeed, baseUrl: st
 /** The world as callers see it: issuer URLs resolved against the current base URL. */
 export function presentWorld(world: IdentityWorld, baseUrl: string): IdentityWorld {
   const out = structuredClone(world);
+  out.managedIdentity = { ...out.managedIdentity, endpoint: managedIdentityEndpoint(baseUrl) };
   for (const app of out.apps) {
     app.federatedCredentials = app.federatedCredentials.map((f) => ({ ...f, issuer: resolveIssuer(f.issuer, baseUrl) }));
   }
@@ -98,6 +103,26 @@ function mergeAdoConnection(world: IdentityWorld, seed: AdoConnectionSeed): void
   const conn: AdoConnection = { ...base, ...stripUndefined(seed) };
   if (i >= 0) world.adoConnections[i] = conn;
   else world.adoConnections.push(conn);
+}
+
+function mergeManagedIdentityHost(world: IdentityWorld, seed: ManagedIdentityHostSeed): void {
+  const host = world.managedIdentity;
+  if (seed.identityHeader !== undefined) {
+    if (!seed.identityHeader) throw new Error('managedIdentity.identityHeader must not be empty.');
+    host.identityHeader = seed.identityHeader;
+  }
+  if (seed.systemAssigned === null) delete host.systemAssigned;
+  else if (seed.systemAssigned) {
+    const base = host.systemAssigned ?? defaultManagedIdentityHost().systemAssigned!;
+    host.systemAssigned = { ...base, ...stripUndefined(seed.systemAssigned) };
+  }
+  for (const mi of seed.userAssigned ?? []) {
+    const i = host.userAssigned.findIndex((u) => (mi.clientId ? u.clientId.toLowerCase() === mi.clientId.toLowerCase() : u.name === mi.name));
+    const base: ManagedIdentity = i >= 0 ? host.userAssigned[i]! : { name: mi.name, clientId: randomUUID(), principalId: randomUUID() };
+    const merged: ManagedIdentity = { ...base, ...stripUndefined(mi) };
+    if (i >= 0) host.userAssigned[i] = merged;
+    else host.userAssigned.push(merged);
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -63,6 +63,36 @@ export interface AdoConnection {
   systemAccessToken: string;
 }
 
+/** A managed identity: a service principal with no credential of its own, reached through its host's endpoint. */
+export interface ManagedIdentity {
+  /** For a user-assigned identity, the last segment of its resource id. */
+  name: string;
+  /** The `appid` of its tokens; how a caller picks a user-assigned identity (`client_id`). */
+  clientId: string;
+  /** Object id of its service principal: the `oid` of its tokens, the principal ARM role assignments name. */
+  principalId: string;
+  /**
+   * ARM id of the identity (user-assigned) or of the resource that hosts it (system-assigned). Without one, a
+   * user-assigned identity answers to any `mi_res_id` ending in `/userAssignedIdentities/<name>`.
+   */
+  resourceId?: string;
+}
+
+/**
+ * The machine the emulated App Service style identity endpoint serves (an agent VM, a Functions app): its own
+ * system-assigned identity, the user-assigned identities attached to it, and the secret its processes get in
+ * IDENTITY_HEADER.
+ */
+export interface ManagedIdentityHost {
+  /** IDENTITY_HEADER: the endpoint refuses a request whose X-IDENTITY-HEADER differs. A secret. */
+  identityHeader: string;
+  /** Absent when the host has only user-assigned identities. */
+  systemAssigned?: ManagedIdentity;
+  userAssigned: ManagedIdentity[];
+  /** IDENTITY_ENDPOINT; present in world() (it depends on the base URL), not stored. */
+  endpoint?: string;
+}
+
 export interface TokenLifetimes {
   /** Entra access tokens, seconds (default 3600). */
   accessToken: number;
@@ -79,6 +109,7 @@ export interface IdentityWorld {
   apps: AppRegistration[];
   githubJobs: GitHubJob[];
   adoConnections: AdoConnection[];
+  managedIdentity: ManagedIdentityHost;
   lifetimes: TokenLifetimes;
   /** Resources (token audiences) Entra issues tokens for, beyond the built-in ARM, ML and storage ones. */
   extraResources: string[];
@@ -100,18 +131,41 @@ export interface AppSeed {
 export type GitHubJobSeed = Partial<GitHubJob> & { repository: string };
 export type AdoConnectionSeed = Partial<AdoConnection> & { name: string };
 
+export type ManagedIdentitySeed = Partial<ManagedIdentity> & { name: string };
+
+export interface ManagedIdentityHostSeed {
+  identityHeader?: string;
+  /** Merged into the system-assigned identity (created when absent); null removes it. */
+  systemAssigned?: Partial<ManagedIdentity> | null;
+  /** Added, or replaced by clientId (else by name). */
+  userAssigned?: ManagedIdentitySeed[];
+}
+
 export interface IdentitySeed {
   apps?: AppSeed[];
   /** Added, or replaced by id (or by requestToken). */
   githubJobs?: GitHubJobSeed[];
   /** Added, or replaced by id (or by organization + name). */
   adoConnections?: AdoConnectionSeed[];
+  managedIdentity?: ManagedIdentityHostSeed;
   lifetimes?: Partial<TokenLifetimes>;
   extraResources?: string[];
 }
 
 export const GITHUB_ISSUER_PATH = '/github-oidc';
 export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** Where the App Service style managed identity endpoint listens (IDENTITY_ENDPOINT). */
+export const MANAGED_IDENTITY_PATH = '/msi/token';
+
+export function managedIdentityEndpoint(baseUrl: string): string {
+  return `${baseUrl}${MANAGED_IDENTITY_PATH}`;
+}
+
+/** IDENTITY_ENDPOINT and IDENTITY_HEADER for a process on the emulated host (the header is a secret). */
+export function managedIdentityEnv(world: IdentityWorld, baseUrl: string): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string } {
+  return { IDENTITY_ENDPOINT: managedIdentityEndpoint(baseUrl), IDENTITY_HEADER: world.managedIdentity.identityHeader };
+}
 
 export function githubIssuer(baseUrl: string): string {
   return `${baseUrl}${GITHUB_ISSUER_PATH}`;
