@@ -11,6 +11,7 @@ import forge from 'node-forge';
 import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from '../../shared/cli/runners';
 import type { JournalEntry } from '../../shared/cli/emulator-control';
 import { managedIdentityEnv, type AppRegistration } from '../../shared/emulator/src/identity';
+import { freePort } from '../../shared/emulator/src/ports';
 import { JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { installFakeAz } from './fake-az';
 
@@ -130,7 +131,9 @@ describe('managed identity (App Service style IDENTITY_ENDPOINT)', () => {
       r = record(await runNode(CLI, [...registerArgs(uniqueName()), '--auth-type', 'managed-identity'], bareEnv({ ...miEnv(), AZURE_CLIENT_ID: stranger })));
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`No managed identity with client_id '${stranger}'`);
+    expect(r.stderr).toContain(`managed identity ${stranger} was refused by the managed identity endpoint: No managed identity with client_id '${stranger}' is assigned to this host.`);
+    expect(r.stderr).toMatch(/What to do: .*client-id \(AZURE_CLIENT_ID\) must be the client id of a user-assigned identity attached to this machine/);
+    expect(r.stderr).not.toMatch(/no managed identity endpoint answered/);
     expect(armCalls(entries)).toHaveLength(0);
   });
 
@@ -141,9 +144,23 @@ describe('managed identity (App Service style IDENTITY_ENDPOINT)', () => {
       r = record(await runNode(CLI, [...registerArgs(uniqueName()), '--auth-type', 'managed-identity'], bareEnv({ ...miEnv(), IDENTITY_HEADER: wrong })));
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/managed identity/i);
-    expect(r.stderr).toContain("'X-IDENTITY-HEADER' header does not match this host's IDENTITY_HEADER");
+    expect(r.stderr).toContain(
+      "system-assigned managed identity was refused by the managed identity endpoint: The 'X-IDENTITY-HEADER' header does not match this host's IDENTITY_HEADER.",
+    );
+    expect(r.stderr).toMatch(/What to do: .*IDENTITY_HEADER must be the value the host set/);
     expect(entries.filter((e) => e.path === '/msi/token').map((e) => e.status)).toEqual([401]);
+    expect(armCalls(entries)).toHaveLength(0);
+  });
+
+  test('an IDENTITY_ENDPOINT nobody listens on is reported as no endpoint answering', async () => {
+    const closed = await freePort();
+    let r!: ProcessResult;
+    const entries = await journalDuring(async () => {
+      r = record(await runNode(CLI, [...registerArgs(uniqueName()), '--auth-type', 'managed-identity'], bareEnv({ ...miEnv(), IDENTITY_ENDPOINT: `https://127.0.0.1:${closed}/msi/token` })));
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/system-assigned managed identity is not available here: .*Network unreachable/);
+    expect(r.stderr).toMatch(/What to do: no managed identity endpoint answered/);
     expect(armCalls(entries)).toHaveLength(0);
   });
 

@@ -71,6 +71,12 @@ export function translateCredentialError(e: unknown, ctx: CredentialErrorContext
   }
   const firstLines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 3).join(' ');
   if (err.name === 'CredentialUnavailableError') {
+    const refusal = managedIdentityRefusal(text);
+    if (refusal) {
+      return new StepError('auth', `${ctx.who} was refused by the managed identity endpoint: ${refusal}`, {
+        hint: MANAGED_IDENTITY_REFUSED_HINT,
+      });
+    }
     return new StepError('auth', `${ctx.who} is not available here: ${firstLines}`, {
       hint: unavailableHint(text),
     });
@@ -80,9 +86,24 @@ export function translateCredentialError(e: unknown, ctx: CredentialErrorContext
   });
 }
 
+const MANAGED_IDENTITY_REFUSED_HINT =
+  'the endpoint answered but would not issue a token: client-id (AZURE_CLIENT_ID) must be the client id of a ' +
+  'user-assigned identity attached to this machine, or unset for its system-assigned identity; ' +
+  'IDENTITY_HEADER must be the value the host set';
+
+/**
+ * The reason a managed identity endpoint that did answer gave for refusing: MSAL wraps it as
+ * "Authentication failed. Message : Error(s): … - Description: REASON - Correlation ID: …".
+ * Undefined when the endpoint could not be reached at all.
+ */
+function managedIdentityRefusal(text: string): string | undefined {
+  if (!/ManagedIdentityCredential: Authentication failed/.test(text)) return undefined;
+  return /Description: (.*?) - Correlation ID:/s.exec(text)?.[1]?.trim() || undefined;
+}
+
 function unavailableHint(text: string): string | undefined {
   if (/az login|Azure CLI/i.test(text)) return "run 'az login' first, or choose another auth-type";
-  if (/managed identity|IMDS|IDENTITY_ENDPOINT|MSI/i.test(text)) {
+  if (/managed ?identity|IMDS|IDENTITY_ENDPOINT|MSI/i.test(text)) {
     return 'no managed identity endpoint answered: run on an Azure VM/agent with an identity, or choose another auth-type';
   }
   return undefined;
