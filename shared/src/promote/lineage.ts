@@ -9,6 +9,10 @@
  *   lineage.ci, lineage.run_url, lineage.commit, lineage.repository, lineage.ref, lineage.actor   the CI run
  *   lineage.approver           when the pipeline names one
  *   lineage.tool               aml-lifecycle
+ * and on the SOURCE workspace version, written just before the copy starts:
+ *   promoted_to.<registry>     <destination name>:<destination version>
+ * so that a rerun after a copy that finished but was not followed by its lineage write (a dropped connection, a
+ * cancelled job) can tell its own copy from a version someone else put there.
  */
 import type { RunContext } from '../hosts/host';
 
@@ -57,6 +61,12 @@ export function lineageTags(l: LineageInput): Record<string, string> {
     [LINEAGE_KEYS.tool, 'aml-lifecycle'],
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+export const PROMOTED_TO_PREFIX = 'promoted_to.';
+
+export function promotedToTag(registry: string): string {
+  return `${PROMOTED_TO_PREFIX}${registry}`;
 }
 
 /** The lineage tags among a version's tags. */

@@ -11,8 +11,8 @@ import type { ModelVersion, Registry, Workspace } from '../azureml/resources';
 import type { RunContext } from '../hosts/host';
 import { moveAlias, type AliasMove } from './aliases';
 import { copyToRegistry, workspaceAssetId } from './copy';
-import { fromSource, lineageOf, lineageTags, LINEAGE_KEYS } from './lineage';
-import { registryModels, withTags } from './model-store';
+import { fromSource, lineageOf, lineageTags, LINEAGE_KEYS, PROMOTED_TO_PREFIX, promotedToTag } from './lineage';
+import { registryModels, withTags, workspaceModels } from './model-store';
 import { verifyCopy } from './verify-copy';
 
 export interface PromoteRequest {
@@ -34,7 +34,8 @@ export interface PromoteRequest {
 }
 
 export interface PromotePlan {
-  action: 'promote' | 'already-promoted';
+  /** resume: the destination is this tool's copy of the source from an earlier run that stopped before its lineage */
+  action: 'promote' | 'resume' | 'already-promoted';
   workspace: Workspace;
   sourceVersion: ModelVersion;
   /** name:version in the source workspace */
@@ -57,6 +58,8 @@ export interface PromoteOutcome {
   mechanism?: 'publish' | 'import';
   /** Why publish was not used, when import was */
   fallbackReason?: string;
+  /** The copy was made by an earlier run; this run verified it and wrote its lineage */
+  resumed?: boolean;
   /** The destination as read back at the end (undefined on a dry run of a new promotion) */
   destination?: ModelVersion;
   /** Lineage tags the destination carries */
@@ -95,6 +98,9 @@ async function plan(req: PromoteRequest): Promise<PromotePlan> {
 
   const same = fromSource(existing.properties?.tags, sourceWorkspaceId, `${source.name}:${source.version}`);
   if (same) return { action: 'already-promoted', ...base, existing };
+  if (same === undefined && sourceVersion.properties?.tags?.[promotedToTag(registry.name)] === `${name}:${version}`) {
+    return { action: 'resume', ...base, existing };
+  }
   const where = `Registry '${target.registry}' already holds ${name}:${version}`;
   const recorded = existing.properties?.tags?.[LINEAGE_KEYS.sourceModel];
   const why =
@@ -103,7 +109,10 @@ async function plan(req: PromoteRequest): Promise<PromotePlan> {
       : `with no promotion lineage, so it cannot be shown to be a copy of ${source.name}:${source.version} from workspace '${source.workspace}'`;
   throw new StepError('conflict', `${where}, ${why}. Registry versions are immutable; nothing was overwritten.`, {
     input: 'destination-version',
-    hint: 'Promote to another destination version, or delete that version from the registry if it is wrong.',
+    hint:
+      same === false
+        ? 'Promote to another destination version, or delete that version from the registry if it is wrong.'
+        : 'Promote to another destination version. If an earlier run of this same promotion stopped after the copy and before its lineage was written, delete that registry version and rerun.',
   });
 }
 
@@ -113,9 +122,11 @@ export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOut
   const p = await plan(req);
   const src = `${req.source.name}:${req.source.version}`;
   logger.info(
-    p.action === 'promote'
-      ? `Plan: copy ${src} from workspace '${req.source.workspace}' to ${p.assetId}.`
-      : `Plan: ${p.assetId} already holds ${src} from workspace '${req.source.workspace}'; nothing to copy.`,
+    {
+      promote: `Plan: copy ${src} from workspace '${req.source.workspace}' to ${p.assetId}.`,
+      resume: `Plan: ${p.assetId} is the copy of ${src} an earlier run made; verify it and record its lineage.`,
+      'already-promoted': `Plan: ${p.assetId} already holds ${src} from workspace '${req.source.workspace}'; nothing to copy.`,
+    }[p.action],
   );
   await req.beforeWrite?.(p);
   if (req.dryRun) {
@@ -126,6 +137,13 @@ export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOut
   const { target } = req;
   let copied: { mechanism: 'publish' | 'import'; fallbackReason?: string } | undefined;
   if (p.action === 'promote') {
+    // Mark the source first: a rerun after a copy whose lineage write never happened recognises its own copy.
+    const marker = promotedToTag(p.registry.name);
+    const sourceTags = p.sourceVersion.properties?.tags ?? {};
+    if (sourceTags[marker] !== `${p.name}:${p.version}`) {
+      const sourceStore = workspaceModels(req.source.client, req.source.resourceGroup, req.source.workspace);
+      await sourceStore.putVersion(req.source.name, req.source.version, withTags(p.sourceVersion, { ...sourceTags, [marker]: `${p.name}:${p.version}` }));
+    }
     copied = await copyToRegistry({
       source: { client: req.source.client, resourceGroup: req.source.resourceGroup, workspace: p.workspace, name: req.source.name, version: req.source.version },
       target: { client: target.client, registry: p.registry, name: p.name, version: p.version },
@@ -138,6 +156,7 @@ export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOut
     p.action === 'promote' ? await target.client.getRegistryModelVersion(target.resourceGroup, target.registry, p.name, p.version) : p.existing,
     check,
   );
+  const fresh = p.action !== 'already-promoted';
 
   // Lineage: a fresh copy gets it; an earlier promotion keeps its own record (extra tags are only added if absent).
   const lineage = lineageTags({
@@ -150,30 +169,39 @@ export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOut
     sourceAsset: p.workspace.properties?.workspaceId && p.workspace.location ? workspaceAssetId(p.workspace, req.source.name, req.source.version) : undefined,
   });
   const liveTags = live.properties?.tags ?? {};
-  const wanted = p.action === 'promote' ? { ...liveTags, ...req.tags, ...lineage } : { ...req.tags, ...liveTags };
+  // The copy carries the source's tags, including its promoted_to marker, which says nothing about the copy.
+  const copiedTags = Object.fromEntries(Object.entries(liveTags).filter(([k]) => !k.startsWith(PROMOTED_TO_PREFIX)));
+  const wanted = fresh ? { ...copiedTags, ...req.tags, ...lineage } : { ...req.tags, ...liveTags };
   const store = registryModels(target.client, target.resourceGroup, target.registry);
   let destination = live;
   let lineageWritten = false;
-  if (Object.entries(wanted).some(([k, v]) => liveTags[k] !== v)) {
+  if (Object.keys(liveTags).length !== Object.keys(wanted).length || Object.entries(wanted).some(([k, v]) => liveTags[k] !== v)) {
     const written = await store.putVersion(p.name, p.version, withTags(live, wanted));
     destination = verifyCopy(written, check);
     const missing = Object.keys(lineageOf(wanted)).filter((k) => destination.properties?.tags?.[k] !== wanted[k]);
     if (missing.length > 0) {
       throw new StepError('service', `${p.assetId} was copied, but its lineage tags did not stick (${missing.join(', ')}).`, {
-        hint: 'Rerun the step: the copy is kept and only the lineage is written again.',
+        hint: 'Rerun the step: it recognises the copy (the source is marked) and writes the lineage again.',
       });
     }
     lineageWritten = true;
   }
-  logger.info(p.action === 'promote' ? `Promoted ${src} to ${p.assetId} (${copied?.mechanism}).` : `${p.assetId} was already promoted; nothing copied.`);
+  logger.info(
+    {
+      promote: `Promoted ${src} to ${p.assetId} (${copied?.mechanism}).`,
+      resume: `Recorded the lineage of ${p.assetId}, copied from ${src} by an earlier run.`,
+      'already-promoted': `${p.assetId} was already promoted; nothing copied.`,
+    }[p.action],
+  );
 
   const alias = req.alias ? await moveAlias(store, p.name, p.version, req.alias, { logger, now: now() }) : undefined;
   if (alias?.changed) destination = (await store.getVersion(p.name, p.version)) ?? destination;
   return {
     plan: p,
-    result: p.action === 'promote' ? 'promoted' : 'already-promoted',
+    result: fresh ? 'promoted' : 'already-promoted',
     mechanism: copied?.mechanism,
     fallbackReason: copied?.fallbackReason,
+    ...(p.action === 'resume' ? { resumed: true } : {}),
     destination,
     lineage: lineageOf(destination.properties?.tags),
     lineageWritten,

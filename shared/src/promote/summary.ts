@@ -20,9 +20,11 @@ function lineageTable(lineage: Record<string, string>): string | undefined {
 export function promoteSummary(o: PromoteOutcome): string {
   const p = o.plan;
   const result = {
-    promoted: `✅ promoted (${o.mechanism === 'import' ? `registry import; publish unavailable: ${o.fallbackReason}` : 'publish'})`,
+    promoted: o.resumed
+      ? '✅ promoted (the copy made by an earlier run was verified and its lineage recorded)'
+      : `✅ promoted (${o.mechanism === 'import' ? `registry import; publish unavailable: ${o.fallbackReason}` : 'publish'})`,
     'already-promoted': '✅ already promoted from this source (nothing copied)',
-    'dry-run': p.action === 'promote' ? 'dry run: would copy' : 'dry run: already promoted, nothing to do',
+    'dry-run': { promote: 'dry run: would copy', resume: 'dry run: would record the lineage of an earlier copy', 'already-promoted': 'dry run: already promoted, nothing to do' }[p.action],
   }[o.result];
   return section(
     `Promoted ${p.name}:${p.version} to registry ${p.registry.name}`,

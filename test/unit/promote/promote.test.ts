@@ -94,6 +94,10 @@ describe('promoteToRegistry', () => {
     expect(out.destination?.properties.tags?.['alias.champion']).toBeDefined();
     // Properties (immutable) went across untouched.
     expect(dest.properties.properties).toEqual({ 'metrics.auc': '0.91' });
+    // The source was marked before the copy started.
+    expect(fake.workspaceVersions.get('credit:3')!.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
+    const order = fake.writes().map((w) => w.replace(/^(\w+) .*\/(versions\/\d+(\/publish)?)$/, '$1 $2'));
+    expect(order.slice(0, 2)).toEqual(['PUT versions/3', 'POST versions/3/publish']);
 
     const md = promoteSummary(out);
     expect(md).toContain('### Promoted credit:3 to registry mlr-shared');
@@ -230,6 +234,34 @@ describe('promoteToRegistry', () => {
     expect(e.kind).toBe('transient');
     expect(e.message).toMatch(/publish model version 'credit:3' to registry 'mlr-shared' still failed with HTTP 503 after 2 retries/);
     expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
+  });
+
+  test('a copy that finished but whose lineage write failed is recognised on rerun, verified and labelled', async () => {
+    // The registry refuses the lineage PUT (after the copy) until the "outage" ends.
+    const REG_V = /\/registries\/mlr-shared\/models\/credit\/versions\/3$/;
+    server.on('PUT', REG_V, () => ({ status: 500, body: { error: { code: 'InternalServerError', message: 'down' } } }));
+    const client = testClient(server, { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } });
+    const e = await failure(promoteToRegistry(request({ source: { ...request().source, client }, target: { ...request().target, client: client.forSubscription(REG_SUB) } })));
+    expect(e.kind).toBe('transient');
+    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
+
+    server.reset();
+    fake.install();
+    const out = await promoteToRegistry(request());
+    expect(out).toMatchObject({ result: 'promoted', resumed: true, lineageWritten: true });
+    expect(out.mechanism).toBeUndefined();
+    expect(server.hits('POST', /\/publish$/)).toHaveLength(0);
+    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
+    expect(promoteSummary(out)).toContain('the copy made by an earlier run was verified');
+    expect((await promoteToRegistry(request())).result).toBe('already-promoted');
+  });
+
+  test('a source marked for another destination does not make an unlabelled version its copy', async () => {
+    fake.addWorkspaceVersion('credit', '3', { tags: { 'promoted_to.mlr-shared': 'credit:2' } });
+    fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3');
+    const e = await failure(promoteToRegistry(request()));
+    expect(e.kind).toBe('conflict');
+    expect(e.hint).toMatch(/stopped after the copy and before its lineage was written/);
   });
 
   test('lineage that does not stick is an error, not success', async () => {
