@@ -55,7 +55,7 @@ export async function seedWorkspaceModel(
 /** Every blob (name → content) of a registry's container under `prefix`, read with the account key. */
 export async function registryBlobs(t: TestEmulator, prefix = ''): Promise<Record<string, string>> {
   const { arm } = await t.world();
-  const reg = arm.registries.find((r: { name: string }) => r.name === t.emu.env.AML_REGISTRY);
+  const reg = arm.registries.find((r: { name: string }) => r.name === t.emu.env.AML_REGISTRY_NAME);
   const account = arm.storageAccounts.find((a: { name: string }) => a.name === reg.storageAccount);
   const container = new BlobServiceClient(`https://127.0.0.1:${arm.azurite.port}/${account.name}`, new StorageSharedKeyCredential(account.name, account.key)).getContainerClient(reg.container);
   const out: Record<string, string> = {};

@@ -125,7 +125,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       AML_EMULATOR_URL: url,
     };
     if (defaults.registry) {
-      env.AML_REGISTRY = defaults.registry.name;
+      // AML_REGISTRY would make every register-model run target the registry (inputs read AML_<NAME>): name it apart.
+      env.AML_REGISTRY_NAME = defaults.registry.name;
       env.AML_REGISTRY_SUBSCRIPTION_ID = defaults.registry.subscriptionId;
       env.AML_REGISTRY_RESOURCE_GROUP = defaults.registry.resourceGroup;
     }

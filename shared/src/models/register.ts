@@ -8,9 +8,14 @@ import { parseKeyValues } from '../specs/key-values';
 import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../specs/model-spec';
 import type { StepContext } from '../steps/definition';
 import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../steps/workspace';
-import { compareModelVersion, type LiveModelVersion } from './compare';
+import { compareModelVersion } from './compare';
+import type { ModelVersion } from '../azureml/resources';
 import { hashLocalContent, type LocalContent } from './local-content';
 import { registerSummary, type RegisterOutcome } from './summary';
+import { checkGate, readGateSettings, type GateOutcome, type GateSettings } from './gate-check';
+import { metricsAsProperties } from '../gate/recorded-metrics';
+import { moveAlias } from '../promote/aliases';
+import { workspaceModels } from '../promote/model-store';
 
 /** Everything decided before talking to Azure. */
 function readPlan(ctx: StepContext): ModelVersionPlan {
@@ -55,7 +60,7 @@ interface Decision {
   version: string;
   action: 'create' | 'update' | 'unchanged';
   changed?: string[];
-  live?: LiveModelVersion;
+  live?: ModelVersion;
 }
 
 async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired: ReturnType<typeof resolveModelVersionBody>): Promise<Decision> {
@@ -84,11 +89,27 @@ async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired
   return { version: String(container?.properties?.nextVersion ?? (latest ? Number(latest.name) + 1 : 1)), action: 'create' };
 }
 
+/** Metrics from the `metrics` file are recorded on the version (`metrics.<name>` properties) for later gates. */
+function recordMetrics(plan: ModelVersionPlan, gate: GateSettings): void {
+  if (!gate.metrics) return;
+  const props = plan.body.properties.properties;
+  for (const [k, v] of Object.entries(metricsAsProperties(gate.metrics))) if (!(k in props)) props[k] = v;
+}
+
 export async function registerModel(ctx: StepContext): Promise<void> {
   const { host } = ctx;
   // 1. Inputs, files and content: all checked before anything is sent.
   workspaceInputs(ctx);
   const plan = readPlan(ctx);
+  const gate = readGateSettings(ctx.inputs);
+  recordMetrics(plan, gate);
+  const registry = ctx.inputs.string('registry');
+  if (registry !== undefined && plan.path.kind !== 'local') {
+    throw new StepError('input', `Input 'registry' needs a local model path; '${plan.path.raw}' is not one.`, {
+      input: 'registry',
+      hint: 'Register the model in a workspace first, then copy it with promote-model.',
+    });
+  }
   let content: LocalContent | undefined;
   if (plan.path.kind === 'local') {
     const local = plan.path;
@@ -96,6 +117,10 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   }
   const conn = connectWorkspace(ctx);
   const { client, scope } = conn;
+  if (registry !== undefined) {
+    const { registerModelInRegistry } = await import('./register-registry');
+    return registerModelInRegistry(ctx, conn, plan, content!, gate, registry);
+  }
   host.info(`Signing in as ${conn.principal}; workspace ${scope.workspaceName} in ${scope.resourceGroup} (${conn.cloud.name}).`);
 
   // 2. Plan against the live workspace.
@@ -130,6 +155,13 @@ export async function registerModel(ctx: StepContext): Promise<void> {
     run: host.run,
   };
 
+  // The gate runs on the plan, before anything is written (a dry run shows its verdict too).
+  const store = workspaceModels(client, scope.resourceGroup, scope.workspaceName);
+  let gateOutcome: GateOutcome = { forced: false, markdown: '' };
+  if (decision.action !== 'unchanged') {
+    gateOutcome = await checkGate(gate, store, plan.name, { version: decision.version, recorded: decision.live }, host);
+  }
+
   if (conn.dryRun) {
     host.info('Dry run: nothing was uploaded or registered.');
   } else if (decision.action === 'unchanged') {
@@ -152,6 +184,9 @@ export async function registerModel(ctx: StepContext): Promise<void> {
     }
     host.info(`${decision.action === 'create' ? 'Registered' : 'Updated'} ${plan.name}:${decision.version}.`);
   }
+  if (gate.alias && !conn.dryRun) {
+    outcome.alias = await moveAlias(store, plan.name, decision.version, gate.alias, { logger: host });
+  }
 
   host.setOutput('model-name', outcome.name);
   host.setOutput('model-version', outcome.version);
@@ -159,6 +194,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   host.setOutput('model-ref', `azureml:${outcome.name}:${outcome.version}`);
   host.setOutput('model-uri', outcome.modelUri);
   host.setOutput('result', conn.dryRun ? 'dry-run' : outcome.action === 'create' ? 'created' : outcome.action === 'update' ? 'updated' : 'unchanged');
-  await host.summary(registerSummary(outcome));
+  host.setOutput('gate', gate.rules ? (gateOutcome.forced ? 'failed-forced' : 'passed') : 'none');
+  await host.summary([registerSummary(outcome), gateOutcome.markdown].filter(Boolean).join('\n\n'));
 }
 

@@ -1,5 +1,6 @@
 import type { RunContext } from '../hosts/host';
 import { code, facts, section } from '../report/markdown';
+import type { AliasMove } from '../promote/aliases';
 import type { UploadReport } from './upload';
 
 export interface RegisterOutcome {
@@ -17,6 +18,7 @@ export interface RegisterOutcome {
   upload?: UploadReport;
   source: string;
   run: RunContext;
+  alias?: AliasMove;
 }
 
 function resultText(o: RegisterOutcome): string {
@@ -30,6 +32,12 @@ function uploadText(u: UploadReport | undefined): string | undefined {
   if (!u) return undefined;
   if (u.skipped) return `skipped: the same content (${u.files} files, ${u.bytes} bytes) is already in the datastore`;
   return `${u.files} files, ${u.bytes} bytes`;
+}
+
+function aliasText(a: AliasMove): string {
+  if (!a.changed) return `${a.alias} (already held by this version)`;
+  const from = a.previous.filter((v) => v !== a.holder);
+  return `${a.alias}${from.length ? ` (moved from version ${from.join(', ')})` : ' (assigned)'}`;
 }
 
 export function registerSummary(o: RegisterOutcome): string {
@@ -46,6 +54,7 @@ export function registerSummary(o: RegisterOutcome): string {
       ['Model URI', code(o.modelUri)],
       ['Upload', uploadText(o.upload)],
       ['Tags', tags || undefined],
+      ['Alias', o.alias ? aliasText(o.alias) : undefined],
       ['Workspace', `${o.workspace}${o.location ? ` (${o.location})` : ''}`],
       ['ARM ID', code(o.id)],
       ['Run', o.run.runUrl],

@@ -1,8 +1,9 @@
 import type { StepDefinition } from './definition';
+import { promoteModelStep } from './promote-model';
 import { registerModelStep } from './register-model';
 
 /** Every lifecycle step, in lifecycle order. */
-export const steps: StepDefinition[] = [registerModelStep];
+export const steps: StepDefinition[] = [registerModelStep, promoteModelStep];
 
 export function findStep(id: string): StepDefinition | undefined {
   return steps.find((s) => s.id === id);

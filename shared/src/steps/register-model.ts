@@ -1,4 +1,5 @@
 import { connectionInputs } from './common-inputs';
+import { gateInputs } from './gate-inputs';
 import type { StepDefinition } from './definition';
 
 export const registerModelStep: StepDefinition = {
@@ -47,14 +48,24 @@ export const registerModelStep: StepDefinition = {
     { name: 'properties', type: 'multiline', description: 'Properties: a YAML/JSON mapping or `key=value` lines (properties cannot change once set).', group: 'model' },
     { name: 'stage', type: 'string', description: 'Model stage (e.g. Development, Production), as `az ml model create --stage`.', group: 'model' },
     { name: 'datastore', type: 'string', description: 'Datastore for local uploads (default: the workspace\'s default datastore).', group: 'model' },
+    {
+      name: 'registry',
+      type: 'string',
+      description: 'Register straight into this Azure ML registry instead of the workspace (local file or folder only; uploaded through the registry\'s pending upload).',
+      group: 'model',
+    },
+    { name: 'registry-resource-group', type: 'string', description: 'Resource group of the registry (default: resource-group).', group: 'model' },
+    { name: 'registry-subscription-id', type: 'string', description: 'Subscription of the registry (default: subscription-id).', group: 'model' },
+    ...gateInputs,
   ],
   outputs: [
     { name: 'model-name', description: 'Name of the registered model.' },
     { name: 'model-version', description: 'Version registered (or found already registered).' },
-    { name: 'model-id', description: 'ARM resource ID of the model version.' },
-    { name: 'model-ref', description: 'Reference for az ml YAML and later steps: azureml:<name>:<version>.' },
+    { name: 'model-id', description: 'ARM resource ID of the model version (the azureml://registries/... asset id for a registry).' },
+    { name: 'model-ref', description: 'Reference for az ml YAML and later steps: azureml:<name>:<version> (the registry asset id for a registry).' },
     { name: 'model-uri', description: 'Where the model content lives (azureml:// datastore URI or the given URI).' },
-    { name: 'result', description: 'created, updated (metadata only) or unchanged.' },
+    { name: 'result', description: 'created, updated (metadata only), unchanged or dry-run.' },
+    { name: 'gate', description: 'passed, failed-forced or none.' },
   ],
   // Loaded when the step runs: hosts, the CLI's help and the manifest generator stay light.
   run: async (ctx) => (await import('../models/register')).registerModel(ctx),

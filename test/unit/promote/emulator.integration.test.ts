@@ -70,7 +70,7 @@ async function seedModel(name: string, version: string): Promise<void> {
 function request(name: string, overrides: Partial<PromoteRequest> = {}): PromoteRequest {
   return {
     source: { client, resourceGroup: env.AML_RESOURCE_GROUP!, workspace: env.AML_WORKSPACE!, name, version: '1' },
-    target: { client: client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!), resourceGroup: env.AML_REGISTRY_RESOURCE_GROUP!, registry: env.AML_REGISTRY! },
+    target: { client: client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!), resourceGroup: env.AML_REGISTRY_RESOURCE_GROUP!, registry: env.AML_REGISTRY_NAME! },
     run: RUN,
     approver: 'release-board',
     logger: recordingLogger(),
@@ -92,7 +92,7 @@ test('promote copies into the registry of the other subscription with lineage an
   const out = await promoteToRegistry(request('credit', { alias: 'champion' }));
   expect(out.result).toBe('promoted');
   expect(out.mechanism).toBe('publish');
-  expect(out.plan.assetId).toBe(`azureml://registries/${env.AML_REGISTRY}/models/credit/versions/1`);
+  expect(out.plan.assetId).toBe(`azureml://registries/${env.AML_REGISTRY_NAME}/models/credit/versions/1`);
   const dest = out.destination!;
   expect(dest.properties.provisioningState).toBe('Succeeded');
   expect(dest.properties.tags).toMatchObject({
@@ -107,7 +107,7 @@ test('promote copies into the registry of the other subscription with lineage an
   );
   // The registry's copy is readable and holds the files.
   const registryClient = client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!);
-  const read = await registryClient.getRegistryModelVersion(env.AML_REGISTRY_RESOURCE_GROUP!, env.AML_REGISTRY!, 'credit', '1');
+  const read = await registryClient.getRegistryModelVersion(env.AML_REGISTRY_RESOURCE_GROUP!, env.AML_REGISTRY_NAME!, 'credit', '1');
   expect(read?.properties.tags?.['lineage.source_model']).toBe('credit:1');
   expect(read?.properties.modelUri).toMatch(/^https:\/\//);
 
@@ -135,7 +135,7 @@ test('publish unavailable: discovery + import does the copy', async () => {
 test('the alias moves to the newly promoted version and has exactly one holder', async () => {
   await seedModel('credit', '2');
   await promoteToRegistry(request('credit', { alias: 'champion', source: { ...request('credit').source, version: '2' } }));
-  const store = registryModels(client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!), env.AML_REGISTRY_RESOURCE_GROUP!, env.AML_REGISTRY!);
+  const store = registryModels(client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!), env.AML_REGISTRY_RESOURCE_GROUP!, env.AML_REGISTRY_NAME!);
   expect((await aliasHolders(store, 'credit', 'champion')).map((v) => v.name)).toEqual(['2']);
 });
 
@@ -164,7 +164,7 @@ test('registerIntoRegistry: startPendingUpload SAS, upload, asset-store LRO, ver
   const req = {
     client: client.forSubscription(env.AML_REGISTRY_SUBSCRIPTION_ID!),
     resourceGroup: env.AML_REGISTRY_RESOURCE_GROUP!,
-    registry: env.AML_REGISTRY!,
+    registry: env.AML_REGISTRY_NAME!,
     name: 'local-model',
     localPath: join(root, 'credit-model'),
     body: { properties: { modelType: 'custom_model' as const, tags: {}, properties: {}, isAnonymous: false as const } },

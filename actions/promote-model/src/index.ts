@@ -1,0 +1,4 @@
+import { runGitHubAction } from '../../../shared/src/hosts/github';
+import { promoteModelStep } from '../../../shared/src/steps/promote-model';
+
+void runGitHubAction(promoteModelStep);

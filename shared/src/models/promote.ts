@@ -1,0 +1,72 @@
+/**
+ * promote-model: everything is parsed and checked locally, then the source and the registry are read, the gate
+ * runs on that plan before anything is written, and the copy (publish, or discovery + import) is verified.
+ */
+import { inputError } from '../core/errors';
+import { parseModelReference } from '../promote/model-reference';
+import { registryModels } from '../promote/model-store';
+import { promoteToRegistry } from '../promote/promote';
+import { resolveWorkspaceSource } from '../promote/resolve-source';
+import { promoteSummary } from '../promote/summary';
+import type { StepContext } from '../steps/definition';
+import { connectWorkspace, workspaceInputs } from '../steps/workspace';
+import { checkGate, readGateSettings, type GateOutcome } from './gate-check';
+
+const REGISTRY = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+const SUBSCRIPTION = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export async function promoteModel(ctx: StepContext): Promise<void> {
+  const { host, inputs } = ctx;
+  // 1. Local checks: nothing is sent before all of these pass.
+  workspaceInputs(ctx);
+  const reference = parseModelReference(inputs.required('model'), { input: 'model', version: inputs.string('model-version') });
+  const registry = inputs.required('registry');
+  if (!REGISTRY.test(registry)) {
+    throw inputError(`Input 'registry' is not a valid registry name: '${registry}' (3-33 letters, digits, '-' or '_').`, { input: 'registry' });
+  }
+  const destinationName = inputs.string('destination-name');
+  if (destinationName !== undefined && !NAME.test(destinationName)) {
+    throw inputError(`Input 'destination-name' is not a valid model name: '${destinationName}'.`, { input: 'destination-name' });
+  }
+  const registrySubscription = inputs.string('registry-subscription-id');
+  if (registrySubscription !== undefined && !SUBSCRIPTION.test(registrySubscription)) {
+    throw inputError(`Input 'registry-subscription-id' must be a subscription GUID, got '${registrySubscription}'.`, { input: 'registry-subscription-id' });
+  }
+  const gate = readGateSettings(inputs);
+
+  // 2. Sign in and plan.
+  const conn = connectWorkspace(ctx);
+  const { client, scope } = conn;
+  const source = await resolveWorkspaceSource(reference, { client, resourceGroup: scope.resourceGroup, workspace: scope.workspaceName });
+  const target = {
+    client: client.forSubscription(registrySubscription ?? scope.subscriptionId),
+    resourceGroup: inputs.string('registry-resource-group') ?? scope.resourceGroup,
+    registry,
+    name: destinationName,
+    version: inputs.string('destination-version'),
+  };
+  let gateOutcome: GateOutcome = { forced: false, markdown: '' };
+  const outcome = await promoteToRegistry({
+    source,
+    target,
+    run: host.run,
+    approver: gate.approver,
+    alias: gate.alias,
+    dryRun: conn.dryRun,
+    logger: host,
+    // The gate: the champion is in the registry, under the destination name.
+    beforeWrite: async (plan) => {
+      if (plan.action === 'already-promoted') return;
+      gateOutcome = await checkGate(gate, registryModels(target.client, target.resourceGroup, registry), plan.name, { recorded: plan.sourceVersion }, host);
+    },
+  });
+
+  const p = outcome.plan;
+  host.setOutput('asset-id', p.assetId);
+  host.setOutput('model-name', p.name);
+  host.setOutput('model-version', p.version);
+  host.setOutput('result', outcome.result);
+  host.setOutput('gate', gate.rules ? (gateOutcome.forced ? 'failed-forced' : gateOutcome.result ? 'passed' : 'not-evaluated') : 'none');
+  await host.summary([promoteSummary(outcome), gateOutcome.markdown].filter(Boolean).join('\n\n'));
+}
