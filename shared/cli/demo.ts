@@ -1,7 +1,8 @@
 /**
- * `aml-lifecycle demo` (`npm run demo`): start a fresh local emulator with Azurite, then register the sample model
+ * `aml-lifecycle demo` (`npm run demo`): start a fresh local emulator with Azurite, register the sample model
  * through the bundled GitHub action (OIDC), the bundled Azure DevOps task (workload identity federation) and the
- * CLI (service principal), exactly as a runner, an agent and a terminal would run them, and print their summaries.
+ * CLI (service principal), exactly as a runner, an agent and a terminal would run them, then promote it into the
+ * shared registry behind the champion/challenger gate, and print every summary.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,18 +53,19 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
     const modelFile = join(root, 'shared', 'demo', 'credit-model.yml');
 
-    banner('1/3 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    const metrics = join(root, 'shared', 'demo', 'metrics.json');
+    banner('1/5 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
       join(root, 'actions', 'register-model', 'dist', 'index.js'),
-      { ...workspaceInputs, 'model-file': modelFile },
+      { ...workspaceInputs, 'model-file': modelFile, metrics },
       baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined }),
     );
     ok.push(report('action', gh));
 
-    banner('2/3 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    banner('2/5 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
       join(root, 'tasks', 'RegisterModelV1', 'dist', 'index.js'),
-      { ...workspaceInputs, 'model-file': modelFile },
+      { ...workspaceInputs, 'model-file': modelFile, metrics },
       {
         id: connection.id,
         scheme: 'WorkloadIdentityFederation',
@@ -81,7 +83,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('task', ado));
 
-    banner('3/3 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    banner('3/5 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
     const retrained = join(stateDir, 'credit-model-retrained');
     cpSync(join(root, 'shared', 'demo', 'credit-model'), retrained, { recursive: true });
     const weights = JSON.parse(readFileSync(join(retrained, 'model.json'), 'utf8')) as { intercept: number };
@@ -89,7 +91,13 @@ export async function runDemo(argv: string[]): Promise<number> {
     writeFileSync(join(retrained, 'model.json'), JSON.stringify(weights, null, 2));
     const cli = await runNode(
       join(root, 'shared', 'dist', 'cli', 'index.js'),
-      ['register-model', '--model-name', 'credit-default', '--model-path', retrained, '--tags', 'framework=plain-python\nretrained=true'],
+      [
+        'register-model',
+        '--model-name', 'credit-default',
+        '--model-path', retrained,
+        '--tags', 'framework=plain-python\nretrained=true',
+        '--metrics', join(root, 'shared', 'demo', 'metrics-retrained.json'),
+      ],
       baseEnv({
         ...env,
         ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
@@ -105,10 +113,25 @@ export async function runDemo(argv: string[]): Promise<number> {
       /* reported below */
     }
     ok.push(report('cli', { ...cli, outputs: cliOutputs, summary: cli.stderr }));
+
+    const registryInputs = {
+      ...workspaceInputs,
+      registry: env.AML_REGISTRY_NAME,
+      'registry-resource-group': env.AML_REGISTRY_RESOURCE_GROUP,
+      'registry-subscription-id': env.AML_REGISTRY_SUBSCRIPTION_ID,
+      gate: 'accuracy >= champion - 0.005\nauc >= 0.85',
+      alias: 'champion',
+    };
+    const promote = join(root, 'actions', 'promote-model', 'dist', 'index.js');
+    const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
+    banner('4/5 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
+    ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));
+    banner('5/5 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
+    ok.push(report('promote v2', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:2' }, ghEnv)));
   } finally {
     await emulator.stop();
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
   }
-  banner(ok.every(Boolean) ? 'Demo finished: all three hosts succeeded.' : 'Demo finished with failures (see above).');
+  banner(ok.every(Boolean) ? 'Demo finished: every step succeeded.' : 'Demo finished with failures (see above).');
   return ok.every(Boolean) ? 0 : 1;
 }
