@@ -3,7 +3,7 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import type { TestEmulator, TestWorld } from './harness';
 import { sleep } from './harness';
 
-export function registryPath(t: TestEmulator, name = t.emu.env.AML_REGISTRY, sub = t.emu.env.AML_REGISTRY_SUBSCRIPTION_ID, rg = t.emu.env.AML_REGISTRY_RESOURCE_GROUP): string {
+export function registryPath(t: TestEmulator, name = t.emu.env.AML_REGISTRY_NAME, sub = t.emu.env.AML_REGISTRY_SUBSCRIPTION_ID, rg = t.emu.env.AML_REGISTRY_RESOURCE_GROUP): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/registries/${name}`;
 }
 
