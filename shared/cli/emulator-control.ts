@@ -4,7 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import type { FaultSpec } from '../emulator/src/faults';
 import type { IdentitySeed, IdentityWorld } from '../emulator/src/identity';
+
+export type { FaultSpec };
 
 export interface JournalEntry {
   seq: number;
@@ -15,17 +18,6 @@ export interface JournalEntry {
   status: number;
   principal?: string;
   requestBody?: unknown;
-}
-
-export interface FaultSpec {
-  method?: string;
-  path: string;
-  status?: number;
-  times?: number;
-  retryAfter?: number;
-  delayMs?: number;
-  drop?: boolean;
-  body?: unknown;
 }
 
 export interface EmulatorWorld {
