@@ -4,20 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, runGitHubAction, runNode } from '../../shared/cli/runners';
 import { REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
+import { modelFolder } from '../support/e2e';
 
 const ROOT_ACTION = join(REPO, 'shared', 'dist', 'action', 'index.js');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
-
-function modelFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'model-'));
-  writeFileSync(join(dir, 'model.bin'), randomBytes(512));
-  return dir;
-}
 
 describe('root action', () => {
   let t: TestEmulator;

@@ -3,19 +3,22 @@
  * run them, against the local emulator and Azurite, through the real credential, SDK, HTTP and polling code.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from '../../shared/cli/runners';
+import { baseEnv, runAdoTask, runGitHubAction, runNode } from '../../shared/cli/runners';
 import { githubIdTokenRequestUrl } from '../../shared/emulator/src/identity/github-oidc';
-import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
+import { isArmWrite, JWT, REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { agentEnv as agentEnvFor, Capture, cliEnv as cliEnvFor, githubEnv as githubEnvFor, modelFolder, serviceConnection, uniqueName, workspaceInputs } from '../support/e2e';
 
 const ACTION = join(REPO, 'actions', 'register-model', 'dist', 'index.js');
 const TASK = join(REPO, 'tasks', 'RegisterModelV1', 'dist', 'index.js');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 
 let t: TestEmulator;
-const captured: string[] = [];
+const capture = new Capture();
+const record = capture.record.bind(capture);
+const captured = capture.texts;
 
 beforeAll(async () => {
   t = await startTestEmulator();
@@ -24,30 +27,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function record<T extends ProcessResult & { outputs?: Record<string, string>; summary?: string }>(r: T): T {
-  captured.push(visibleLog(r.stdout), visibleLog(r.stderr), JSON.stringify(r.outputs ?? {}), r.summary ?? '');
-  return r;
-}
-
-function workspace(): Record<string, string> {
-  return {
-    'subscription-id': t.env.AZURE_SUBSCRIPTION_ID,
-    'resource-group': t.env.AML_RESOURCE_GROUP,
-    workspace: t.env.AML_WORKSPACE,
-  };
-}
-
-/** A model folder with content no other test has. */
-function modelFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'model-'));
-  mkdirSync(join(dir, 'weights'));
-  writeFileSync(join(dir, 'weights', 'w.bin'), randomBytes(2048));
-  writeFileSync(join(dir, 'MLmodel'), 'flavors: {}\n');
-  return dir;
-}
-
-const uniqueName = () => `m-${randomBytes(4).toString('hex')}`;
-const githubEnv = () => baseEnv({ ...t.env, SYSTEM_OIDCREQUESTURI: undefined });
+const workspace = () => workspaceInputs(t);
+const githubEnv = () => githubEnvFor(t);
 
 async function armWritesDuring(fn: () => Promise<unknown>): Promise<number> {
   const since = await t.control.lastSeq();
@@ -182,22 +163,9 @@ describe('other model sources and dry run', () => {
 });
 
 describe('Azure DevOps task (service connection)', () => {
-  function connection(scheme: 'WorkloadIdentityFederation' | 'ServicePrincipal', parameters: Record<string, string>) {
-    const conn = t.world.identity.adoConnections[0];
-    return {
-      id: conn.id,
-      scheme,
-      parameters,
-      data: {
-        subscriptionId: t.env.AZURE_SUBSCRIPTION_ID,
-        environment: 'AzureStack',
-        environmentAuthorityUrl: t.env.AML_AUTHORITY_HOST,
-        activeDirectoryServiceEndpointResourceId: t.env.AML_ARM_AUDIENCE,
-      },
-      url: t.env.AML_ARM_ENDPOINT,
-    };
-  }
-  const agentEnv = () => baseEnv({ NODE_EXTRA_CA_CERTS: t.env.NODE_EXTRA_CA_CERTS, SYSTEM_OIDCREQUESTURI: t.env.SYSTEM_OIDCREQUESTURI });
+  const connection = (scheme: 'WorkloadIdentityFederation' | 'ServicePrincipal', parameters: Record<string, string>) =>
+    serviceConnection(t, scheme, parameters);
+  const agentEnv = () => agentEnvFor(t);
   const app = () => t.world.identity.apps[0];
 
   test('workload identity federation: registers and reports through ##vso commands', async () => {
@@ -233,8 +201,7 @@ describe('Azure DevOps task (service connection)', () => {
 });
 
 describe('CLI', () => {
-  const cliEnv = (extra: Record<string, string | undefined> = {}) =>
-    baseEnv({ ...t.env, ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, SYSTEM_OIDCREQUESTURI: undefined, ...extra });
+  const cliEnv = (extra: Record<string, string | undefined> = {}) => cliEnvFor(t, extra);
 
   test('service principal: registers with a stage, a field newer than the SDK api-version, and it reaches the wire', async () => {
     const name = uniqueName();
