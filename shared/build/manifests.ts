@@ -95,7 +95,8 @@ export function taskJson(step: StepDefinition): Record<string, unknown> {
     if (i.type === 'multiline') t.properties = { resizable: true, rows: '4' };
     return t;
   });
-  const usedGroups = [...new Set(inputs.map((i) => i.groupName as string | undefined).filter(Boolean))] as string[];
+  const used = new Set(inputs.map((i) => i.groupName as string | undefined));
+  const usedGroups = Object.keys(GROUPS).filter((g) => used.has(g));
   return {
     $schema: 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-task-lib/master/tasks.schema.json',
     id: step.task.id,

@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseStepArgs(step, rest);
   } catch (e) {
-    process.stderr.write(`error: ${isStepError(e) ? e.message : String(e)}\n`);
+    process.stderr.write(`error: ${isStepError(e) ? e.message + (e.hint ? `\n${e.hint}` : '') : String(e)}\n`);
     return 2;
   }
   if (parsed.help) {

@@ -117,8 +117,13 @@ export class AzureDevOpsHost extends BaseHost {
     tl.uploadSummary(file);
   }
   setFailed(message: string, location?: SourceLocation): void {
-    if (location) this.error(message, location);
-    tl.setResult(tl.TaskResult.Failed, this.m(message));
+    if (location) {
+      // One error, annotated at the file position; setResult would log it a second time without one.
+      this.error(message, location);
+      tl.command('task.complete', { result: 'Failed' }, this.m(message));
+    } else {
+      tl.setResult(tl.TaskResult.Failed, this.m(message));
+    }
     process.exitCode = 1;
   }
 }

@@ -176,6 +176,8 @@ describe('AzureDevOpsHost under the real azure-pipelines-task-lib', () => {
     expect(r.commands.filter((c) => c.area === 'task.complete')).toEqual([
       { area: 'task.complete', properties: { result: 'Failed' }, message },
     ]);
+    // Exactly one error issue: the located one.
+    expect(r.commands.filter((c) => c.area === 'task.logissue' && c.message === message)).toHaveLength(1);
     expect(r.summary).toContain('### ❌ Probe failed');
   });
 
