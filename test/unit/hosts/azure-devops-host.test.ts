@@ -177,7 +177,7 @@ describe('AzureDevOpsHost under the real azure-pipelines-task-lib', () => {
       { area: 'task.complete', properties: { result: 'Failed' }, message },
     ]);
     // Exactly one error issue: the located one.
-    expect(r.commands.filter((c) => c.area === 'task.logissue' && c.message === message)).toHaveLength(1);
+    expect(r.commands.filter((c) => (c.area === 'task.logissue' || c.area === 'task.issue') && c.message === message)).toHaveLength(1);
     expect(r.summary).toContain('### ❌ Probe failed');
   });
 
