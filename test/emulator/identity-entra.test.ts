@@ -1,41 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import forge from 'node-forge';
-import { ensureTls } from '../../shared/emulator/src/tls';
+import { startIdentityServer, type IdentityServer } from './identity-server';
 import { ARM_AUDIENCES, ML_AUDIENCE, openIdentity, type IdentityService } from '../../shared/emulator/src/identity';
 
-const repo = join(__dirname, '..', '..');
-let server: Server;
 let baseUrl: string;
 let stateDir: string;
 let identity: IdentityService;
 
+let srv: IdentityServer;
 beforeAll(async () => {
-  const tls = ensureTls(join(repo, 'test', '.ca'));
-  stateDir = mkdtempSync(join(tmpdir(), 'identity-entra-'));
-  server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  baseUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  identity = await openIdentity({ stateDir, baseUrl });
-  server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', baseUrl);
-      identity.handle(req, res, url, Buffer.concat(chunks)).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      }, (e: unknown) => res.writeHead(500).end(String(e)));
-    });
-  });
+  srv = await startIdentityServer('identity-entra');
+  ({ baseUrl, stateDir, identity } = srv);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(stateDir, { recursive: true, force: true });
+  await srv.close();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

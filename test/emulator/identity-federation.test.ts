@@ -1,45 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getIDToken } from '@actions/core';
 import { AzurePipelinesCredential, ClientAssertionCredential } from '@azure/identity';
-import { ensureTls } from '../../shared/emulator/src/tls';
-import { ARM_AUDIENCES, openIdentity, type IdentityService } from '../../shared/emulator/src/identity';
+import { startIdentityServer, type IdentityServer } from './identity-server';
+import { ARM_AUDIENCES, type IdentityService } from '../../shared/emulator/src/identity';
 
-const repo = join(__dirname, '..', '..');
-let server: Server;
 let baseUrl: string;
-let stateDir: string;
 let identity: IdentityService;
 /** Every request the server saw: path and, for token requests, the form. */
 const seen: { path: string; form?: URLSearchParams }[] = [];
 
+let srv: IdentityServer;
 beforeAll(async () => {
-  const tls = ensureTls(join(repo, 'test', '.ca'));
-  stateDir = mkdtempSync(join(tmpdir(), 'identity-fed-'));
-  server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  baseUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  identity = await openIdentity({ stateDir, baseUrl });
-  server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', baseUrl);
-      const body = Buffer.concat(chunks);
-      seen.push({ path: url.pathname, form: url.pathname.endsWith('/token') ? new URLSearchParams(body.toString()) : undefined });
-      identity.handle(req, res, url, body).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      }, (e: unknown) => res.writeHead(500).end(String(e)));
-    });
+  srv = await startIdentityServer('identity-fed', (_req, url, body) => {
+    seen.push({ path: url.pathname, form: url.pathname.endsWith('/token') ? new URLSearchParams(body.toString()) : undefined });
   });
+  ({ baseUrl, identity } = srv);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(stateDir, { recursive: true, force: true });
+  await srv.close();
 });
 
 const savedEnv = { ...process.env };

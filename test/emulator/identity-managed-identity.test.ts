@@ -3,41 +3,21 @@
  * picked by IDENTITY_ENDPOINT + IDENTITY_HEADER) against it, and its refusals on the wire.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { ensureTls } from '../../shared/emulator/src/tls';
+import { startIdentityServer, type IdentityServer } from './identity-server';
 import { ARM_AUDIENCES, managedIdentityEnv, openIdentity, type IdentityService } from '../../shared/emulator/src/identity';
 
-const repo = join(__dirname, '..', '..');
 const ARM_SCOPE = 'https://management.azure.com/.default';
-let server: Server;
 let baseUrl: string;
-let stateDir: string;
 let identity: IdentityService;
 const savedEnv = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
 
+let srv: IdentityServer;
 beforeAll(async () => {
-  const tls = ensureTls(join(repo, 'test', '.ca'));
-  stateDir = mkdtempSync(join(tmpdir(), 'identity-mi-'));
-  server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  baseUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  identity = await openIdentity({ stateDir, baseUrl });
-  server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      identity.handle(req, res, new URL(req.url ?? '/', baseUrl), Buffer.concat(chunks)).then(
-        (handled) => {
-          if (!handled) res.writeHead(404).end();
-        },
-        (e: unknown) => res.writeHead(500).end(String(e)),
-      );
-    });
-  });
+  srv = await startIdentityServer('identity-mi');
+  ({ baseUrl, identity } = srv);
 });
 
 afterAll(async () => {
@@ -45,8 +25,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(stateDir, { recursive: true, force: true });
+  await srv.close();
 });
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
