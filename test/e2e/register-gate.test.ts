@@ -269,9 +269,8 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
     expect((await workspaceVersion(name, '2'))?.properties.properties).toMatchObject({ 'metrics.accuracy': '0.92' });
   });
 
-  // Product bug (see the report): the alias tag this step wrote makes the latest version compare as changed (tags),
-  // so the rerun registers the same content again as a new version and moves the alias to it.
-  test.failing('a rerun of a registration that moved the alias is unchanged: no new version, no write, one holder', async () => {
+  // The alias tag a run wrote is not user metadata: a rerun must not see the latest version as changed.
+  test('a rerun of a registration that moved the alias is unchanged: no new version, no write, one holder', async () => {
     const name = uniqueName('g');
     const inputs = { 'model-name': name, 'model-path': modelFolder().dir, metrics: metricsFile({ accuracy: 0.9, auc: 0.85 }), alias: 'champion' };
     expect((await register(inputs)).outputs).toMatchObject({ 'model-version': '1', result: 'created' });

@@ -88,7 +88,7 @@ export function classifyResponse(
       `${ctx.operation} was forbidden (403)${detail ? `: ${detail}` : ''}. Service said: ${serviceText}`,
       {
         ...base,
-        hint: 'grant the signed-in principal a role that includes this action on the scope (e.g. AzureML Data Scientist on the workspace); new role assignments can take a few minutes to apply',
+        hint: 'grant the signed-in principal a role that includes this action on that scope (e.g. AzureML Data Scientist on a workspace, AzureML Registry User on a registry); new role assignments can take a few minutes to apply',
       },
     );
   }

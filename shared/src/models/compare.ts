@@ -1,4 +1,22 @@
+import { ALIAS_TAG_PREFIX } from '../promote/aliases';
+import { PROMOTED_TO_PREFIX } from '../promote/lineage';
 import type { ModelVersionBody } from '../specs/model-spec';
+
+/** Tags aml-lifecycle itself manages on a version (aliases, promotion markers): not the user's metadata. */
+const MANAGED_TAG_PREFIXES = [ALIAS_TAG_PREFIX, PROMOTED_TO_PREFIX];
+
+export function isManagedTag(key: string): boolean {
+  return MANAGED_TAG_PREFIXES.some((p) => key.startsWith(p));
+}
+
+function userTags(tags: Record<string, string> | null | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => !isManagedTag(k)));
+}
+
+/** The live version's managed tags, to keep when its metadata is rewritten. */
+export function managedTags(tags: Record<string, string> | null | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => isManagedTag(k)));
+}
 
 /** What the service holds for a model version (the parts we compare). */
 export interface LiveModelVersion {
@@ -53,7 +71,7 @@ export function compareModelVersion(desired: ModelVersionBody, live: LiveModelVe
   }
   const changed: string[] = [];
   if ((d.description ?? '') !== (l.description ?? '')) changed.push('description');
-  if (!sameMap(d.tags, l.tags)) changed.push('tags');
+  if (!sameMap(userTags(d.tags), userTags(l.tags))) changed.push('tags');
   if (Object.keys(d.properties).some((k) => !(k in liveProps))) changed.push('properties');
   if (d.stage !== undefined && d.stage !== (l.stage ?? undefined)) changed.push('stage');
   if (d.flavors !== undefined) {

@@ -11,6 +11,7 @@ import { promoteSummary } from '../promote/summary';
 import type { StepContext } from '../steps/definition';
 import { connectWorkspace, workspaceInputs } from '../steps/workspace';
 import { checkGate, readGateSettings, type GateOutcome } from './gate-check';
+import { metricsAsProperties } from '../gate/recorded-metrics';
 
 const REGISTRY = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
@@ -53,6 +54,8 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
     run: host.run,
     approver: gate.approver,
     alias: gate.alias,
+    // Metrics the gate judged from a file are recorded on the copy (as tags: its properties come from the source).
+    tags: gate.metrics ? metricsAsProperties(gate.metrics) : undefined,
     dryRun: conn.dryRun,
     logger: host,
     // The gate: the champion is in the registry, under the destination name.

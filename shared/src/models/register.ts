@@ -8,7 +8,7 @@ import { parseKeyValues } from '../specs/key-values';
 import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../specs/model-spec';
 import type { StepContext } from '../steps/definition';
 import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../steps/workspace';
-import { compareModelVersion } from './compare';
+import { compareModelVersion, managedTags } from './compare';
 import type { ModelVersion } from '../azureml/resources';
 import { hashLocalContent, type LocalContent } from './local-content';
 import { registerSummary, type RegisterOutcome } from './summary';
@@ -172,8 +172,16 @@ export async function registerModel(ctx: StepContext): Promise<void> {
       const { uploadLocalModel } = await import('./upload');
       outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, host.signal));
     }
-    const body = decision.action === 'update' && decision.live
-      ? { properties: { ...desired.properties, properties: { ...(decision.live.properties?.properties ?? {}), ...desired.properties.properties } } }
+    // A metadata update keeps what cannot or should not change: properties, and the aliases and promotion markers.
+    const live = decision.live?.properties;
+    const body = decision.action === 'update' && live
+      ? {
+          properties: {
+            ...desired.properties,
+            properties: { ...(live.properties ?? {}), ...desired.properties.properties },
+            tags: { ...managedTags(live.tags), ...desired.properties.tags },
+          },
+        }
       : desired;
     const { resource } = await client.createOrUpdateModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version, body);
     outcome.id = resource.id ?? outcome.id;
