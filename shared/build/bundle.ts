@@ -59,7 +59,8 @@ async function build(b: Bundle): Promise<void> {
     // ncc minifies the entry file only; lazily loaded chunks (NNN.index.js) get the same treatment here.
     const source = /^\d+\.index\.js$/.test(name) ? await minifyChunk(name, asset.source.toString()) : asset.source;
     writeFileSync(p, source);
-    if (asset.permissions) chmodSync(p, asset.permissions);
+    // From the content, not ncc's reported permissions (which vary between runs): scripts are executable.
+    chmodSync(p, source.slice(0, 2).toString() === '#!' ? 0o755 : 0o644);
   }
   const total = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
   console.log(
