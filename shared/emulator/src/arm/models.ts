@@ -116,6 +116,21 @@ export function versionOrder(c: ArmCall, items: StoredResource[]): StoredResourc
   return items;
 }
 
+/** What the service checks on every model version PUT, in a workspace or a registry: names, body, modelUri. */
+export function checkVersionPut(c: ArmCall, name: string, version: string): Reply | { incoming: Json; props: Json & { modelUri: string } } {
+  const bad = badName(name);
+  if (bad) return bad;
+  if (!version.trim()) return userError('The model version must not be empty.', { code: 'BadArgument', message: 'Empty version.' });
+  const body = requireProperties(c.body);
+  if ('status' in body) return body as Reply;
+  const incoming = writableBody(body);
+  const props = propertiesOf(incoming);
+  if (typeof props.modelUri !== 'string' || !props.modelUri) {
+    return userError("The field 'modelUri' is required for a model version.", { code: 'BadArgument', message: "Required property 'modelUri' not found." });
+  }
+  return { incoming, props: props as Json & { modelUri: string } };
+}
+
 export const modelVersionHandlers: ResourceTypeHandler = {
   path: ['workspaces', 'models', 'versions'],
   list: (c) => {
@@ -132,16 +147,9 @@ export const modelVersionHandlers: ResourceTypeHandler = {
   },
   put: (c) => {
     const [, name, version] = c.names;
-    const bad = badName(name);
-    if (bad) return bad;
-    if (!version.trim()) return userError('The model version must not be empty.', { code: 'BadArgument', message: 'Empty version.' });
-    const body = requireProperties(c.body);
-    if ('status' in body) return body as Reply;
-    const incoming = writableBody(body);
-    const props = propertiesOf(incoming);
-    if (typeof props.modelUri !== 'string' || !props.modelUri) {
-      return userError("The field 'modelUri' is required for a model version.", { code: 'BadArgument', message: "Required property 'modelUri' not found." });
-    }
+    const checked = checkVersionPut(c, name, version);
+    if ('status' in checked) return checked;
+    const { incoming, props } = checked;
     const prev = getResource(c.state, c.id);
     if (prev) {
       const oldUri = propertiesOf(prev.body).modelUri;

@@ -12,7 +12,7 @@ import { childrenOf, getResource, page, propertiesOf, putResource, systemData, t
 import { render } from './render';
 import { mfeNotFound, userError } from './errors';
 import { ML_PROVIDER } from './target';
-import { badName, listViewFilter, requireProperties, versionOrder, versionView } from './models';
+import { badName, checkVersionPut, listViewFilter, requireProperties, versionOrder, versionView } from './models';
 import { registryNotFound, registryOf, registryStorage, storageAccountArmId } from './registries';
 import { blobUrl } from './blob-location';
 import type { Operation, OperationKind } from '../lro/operation';
@@ -197,16 +197,9 @@ export const registryModelVersionHandlers: ResourceTypeHandler = {
   }),
   put: withRegistry((c, registry) => {
     const [regName, name, version] = c.names;
-    const bad = badName(name);
-    if (bad) return bad;
-    if (!version.trim()) return userError('The model version must not be empty.', { code: 'BadArgument', message: 'Empty version.' });
-    const body = requireProperties(c.body);
-    if ('status' in body) return body as Reply;
-    const incoming = writableBody(body);
-    const props = propertiesOf(incoming);
-    if (typeof props.modelUri !== 'string' || !props.modelUri) {
-      return userError("The field 'modelUri' is required for a model version.", { code: 'BadArgument', message: "Required property 'modelUri' not found." });
-    }
+    const checked = checkVersionPut(c, name, version);
+    if ('status' in checked) return checked;
+    const { incoming, props } = checked;
     const prev = getResource(c.state, c.id);
     if (busy(c.state, prev, c.now)) return registryConflict(regName);
     // A version whose creation failed may be written again from scratch.
