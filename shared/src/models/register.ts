@@ -86,7 +86,8 @@ async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired
     if (d.action === 'unchanged') return { version: String(latest.name), action: 'unchanged', live: latest };
   }
   const container = await client.getModelContainer(rg, ws, plan.name);
-  return { version: String(container?.properties?.nextVersion ?? (latest ? Number(latest.name) + 1 : 1)), action: 'create' };
+  const afterLatest = latest && /^\d+$/.test(String(latest.name)) ? Number(latest.name) + 1 : 1;
+  return { version: String(container?.properties?.nextVersion ?? afterLatest), action: 'create' };
 }
 
 /** Metrics from the `metrics` file are recorded on the version (`metrics.<name>` properties) for later gates. */
