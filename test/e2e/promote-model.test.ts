@@ -6,18 +6,21 @@
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from '../../shared/cli/runners';
+import { runAdoTask, runGitHubAction, runNode } from '../../shared/cli/runners';
 import type { JournalEntry } from '../../shared/cli/emulator-control';
+import { aliasHolders as aliasHoldersIn, arm, during as duringIn, modelVersion, registryFiles as registryFilesOf, versionPuts, workspacePath } from '../support/arm-reader';
+import { agentEnv, Capture, cliEnv as cliEnvFor, escapeRegExp as escape, githubEnv as githubEnvFor, registryInputs, serviceConnection, uniqueName } from '../support/e2e';
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 
 const ACTION = join(REPO, 'actions', 'promote-model', 'dist', 'index.js');
 const TASK = join(REPO, 'tasks', 'PromoteModelV1', 'dist', 'index.js');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures', 'promote');
-const API = '2025-04-01';
 
 let t: TestEmulator;
-const captured: string[] = [];
+const capture = new Capture();
+const record = capture.record.bind(capture);
+const captured = capture.texts;
 
 beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 500 });
@@ -28,53 +31,11 @@ afterAll(async () => {
 
 // ---- the emulator as the test sees it ---------------------------------------------------------------------------
 
-interface ArmWorld {
-  registries: Array<{ name: string; storageAccount: string; container: string }>;
-  storageAccounts: Array<{ name: string; key: string }>;
-  azurite: { port: number };
-}
-interface ModelVersionJson {
-  name: string;
-  properties: { modelUri: string; provisioningState?: string; tags?: Record<string, string>; properties?: Record<string, string> };
-}
-type App = { appId: string; objectId: string; secrets: Array<{ value: string }> };
-
-const tokens = new Map<string, string>();
-/** An ARM token for `app` (client credentials against the emulator's Entra). */
-async function tokenFor(app: App = t.world.identity.apps[0]): Promise<string> {
-  const cached = tokens.get(app.appId);
-  if (cached) return cached;
-  const res = await fetch(`${t.env.AML_AUTHORITY_HOST}/${t.world.identity.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.appId, client_secret: app.secrets[0].value, scope: `${t.env.AML_ARM_AUDIENCE}.default` }),
-  });
-  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-  const token = ((await res.json()) as { access_token: string }).access_token;
-  tokens.set(app.appId, token);
-  return token;
-}
-
-async function arm<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const url = new URL(path, t.env.AML_ARM_ENDPOINT);
-  url.searchParams.set('api-version', API);
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${await tokenFor()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
-
-const wsPath = () =>
-  `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${t.env.AML_WORKSPACE}`;
-const registryPath = () =>
-  `/subscriptions/${t.env.AML_REGISTRY_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_REGISTRY_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/registries/${t.env.AML_REGISTRY_NAME}`;
-
-async function armWorld(): Promise<ArmWorld> {
-  return (await t.control.world()).arm as ArmWorld;
-}
+const wsPath = () => workspacePath(t);
+const registryVersion = (name: string, version: string) => modelVersion(t, 'registry', name, version);
+const aliasHolders = (name: string, alias = 'champion') => aliasHoldersIn(t, 'registry', name, alias);
+const registryFiles = (modelUri: string) => registryFilesOf(t, modelUri);
+const during = <T>(fn: () => Promise<T>) => duringIn(t, fn);
 
 /** A workspace model version with files no other test has; returns the files. */
 async function seedSource(
@@ -82,76 +43,26 @@ async function seedSource(
   version: string,
   extra: { properties?: Record<string, string>; tags?: Record<string, string> } = {},
 ): Promise<Record<string, string>> {
-  const ds = (await arm<{ properties: { accountName: string; containerName: string; endpoint: string } }>('GET', `${wsPath()}/datastores/workspaceblobstore`)).json.properties;
-  const { key } = (await arm<{ key: string }>('POST', `${wsPath()}/datastores/workspaceblobstore/listSecrets`)).json;
+  const ds = (await arm<{ properties: { accountName: string; containerName: string; endpoint: string } }>(t, 'GET', `${wsPath()}/datastores/workspaceblobstore`)).json.properties;
+  const { key } = (await arm<{ key: string }>(t, 'POST', `${wsPath()}/datastores/workspaceblobstore/listSecrets`)).json;
   const container = new BlobServiceClient(`https://${ds.endpoint}/${ds.accountName}`, new StorageSharedKeyCredential(ds.accountName, key)).getContainerClient(ds.containerName);
   const files = { 'model.pkl': randomBytes(24).toString('hex'), 'conda.yaml': `name: ${name}\n` };
   const folder = `e2e/${name}/${version}`;
   for (const [rel, text] of Object.entries(files)) await container.getBlockBlobClient(`${folder}/${rel}`).upload(text, Buffer.byteLength(text));
   const modelUri = `azureml://subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/${t.env.AML_RESOURCE_GROUP}/workspaces/${t.env.AML_WORKSPACE}/datastores/workspaceblobstore/paths/${folder}/`;
-  const put = await arm('PUT', `${wsPath()}/models/${name}/versions/${version}`, {
+  const put = await arm(t, 'PUT', `${wsPath()}/models/${name}/versions/${version}`, {
     properties: { modelUri, modelType: 'custom_model', tags: extra.tags ?? {}, properties: extra.properties ?? {} },
   });
   if (put.status !== 201) throw new Error(`seeding ${name}:${version}: ${put.status} ${JSON.stringify(put.json)}`);
   return files;
 }
 
-async function registryVersion(name: string, version: string): Promise<ModelVersionJson | undefined> {
-  const r = await arm<ModelVersionJson>('GET', `${registryPath()}/models/${name}/versions/${version}`);
-  if (r.status === 404) return undefined;
-  if (r.status !== 200) throw new Error(`GET ${name}:${version}: ${r.status}`);
-  return r.json;
-}
-
-async function registryVersions(name: string): Promise<ModelVersionJson[]> {
-  const r = await arm<{ value: ModelVersionJson[] }>('GET', `${registryPath()}/models/${name}/versions`);
-  return r.status === 200 ? r.json.value : [];
-}
-
-/** Versions of `name` in the registry carrying the tag `alias.<alias>`. */
-async function aliasHolders(name: string, alias = 'champion'): Promise<string[]> {
-  return (await registryVersions(name)).filter((v) => v.properties.tags?.[`alias.${alias}`]).map((v) => String(v.name)).sort();
-}
-
-/** Files under a registry blob folder URL, read with the registry storage account's key. */
-async function registryFiles(modelUri: string): Promise<Record<string, string>> {
-  const world = await armWorld();
-  const reg = world.registries.find((r) => r.name === t.env.AML_REGISTRY_NAME)!;
-  const account = world.storageAccounts.find((a) => a.name === reg.storageAccount)!;
-  const prefix = `https://127.0.0.1:${world.azurite.port}/${account.name}/${reg.container}/`;
-  if (!modelUri.startsWith(prefix)) throw new Error(`${modelUri} is not in the registry's storage (${prefix})`);
-  const folder = modelUri.slice(prefix.length).replace(/\/?$/, '/');
-  const container = new BlobServiceClient(`https://127.0.0.1:${world.azurite.port}/${account.name}`, new StorageSharedKeyCredential(account.name, account.key)).getContainerClient(reg.container);
-  const out: Record<string, string> = {};
-  for await (const b of container.listBlobsFlat({ prefix: folder })) out[b.name.slice(folder.length)] = (await container.getBlockBlobClient(b.name).downloadToBuffer()).toString();
-  return out;
-}
-
 /** Requests that change something in Azure: ARM writes and the registry data plane's (import). */
 const isWrite = (e: JournalEntry) => isArmWrite(e) || (e.path.startsWith('/mferp/') && e.method !== 'GET');
 
-async function during<T>(fn: () => Promise<T>): Promise<{ result: T; journal: JournalEntry[] }> {
-  const since = await t.control.lastSeq();
-  const result = await fn();
-  return { result, journal: await t.control.journal(since) };
-}
-
 // ---- running the bundles -----------------------------------------------------------------------------------------
 
-function record<T extends ProcessResult & { outputs?: Record<string, string>; summary?: string }>(r: T): T {
-  captured.push(visibleLog(r.stdout), visibleLog(r.stderr), JSON.stringify(r.outputs ?? {}), r.summary ?? '');
-  return r;
-}
-
-const uniqueName = (prefix = 'p') => `${prefix}-${randomBytes(4).toString('hex')}`;
 const COMMIT = randomBytes(20).toString('hex');
-
-/** The registry inputs (the registry is in another subscription and resource group than the workspace). */
-const registryInputs = () => ({
-  registry: t.env.AML_REGISTRY_NAME,
-  'registry-resource-group': t.env.AML_REGISTRY_RESOURCE_GROUP,
-  'registry-subscription-id': t.env.AML_REGISTRY_SUBSCRIPTION_ID,
-});
 
 function promoteInputs(model: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -159,16 +70,14 @@ function promoteInputs(model: string, extra: Record<string, string> = {}): Recor
     'resource-group': t.env.AML_RESOURCE_GROUP,
     workspace: t.env.AML_WORKSPACE,
     model,
-    ...registryInputs(),
+    ...registryInputs(t),
     ...extra,
   };
 }
 
 /** A GitHub job: OIDC, and the run's repository, id and commit. */
 const githubEnv = () =>
-  baseEnv({
-    ...t.env,
-    SYSTEM_OIDCREQUESTURI: undefined,
+  githubEnvFor(t, {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'contoso/credit-risk',
     GITHUB_RUN_ID: '7741',
@@ -179,17 +88,8 @@ const GITHUB_RUN_URL = 'https://github.com/contoso/credit-risk/actions/runs/7741
 
 const promote = async (model: string, extra: Record<string, string> = {}) => record(await runGitHubAction(ACTION, promoteInputs(model, extra), githubEnv()));
 
-const cliEnv = (extra: Record<string, string | undefined> = {}) =>
-  baseEnv({
-    ...t.env,
-    ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
-    SYSTEM_OIDCREQUESTURI: undefined,
-    AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value,
-    ...extra,
-  });
+const cliEnv = (extra: Record<string, string | undefined> = {}) => cliEnvFor(t, { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value, ...extra });
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // ---- the three hosts ---------------------------------------------------------------------------------------------
 
@@ -248,21 +148,8 @@ describe('the bundles promote end to end', () => {
     const name = uniqueName();
     const files = await seedSource(name, '3');
     const conn = t.world.identity.adoConnections[0];
-    const connection = {
-      id: conn.id,
-      scheme: 'WorkloadIdentityFederation' as const,
-      parameters: { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId },
-      data: {
-        subscriptionId: t.env.AZURE_SUBSCRIPTION_ID,
-        environment: 'AzureStack',
-        environmentAuthorityUrl: t.env.AML_AUTHORITY_HOST,
-        activeDirectoryServiceEndpointResourceId: t.env.AML_ARM_AUDIENCE,
-      },
-      url: t.env.AML_ARM_ENDPOINT,
-    };
-    const agentEnv = baseEnv({
-      NODE_EXTRA_CA_CERTS: t.env.NODE_EXTRA_CA_CERTS,
-      SYSTEM_OIDCREQUESTURI: t.env.SYSTEM_OIDCREQUESTURI,
+    const connection = serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
+    const agent = agentEnv(t, {
       SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/',
       SYSTEM_TEAMPROJECT: 'Credit Risk',
       BUILD_BUILDID: '912',
@@ -279,7 +166,7 @@ describe('the bundles promote end to end', () => {
       approver: 'release-board',
     };
     const startedAt = Date.now();
-    const r = record(await runAdoTask(TASK, inputs, connection, agentEnv, conn.systemAccessToken));
+    const r = record(await runAdoTask(TASK, inputs, connection, agent, conn.systemAccessToken));
     expect(r.result).not.toBe('Failed');
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({
@@ -363,14 +250,7 @@ async function withChampion(): Promise<string> {
 }
 
 /** Registry version PUTs of `name` in `journal`, by version, with the alias tag they set (or not). */
-function aliasWrites(journal: JournalEntry[], name: string) {
-  return journal
-    .filter((e) => e.method === 'PUT' && e.path.includes(`/registries/${t.env.AML_REGISTRY_NAME}/models/${name}/versions/`))
-    .map((e) => ({
-      version: e.path.slice(e.path.lastIndexOf('/') + 1),
-      alias: (e.requestBody as { properties?: { tags?: Record<string, string> } } | undefined)?.properties?.tags?.['alias.champion'] !== undefined,
-    }));
-}
+const aliasWrites = (journal: JournalEntry[], name: string) => versionPuts(journal, name, `/registries/${t.env.AML_REGISTRY_NAME}`);
 
 describe('gate and alias', () => {
   test('a better challenger passes; the alias moves to it exactly once; a rerun leaves one holder and writes nothing', async () => {

@@ -3,22 +3,22 @@
  * the GitHub runner runs it, against the emulator (whose registry lives in a second subscription) and Azurite.
  * The test reads results back over ARM and from the registry's storage with the account key.
  */
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseEnv, runGitHubAction, runNode, type GitHubRun } from '../../shared/cli/runners';
-import type { JournalEntry } from '../../shared/cli/emulator-control';
+import { runGitHubAction, runNode } from '../../shared/cli/runners';
+import { aliasHolders as aliasHoldersIn, during as duringIn, modelVersion, registryFiles as registryFilesOf, versionPuts } from '../support/arm-reader';
+import { Capture, cliEnv, escapeRegExp as escape, githubEnv as githubEnvFor, registryInputs, textModelFolder, uniqueName, workspaceInputs } from '../support/e2e';
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 
 const ACTION = join(REPO, 'actions', 'register-model', 'dist', 'index.js');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures', 'promote');
-const API = '2025-04-01';
 
 let t: TestEmulator;
-const captured: string[] = [];
+const capture = new Capture();
+const record = capture.record.bind(capture);
+const captured = capture.texts;
 
 beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 500 });
@@ -29,100 +29,13 @@ afterAll(async () => {
 
 // ---- the emulator as the test sees it ---------------------------------------------------------------------------
 
-interface ArmWorld {
-  registries: Array<{ name: string; storageAccount: string; container: string }>;
-  storageAccounts: Array<{ name: string; key: string }>;
-  azurite: { port: number };
-}
-interface ModelVersionJson {
-  name: string;
-  properties: { modelUri: string; provisioningState?: string; tags?: Record<string, string>; properties?: Record<string, string> };
-}
-
-let token: string | undefined;
-async function armToken(): Promise<string> {
-  if (token) return token;
-  const app = t.world.identity.apps[0];
-  const res = await fetch(`${t.env.AML_AUTHORITY_HOST}/${t.world.identity.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.appId, client_secret: app.secrets[0].value, scope: `${t.env.AML_ARM_AUDIENCE}.default` }),
-  });
-  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-  token = ((await res.json()) as { access_token: string }).access_token;
-  return token;
-}
-
-async function armGet<T>(path: string): Promise<T | undefined> {
-  const url = new URL(path, t.env.AML_ARM_ENDPOINT);
-  url.searchParams.set('api-version', API);
-  const res = await fetch(url, { headers: { authorization: `Bearer ${await armToken()}` } });
-  if (res.status === 404) return undefined;
-  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-const wsModels = () =>
-  `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${t.env.AML_WORKSPACE}/models`;
-const registryModels = () =>
-  `/subscriptions/${t.env.AML_REGISTRY_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_REGISTRY_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/registries/${t.env.AML_REGISTRY_NAME}/models`;
-
-const workspaceVersion = (name: string, version: string) => armGet<ModelVersionJson>(`${wsModels()}/${name}/versions/${version}`);
-const registryVersion = (name: string, version: string) => armGet<ModelVersionJson>(`${registryModels()}/${name}/versions/${version}`);
-
-/** Versions of `name` (in the workspace, or the registry) carrying the tag `alias.<alias>`. */
-async function aliasHolders(name: string, where: 'workspace' | 'registry', alias = 'champion'): Promise<string[]> {
-  const list = await armGet<{ value: ModelVersionJson[] }>(`${where === 'workspace' ? wsModels() : registryModels()}/${name}/versions`);
-  return (list?.value ?? []).filter((v) => v.properties.tags?.[`alias.${alias}`]).map((v) => String(v.name)).sort();
-}
-
-/** Files under a registry blob folder URL, read with the registry storage account's key. */
-async function registryFiles(modelUri: string): Promise<Record<string, string>> {
-  const world = (await t.control.world()).arm as ArmWorld;
-  const reg = world.registries.find((r) => r.name === t.env.AML_REGISTRY_NAME)!;
-  const account = world.storageAccounts.find((a) => a.name === reg.storageAccount)!;
-  const prefix = `https://127.0.0.1:${world.azurite.port}/${account.name}/${reg.container}/`;
-  if (!modelUri.startsWith(prefix)) throw new Error(`${modelUri} is not in the registry's storage (${prefix})`);
-  const folder = modelUri.slice(prefix.length).replace(/\/?$/, '/');
-  const container = new BlobServiceClient(`https://127.0.0.1:${world.azurite.port}/${account.name}`, new StorageSharedKeyCredential(account.name, account.key)).getContainerClient(reg.container);
-  const out: Record<string, string> = {};
-  for await (const b of container.listBlobsFlat({ prefix: folder })) out[b.name.slice(folder.length)] = (await container.getBlockBlobClient(b.name).downloadToBuffer()).toString();
-  return out;
-}
-
-async function during<T>(fn: () => Promise<T>): Promise<{ result: T; journal: JournalEntry[] }> {
-  const since = await t.control.lastSeq();
-  const result = await fn();
-  return { result, journal: await t.control.journal(since) };
-}
-
-/** PUTs to versions of `name` in `journal`: which version, and whether the body carries the champion alias tag. */
-function versionPuts(journal: JournalEntry[], name: string) {
-  return journal
-    .filter((e) => e.method === 'PUT' && e.path.includes(`/models/${name}/versions/`))
-    .map((e) => ({
-      version: e.path.slice(e.path.lastIndexOf('/') + 1),
-      alias: (e.requestBody as { properties?: { tags?: Record<string, string> } } | undefined)?.properties?.tags?.['alias.champion'] !== undefined,
-    }));
-}
+const workspaceVersion = (name: string, version: string) => modelVersion(t, 'workspace', name, version);
+const registryVersion = (name: string, version: string) => modelVersion(t, 'registry', name, version);
+const aliasHolders = (name: string, where: 'workspace' | 'registry', alias = 'champion') => aliasHoldersIn(t, where, name, alias);
+const registryFiles = (modelUri: string) => registryFilesOf(t, modelUri);
+const during = <T>(fn: () => Promise<T>) => duringIn(t, fn);
 
 // ---- running the bundle ------------------------------------------------------------------------------------------
-
-function record(r: GitHubRun): GitHubRun {
-  captured.push(visibleLog(r.stdout), visibleLog(r.stderr), JSON.stringify(r.outputs), r.summary);
-  return r;
-}
-
-const uniqueName = (prefix = 'r') => `${prefix}-${randomBytes(4).toString('hex')}`;
-
-/** A model folder with content no other test has; returns the folder and its files. */
-function modelFolder(): { dir: string; files: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'model-'));
-  mkdirSync(join(dir, 'weights'));
-  const files = { 'MLmodel': 'flavors: {}\n', 'weights/w.bin': randomBytes(1024).toString('base64') };
-  for (const [rel, text] of Object.entries(files)) writeFileSync(join(dir, rel), text);
-  return { dir, files };
-}
 
 /** A metrics file for the candidate. */
 function metricsFile(metrics: Record<string, number>): string {
@@ -131,39 +44,25 @@ function metricsFile(metrics: Record<string, number>): string {
   return file;
 }
 
-const workspaceInputs = () => ({
-  'subscription-id': t.env.AZURE_SUBSCRIPTION_ID,
-  'resource-group': t.env.AML_RESOURCE_GROUP,
-  workspace: t.env.AML_WORKSPACE,
-});
-const registryInputs = () => ({
-  registry: t.env.AML_REGISTRY_NAME,
-  'registry-resource-group': t.env.AML_REGISTRY_RESOURCE_GROUP,
-  'registry-subscription-id': t.env.AML_REGISTRY_SUBSCRIPTION_ID,
-});
-
 const githubEnv = () =>
-  baseEnv({
-    ...t.env,
-    SYSTEM_OIDCREQUESTURI: undefined,
+  githubEnvFor(t, {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'contoso/credit-risk',
     GITHUB_RUN_ID: '31337',
     GITHUB_SHA: 'c0ffee0000000000000000000000000000000001',
   });
 
-const register = async (inputs: Record<string, string>) => record(await runGitHubAction(ACTION, { ...workspaceInputs(), ...inputs }, githubEnv()));
+const register = async (inputs: Record<string, string>) => record(await runGitHubAction(ACTION, { ...workspaceInputs(t), ...inputs }, githubEnv()));
 
 const GATE = 'accuracy >= champion - 0.01\nauc >= 0.8';
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // ---- straight into a registry ------------------------------------------------------------------------------------
 
 describe('register-model with registry', () => {
   test('a local folder goes through startPendingUpload, the upload and the version LRO; a rerun writes nothing', async () => {
     const name = uniqueName();
-    const { dir, files } = modelFolder();
-    const inputs = { 'model-name': name, 'model-path': dir, ...registryInputs(), approver: 'carol' };
+    const { dir, files } = textModelFolder();
+    const inputs = { 'model-name': name, 'model-path': dir, ...registryInputs(t), approver: 'carol' };
     const { result: r, journal } = await during(() => register(inputs));
     expect(r.stdout).not.toMatch(/::error/);
     expect(r.exitCode).toBe(0);
@@ -203,12 +102,12 @@ describe('register-model with registry', () => {
 
   test('other content takes the next version; the CLI registers into the registry too', async () => {
     const name = uniqueName();
-    expect((await register({ 'model-name': name, 'model-path': modelFolder().dir, ...registryInputs() })).outputs['model-version']).toBe('1');
-    const { dir, files } = modelFolder();
+    expect((await register({ 'model-name': name, 'model-path': textModelFolder().dir, ...registryInputs(t) })).outputs['model-version']).toBe('1');
+    const { dir, files } = textModelFolder();
     const r = await runNode(
       CLI,
       ['register-model', '--model-name', name, '--model-path', dir, '--registry', t.env.AML_REGISTRY_NAME, '--registry-resource-group', t.env.AML_REGISTRY_RESOURCE_GROUP, '--registry-subscription-id', t.env.AML_REGISTRY_SUBSCRIPTION_ID],
-      baseEnv({ ...t.env, ACTIONS_ID_TOKEN_REQUEST_URL: undefined, SYSTEM_OIDCREQUESTURI: undefined, AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value }),
+      cliEnv(t, { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value }),
     );
     captured.push(r.stdout, visibleLog(r.stderr));
     expect(r.exitCode).toBe(0);
@@ -220,11 +119,11 @@ describe('register-model with registry', () => {
 
   test('a gate that fails against the registry champion stops before the pending upload', async () => {
     const name = uniqueName();
-    const first = await register({ 'model-name': name, 'model-path': modelFolder().dir, ...registryInputs(), metrics: metricsFile({ accuracy: 0.9, auc: 0.9 }), alias: 'champion' });
+    const first = await register({ 'model-name': name, 'model-path': textModelFolder().dir, ...registryInputs(t), metrics: metricsFile({ accuracy: 0.9, auc: 0.9 }), alias: 'champion' });
     expect(first.exitCode).toBe(0);
     expect(await aliasHolders(name, 'registry')).toEqual(['1']);
     const { result: r, journal } = await during(() =>
-      register({ 'model-name': name, 'model-path': modelFolder().dir, ...registryInputs(), metrics: metricsFile({ accuracy: 0.7, auc: 0.9 }), gate: GATE, alias: 'champion' }),
+      register({ 'model-name': name, 'model-path': textModelFolder().dir, ...registryInputs(t), metrics: metricsFile({ accuracy: 0.7, auc: 0.9 }), gate: GATE, alias: 'champion' }),
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/::error::.*The gate stopped .*Nothing was written/);
@@ -241,7 +140,7 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
   /** name:1 registered with accuracy 0.9 and holding the champion alias. */
   async function withChampion(): Promise<string> {
     const name = uniqueName('g');
-    const r = await register({ 'model-name': name, 'model-path': modelFolder().dir, metrics: metricsFile({ accuracy: 0.9, auc: 0.85 }), gate: GATE, alias: 'champion' });
+    const r = await register({ 'model-name': name, 'model-path': textModelFolder().dir, metrics: metricsFile({ accuracy: 0.9, auc: 0.85 }), gate: GATE, alias: 'champion' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ 'model-version': '1', result: 'created', gate: 'passed' });
     expect(await aliasHolders(name, 'workspace')).toEqual(['1']);
@@ -253,7 +152,7 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
     const v1 = await workspaceVersion(name, '1');
     expect(v1?.properties.properties).toMatchObject({ 'metrics.accuracy': '0.9', 'metrics.auc': '0.85' });
 
-    const { dir } = modelFolder();
+    const { dir } = textModelFolder();
     const inputs = { 'model-name': name, 'model-path': dir, metrics: metricsFile({ accuracy: 0.92, auc: 0.88 }), gate: GATE, alias: 'champion' };
     const { result: r, journal } = await during(() => register(inputs));
     expect(r.exitCode).toBe(0);
@@ -272,7 +171,7 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
   // The alias tag a run wrote is not user metadata: a rerun must not see the latest version as changed.
   test('a rerun of a registration that moved the alias is unchanged: no new version, no write, one holder', async () => {
     const name = uniqueName('g');
-    const inputs = { 'model-name': name, 'model-path': modelFolder().dir, metrics: metricsFile({ accuracy: 0.9, auc: 0.85 }), alias: 'champion' };
+    const inputs = { 'model-name': name, 'model-path': textModelFolder().dir, metrics: metricsFile({ accuracy: 0.9, auc: 0.85 }), alias: 'champion' };
     expect((await register(inputs)).outputs).toMatchObject({ 'model-version': '1', result: 'created' });
     expect(await aliasHolders(name, 'workspace')).toEqual(['1']);
     const { result: again, journal } = await during(() => register(inputs));
@@ -286,7 +185,7 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
   test('a failing gate fails the step before anything is written, with the challenger-vs-champion table', async () => {
     const name = await withChampion();
     const { result: r, journal } = await during(() =>
-      register({ 'model-name': name, 'model-path': modelFolder().dir, metrics: metricsFile({ accuracy: 0.8, auc: 0.6 }), gate: GATE, alias: 'champion' }),
+      register({ 'model-name': name, 'model-path': textModelFolder().dir, metrics: metricsFile({ accuracy: 0.8, auc: 0.6 }), gate: GATE, alias: 'champion' }),
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`::error::.*The gate stopped ${escape(name)}:2: 2 of 2 rules failed.*Nothing was written`));
@@ -304,7 +203,7 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
 
   test('force registers despite the gate, with a warning, and moves the alias exactly once', async () => {
     const name = await withChampion();
-    const inputs = { 'model-name': name, 'model-path': modelFolder().dir, metrics: metricsFile({ accuracy: 0.5, auc: 0.9 }), gate: GATE, alias: 'champion', force: 'true' };
+    const inputs = { 'model-name': name, 'model-path': textModelFolder().dir, metrics: metricsFile({ accuracy: 0.5, auc: 0.9 }), gate: GATE, alias: 'champion', force: 'true' };
     const { result: r, journal } = await during(() => register(inputs));
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ 'model-version': '2', result: 'created', gate: 'failed-forced' });
@@ -322,16 +221,16 @@ describe('register-model with metrics, gate and alias in a workspace', () => {
 
 describe('bad input is reported before anything is sent', () => {
   const cases: Array<[string, () => Record<string, string>, RegExp]> = [
-    ['a malformed gate rule', () => ({ 'model-name': 'm', 'model-path': modelFolder().dir, gate: 'accuracy >= champion -' }), /::error::.*Input 'gate': rule 'accuracy >= champion -': expected a number after 'champion -'/],
+    ['a malformed gate rule', () => ({ 'model-name': 'm', 'model-path': textModelFolder().dir, gate: 'accuracy >= champion -' }), /::error::.*Input 'gate': rule 'accuracy >= champion -': expected a number after 'champion -'/],
     [
       'a metrics file with a YAML error',
-      () => ({ 'model-name': 'm', 'model-path': modelFolder().dir, gate: 'auc >= 0.8', metrics: join(FIXTURES, 'metrics-broken.yml') }),
+      () => ({ 'model-name': 'm', 'model-path': textModelFolder().dir, gate: 'auc >= 0.8', metrics: join(FIXTURES, 'metrics-broken.yml') }),
       new RegExp(`::error file=${escape(join(FIXTURES, 'metrics-broken.yml'))},line=4,col=\\d+::.*metrics-broken\\.yml:4:\\d+: invalid YAML`),
     ],
-    ['a metric that is not a number', () => ({ 'model-name': 'm', 'model-path': modelFolder().dir, metrics: join(FIXTURES, 'metrics-not-a-number.yml') }), /::error file=[^,]*metrics-not-a-number\.yml,line=3,.*metric 'auc' must be a finite number/],
-    ['an invalid registry name', () => ({ 'model-name': 'm', 'model-path': modelFolder().dir, registry: 'r!' }), /::error::.*Input 'registry' is not a valid registry name: 'r!'/],
-    ['a registry with a non-local model path', () => ({ 'model-name': 'm', 'model-path': 'azureml://datastores/workspaceblobstore/paths/x/', ...registryInputs() }), /::error::.*Input 'registry' needs a local model path/],
-    ['an invalid alias', () => ({ 'model-name': 'm', 'model-path': modelFolder().dir, alias: 'latest' }), /::error::.*Input 'alias': 'latest' always means the newest version/],
+    ['a metric that is not a number', () => ({ 'model-name': 'm', 'model-path': textModelFolder().dir, metrics: join(FIXTURES, 'metrics-not-a-number.yml') }), /::error file=[^,]*metrics-not-a-number\.yml,line=3,.*metric 'auc' must be a finite number/],
+    ['an invalid registry name', () => ({ 'model-name': 'm', 'model-path': textModelFolder().dir, registry: 'r!' }), /::error::.*Input 'registry' is not a valid registry name: 'r!'/],
+    ['a registry with a non-local model path', () => ({ 'model-name': 'm', 'model-path': 'azureml://datastores/workspaceblobstore/paths/x/', ...registryInputs(t) }), /::error::.*Input 'registry' needs a local model path/],
+    ['an invalid alias', () => ({ 'model-name': 'm', 'model-path': textModelFolder().dir, alias: 'latest' }), /::error::.*Input 'alias': 'latest' always means the newest version/],
   ];
   test.each(cases)('%s', async (_label, inputs, message) => {
     const since = await t.control.lastSeq();

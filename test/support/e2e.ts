@@ -15,12 +15,29 @@ export function modelFolder(): string {
   return dir;
 }
 
+/** A model folder with text content no other test has, and its files, to compare with what storage holds. */
+export function textModelFolder(): { dir: string; files: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'model-'));
+  mkdirSync(join(dir, 'weights'));
+  const files = { MLmodel: 'flavors: {}\n', 'weights/w.bin': randomBytes(1024).toString('base64') };
+  for (const [rel, text] of Object.entries(files)) writeFileSync(join(dir, rel), text);
+  return { dir, files };
+}
+
 export const uniqueName = (prefix = 'm'): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** The workspace inputs of the emulator's default workspace. */
 export function workspaceInputs(t: TestEmulator): Record<string, string> {
   return { 'subscription-id': t.env.AZURE_SUBSCRIPTION_ID, 'resource-group': t.env.AML_RESOURCE_GROUP, workspace: t.env.AML_WORKSPACE };
 }
+
+/** The inputs of the emulator's registry (in another subscription and resource group than the workspace). */
+export function registryInputs(t: TestEmulator): Record<string, string> {
+  return { registry: t.env.AML_REGISTRY_NAME, 'registry-resource-group': t.env.AML_REGISTRY_RESOURCE_GROUP, 'registry-subscription-id': t.env.AML_REGISTRY_SUBSCRIPTION_ID };
+}
+
+/** `text` as a regular expression that matches it literally. */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A GitHub job with id-token permission: OIDC is what auth-type auto picks. */
 export const githubEnv = (t: TestEmulator, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
@@ -30,9 +47,9 @@ export const githubEnv = (t: TestEmulator, extra: Record<string, string | undefi
 export const cliEnv = (t: TestEmulator, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
   baseEnv({ ...t.env, ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, SYSTEM_OIDCREQUESTURI: undefined, ...extra });
 
-/** An Azure DevOps agent: only the CA and the OIDC request URI; the rest comes with the service connection. */
-export const agentEnv = (t: TestEmulator): NodeJS.ProcessEnv =>
-  baseEnv({ NODE_EXTRA_CA_CERTS: t.env.NODE_EXTRA_CA_CERTS, SYSTEM_OIDCREQUESTURI: t.env.SYSTEM_OIDCREQUESTURI });
+/** An Azure DevOps agent: only the CA and the OIDC request URI (plus `extra`); the rest comes with the service connection. */
+export const agentEnv = (t: TestEmulator, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
+  baseEnv({ NODE_EXTRA_CA_CERTS: t.env.NODE_EXTRA_CA_CERTS, SYSTEM_OIDCREQUESTURI: t.env.SYSTEM_OIDCREQUESTURI, ...extra });
 
 /** An AzureRM service connection to the emulator's cloud. */
 export function serviceConnection(
