@@ -2,21 +2,11 @@ import { StepError } from '../../../shared/src/core/errors';
 import { aliasHolders, holdsAlias, moveAlias, validateAlias } from '../../../shared/src/promote/aliases';
 import { findChampion, gateChampion } from '../../../shared/src/promote/champion';
 import { registryModels, workspaceModels, type ModelStore } from '../../../shared/src/promote/model-store';
-import { ScriptedServer } from '../azureml/scripted-server';
 import { testClient } from '../azureml/helpers';
-import { FakeAzureMl, REG_SUB } from './fake-azureml';
+import { REG_SUB } from './fake-azureml';
+import { useFakeAzureMl } from './fixtures';
 
-let server: ScriptedServer;
-let fake: FakeAzureMl;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  fake = new FakeAzureMl(server).install();
-  fake.addRegistry(REG_SUB, 'rg-registry', 'mlr-shared');
-});
+const ml = useFakeAzureMl((fake) => fake.addRegistry(REG_SUB, 'rg-registry', 'mlr-shared'));
 
 const T1 = new Date('2026-07-30T12:00:00.000Z');
 const T2 = new Date('2026-08-02T08:00:00.000Z');
@@ -25,15 +15,15 @@ function stores(): Array<[string, () => ModelStore, (v: string, props?: Record<s
   return [
     [
       'workspace',
-      () => workspaceModels(testClient(server), 'rg', 'ws'),
-      (v, props) => void fake.addWorkspaceVersion('credit', v, props),
-      (v) => fake.workspaceVersions.get(`credit:${v}`)?.properties.tags ?? {},
+      () => workspaceModels(testClient(ml.server), 'rg', 'ws'),
+      (v, props) => void ml.fake.addWorkspaceVersion('credit', v, props),
+      (v) => ml.fake.workspaceVersions.get(`credit:${v}`)?.properties.tags ?? {},
     ],
     [
       'registry',
-      () => registryModels(testClient(server).forSubscription(REG_SUB), 'rg-registry', 'mlr-shared'),
-      (v, props) => void fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', v, props),
-      (v) => fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', v)?.properties.tags ?? {},
+      () => registryModels(testClient(ml.server).forSubscription(REG_SUB), 'rg-registry', 'mlr-shared'),
+      (v, props) => void ml.fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', v, props),
+      (v) => ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', v)?.properties.tags ?? {},
     ],
   ];
 }
@@ -47,13 +37,13 @@ describe.each(stores())('aliases in a %s', (_kind, store, add, tagsOf) => {
     expect(tagsOf('2')).toEqual({ team: 'risk', 'alias.champion': '2026-07-30T12:00:00.000Z' });
     expect(tagsOf('1')).toEqual({ team: 'risk' });
     // The new holder is tagged before the old one is untagged: there is always a holder.
-    const puts = server.requests.filter((r) => r.method === 'PUT').map((r) => r.path.split('/').at(-1));
+    const puts = ml.server.requests.filter((r) => r.method === 'PUT').map((r) => r.path.split('/').at(-1));
     expect(puts).toEqual(['2', '1']);
 
-    const writes = server.requests.filter((r) => r.method === 'PUT').length;
+    const writes = ml.server.requests.filter((r) => r.method === 'PUT').length;
     const again = await moveAlias(store(), 'credit', '2', 'champion', { now: T2 });
     expect(again).toEqual({ alias: 'champion', holder: '2', previous: ['2'], changed: false });
-    expect(server.requests.filter((r) => r.method === 'PUT').length).toBe(writes);
+    expect(ml.server.requests.filter((r) => r.method === 'PUT').length).toBe(writes);
     expect(tagsOf('2')['alias.champion']).toBe('2026-07-30T12:00:00.000Z');
     expect((await aliasHolders(store(), 'credit', 'champion')).map((v) => v.name)).toEqual(['2']);
   });
@@ -66,7 +56,7 @@ describe.each(stores())('aliases in a %s', (_kind, store, add, tagsOf) => {
     expect(moved.previous.sort()).toEqual(['1', '2']);
     expect((await aliasHolders(store(), 'credit', 'prod')).map((v) => v.name)).toEqual(['3']);
     expect(tagsOf('2')).toEqual({ 'alias.champion': 'x' });
-    const one = server.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/versions/1')).at(-1)!;
+    const one = ml.server.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/versions/1')).at(-1)!;
     expect((one.json as { properties: Record<string, unknown> }).properties).toMatchObject({ description: 'first', modelType: 'custom_model' });
     expect((one.json as { properties: Record<string, unknown> }).properties).not.toHaveProperty('provisioningState');
   });
@@ -82,7 +72,7 @@ describe.each(stores())('aliases in a %s', (_kind, store, add, tagsOf) => {
     const e = await moveAlias(store(), 'credit', '9', 'champion').catch((x: unknown) => x as StepError);
     expect(e).toBeInstanceOf(StepError);
     expect((e as StepError).message).toMatch(/^Cannot move alias 'champion': model credit:9 does not exist in (workspace 'ws'|registry 'mlr-shared')/);
-    expect(server.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(ml.server.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
   test('the champion is the alias holder, else the newest version, never the candidate', async () => {

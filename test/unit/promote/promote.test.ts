@@ -8,9 +8,9 @@ import { findChampion, gateChampion } from '../../../shared/src/promote/champion
 import { registryModels } from '../../../shared/src/promote/model-store';
 import { promoteToRegistry, type PromoteRequest } from '../../../shared/src/promote/promote';
 import { promoteSummary } from '../../../shared/src/promote/summary';
-import { ScriptedServer } from '../azureml/scripted-server';
 import { recordingLogger, testClient } from '../azureml/helpers';
-import { DENIED_SUB, FakeAzureMl, REG_SUB, SUB, WS_GUID, WS_ID } from './fake-azureml';
+import { DENIED_SUB, REG_SUB, SUB, WS_GUID, WS_ID } from './fake-azureml';
+import { useFakeAzureMl } from './fixtures';
 
 const RUN: RunContext = {
   system: 'github',
@@ -22,21 +22,13 @@ const RUN: RunContext = {
 };
 const NOW = new Date('2026-07-30T12:00:00.000Z');
 
-let server: ScriptedServer;
-let fake: FakeAzureMl;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  fake = new FakeAzureMl(server).install();
+const ml = useFakeAzureMl((fake) => {
   fake.addRegistry(REG_SUB, 'rg-registry', 'mlr-shared');
   fake.addWorkspaceVersion('credit', '3', { tags: { team: 'risk' }, properties: { 'metrics.auc': '0.91' }, description: 'gbm' });
 });
 
 function request(overrides: Partial<PromoteRequest> = {}): PromoteRequest {
-  const client = testClient(server);
+  const client = testClient(ml.server);
   return {
     source: { client, resourceGroup: 'rg', workspace: 'ws', name: 'credit', version: '3' },
     target: { client: client.forSubscription(REG_SUB), resourceGroup: 'rg-registry', registry: 'mlr-shared' },
@@ -63,13 +55,13 @@ describe('promoteToRegistry', () => {
     expect(out.result).toBe('promoted');
     expect(out.mechanism).toBe('publish');
     expect(out.plan.assetId).toBe('azureml://registries/mlr-shared/models/credit/versions/3');
-    const [publish] = server.hits('POST', /\/publish$/);
+    const [publish] = ml.server.hits('POST', /\/publish$/);
     expect(publish!.path).toBe(`${WS_ID}/models/credit/versions/3/publish`);
     expect(publish!.json).toEqual({ registryName: 'mlr-shared', destinationName: 'credit', destinationVersion: '3' });
     // The registry is read in its own subscription.
-    expect(server.hits('GET', /\/registries\/mlr-shared$/)[0]!.path).toBe(`/subscriptions/${REG_SUB}/resourceGroups/rg-registry/providers/Microsoft.MachineLearningServices/registries/mlr-shared`);
+    expect(ml.server.hits('GET', /\/registries\/mlr-shared$/)[0]!.path).toBe(`/subscriptions/${REG_SUB}/resourceGroups/rg-registry/providers/Microsoft.MachineLearningServices/registries/mlr-shared`);
 
-    const dest = fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')!;
+    const dest = ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')!;
     expect(dest.properties.modelUri).toMatch(/^https:\/\/regstore\.blob\.core\.windows\.net\/mlr-shared\//);
     expect(dest.properties.description).toBe('gbm');
     expect(dest.properties.tags).toEqual({
@@ -95,8 +87,8 @@ describe('promoteToRegistry', () => {
     // Properties (immutable) went across untouched.
     expect(dest.properties.properties).toEqual({ 'metrics.auc': '0.91' });
     // The source was marked before the copy started.
-    expect(fake.workspaceVersions.get('credit:3')!.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
-    const order = fake.writes().map((w) => w.replace(/^(\w+) .*\/(versions\/\d+(\/publish)?)$/, '$1 $2'));
+    expect(ml.fake.workspaceVersions.get('credit:3')!.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
+    const order = ml.fake.writes().map((w) => w.replace(/^(\w+) .*\/(versions\/\d+(\/publish)?)$/, '$1 $2'));
     expect(order.slice(0, 2)).toEqual(['PUT versions/3', 'POST versions/3/publish']);
 
     const md = promoteSummary(out);
@@ -109,12 +101,12 @@ describe('promoteToRegistry', () => {
 
   test('a rerun is a no-op that says so: nothing copied, lineage kept, alias not rewritten', async () => {
     await promoteToRegistry(request({ alias: 'champion' }));
-    const before = fake.writes().length;
+    const before = ml.fake.writes().length;
     const later = new Date('2026-08-01T00:00:00.000Z');
     const out = await promoteToRegistry(request({ alias: 'champion', now: () => later, run: { ...RUN, runUrl: 'https://github.com/x/y/actions/runs/99' } }));
     expect(out.result).toBe('already-promoted');
     expect(out.mechanism).toBeUndefined();
-    expect(fake.writes().length).toBe(before);
+    expect(ml.fake.writes().length).toBe(before);
     expect(out.lineageWritten).toBe(false);
     expect(out.alias?.changed).toBe(false);
     expect(out.lineage['lineage.promoted_at']).toBe('2026-07-30T12:00:00.000Z');
@@ -123,14 +115,14 @@ describe('promoteToRegistry', () => {
   });
 
   test('a destination version holding something else is a conflict; nothing is written', async () => {
-    fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3', { tags: { owner: 'someone' } });
+    ml.fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3', { tags: { owner: 'someone' } });
     const e = await failure(promoteToRegistry(request()));
     expect(e.kind).toBe('conflict');
     expect(e.message).toMatch(/^Registry 'mlr-shared' already holds credit:3, with no promotion lineage/);
     expect(e.message).toMatch(/nothing was overwritten/);
-    expect(fake.writes()).toEqual([]);
+    expect(ml.fake.writes()).toEqual([]);
 
-    fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3', {
+    ml.fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3', {
       tags: { 'lineage.source_workspace': '/subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/other', 'lineage.source_model': 'credit:7' },
     });
     const e2 = await failure(promoteToRegistry(request()));
@@ -140,20 +132,20 @@ describe('promoteToRegistry', () => {
   test('another destination name and version', async () => {
     const out = await promoteToRegistry(request({ target: { ...request().target, name: 'credit-risk', version: '2026.07.1' } }));
     expect(out.plan.assetId).toBe('azureml://registries/mlr-shared/models/credit-risk/versions/2026.07.1');
-    expect(server.hits('POST', /\/publish$/)[0]!.json).toEqual({ registryName: 'mlr-shared', destinationName: 'credit-risk', destinationVersion: '2026.07.1' });
-    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit-risk', '2026.07.1')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
+    expect(ml.server.hits('POST', /\/publish$/)[0]!.json).toEqual({ registryName: 'mlr-shared', destinationName: 'credit-risk', destinationVersion: '2026.07.1' });
+    expect(ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit-risk', '2026.07.1')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
   });
 
   test('publish unavailable: falls back to registry discovery and import', async () => {
-    fake.options.publishUnavailable = true;
+    ml.fake.options.publishUnavailable = true;
     const logger = recordingLogger();
     const out = await promoteToRegistry(request({ logger }));
     expect(out.result).toBe('promoted');
     expect(out.mechanism).toBe('import');
     expect(out.fallbackReason).toBe('NoRegisteredProviderFound');
-    const [disc] = server.hits('GET', /\/discovery$/);
+    const [disc] = ml.server.hits('GET', /\/discovery$/);
     expect(disc!.headers.authorization).toBe('Bearer test-access-token');
-    const [imp] = server.hits('POST', /\/import$/);
+    const [imp] = ml.server.hits('POST', /\/import$/);
     expect(imp!.path).toBe(`/mferp/managementfrontend/subscriptions/${REG_SUB}/resourceGroups/rg-registry/providers/Microsoft.MachineLearningServices/registries/mlr-shared/import`);
     expect(imp!.query.get('api-version')).toBe('2021-10-01-dataplanepreview');
     expect(imp!.json).toEqual({
@@ -164,7 +156,7 @@ describe('promoteToRegistry', () => {
         destinationVersion: '3',
       },
     });
-    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
+    expect(ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
     expect(logger.lines.some((l) => /Publish is not available here .*NoRegisteredProviderFound/.test(l.message))).toBe(true);
     expect(promoteSummary(out)).toContain('registry import; publish unavailable: NoRegisteredProviderFound');
   });
@@ -173,17 +165,17 @@ describe('promoteToRegistry', () => {
     const e = await failure(promoteToRegistry(request({ target: { ...request().target, registry: 'nope-reg' } })));
     expect(e.kind).toBe('not-found');
     expect(e.message).toBe(`Registry 'nope-reg' was not found in resource group 'rg-registry' of subscription ${REG_SUB}.`);
-    expect(fake.writes()).toEqual([]);
+    expect(ml.fake.writes()).toEqual([]);
   });
 
   test('no access to the registry subscription: an auth error naming the principal and scope', async () => {
-    const client = testClient(server);
+    const client = testClient(ml.server);
     const e = await failure(promoteToRegistry(request({ target: { client: client.forSubscription(DENIED_SUB), resourceGroup: 'rg-registry', registry: 'mlr-shared' } })));
     expect(e.kind).toBe('auth');
     expect(e.status).toBe(403);
     expect(e.message).toMatch(/principal 'app-without-access' \(object id 7f0c0000-0000-0000-0000-000000000007\) may not perform 'Microsoft\.MachineLearningServices\/registries\/read'/);
     expect(e.message).toContain(`/subscriptions/${DENIED_SUB}/`);
-    expect(fake.writes()).toEqual([]);
+    expect(ml.fake.writes()).toEqual([]);
   });
 
   test('a missing source version is a not-found naming the workspace', async () => {
@@ -193,79 +185,79 @@ describe('promoteToRegistry', () => {
   });
 
   test('a copy operation that ends Failed is a classified failure, never success, with no lineage written', async () => {
-    fake.options.copyFailsWith = 'ModelCopyFailed';
+    ml.fake.options.copyFailsWith = 'ModelCopyFailed';
     const e = await failure(promoteToRegistry(request({ alias: 'champion' })));
     expect(e.kind).toBe('service');
     expect(e.code).toBe('ModelCopyFailed');
     expect(e.message).toMatch(/publish model version 'credit:3' to registry 'mlr-shared' ended Failed: ModelCopyFailed: The copy of the model blobs failed\./);
-    expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
+    expect(ml.server.hits('PUT', /\/registries\//)).toHaveLength(0);
   });
 
   test('a failed copy through import is not retried through publish either way', async () => {
-    fake.options.publishUnavailable = true;
-    fake.options.copyFailsWith = 'ImportFailed';
+    ml.fake.options.publishUnavailable = true;
+    ml.fake.options.copyFailsWith = 'ImportFailed';
     const e = await failure(promoteToRegistry(request()));
     expect(e.code).toBe('ImportFailed');
     expect(e.message).toMatch(/^import azureml:\/\/locations\/.* into registry 'mlr-shared' ended Failed/);
   });
 
   test('a "copy" that still points at the workspace storage is not reported as promoted', async () => {
-    fake.options.copyKeepsWorkspaceUri = true;
+    ml.fake.options.copyKeepsWorkspaceUri = true;
     const e = await failure(promoteToRegistry(request()));
     expect(e.kind).toBe('service');
     expect(e.message).toMatch(/credit:3 in registry 'mlr-shared' points at azureml:\/\/subscriptions\/.*workspaces\/ws\/datastores\/.*, which is not a copy \(it is the source version’s own URI\)/);
-    expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
+    expect(ml.server.hits('PUT', /\/registries\//)).toHaveLength(0);
   });
 
   test('503s and a dropped connection while polling the copy are retried, and the promotion completes', async () => {
-    fake.options.pollFaults = [{ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }, 'drop', { status: 503, headers: { 'Retry-After': '0' } }];
+    ml.fake.options.pollFaults = [{ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }, 'drop', { status: 503, headers: { 'Retry-After': '0' } }];
     const out = await promoteToRegistry(request());
     expect(out.result).toBe('promoted');
-    expect(fake.options.pollFaults).toEqual([]);
-    expect(server.hits('GET', /\/assetstore\/v1\.0\/operations\//).length).toBeGreaterThanOrEqual(5);
+    expect(ml.fake.options.pollFaults).toEqual([]);
+    expect(ml.server.hits('GET', /\/assetstore\/v1\.0\/operations\//).length).toBeGreaterThanOrEqual(5);
   });
 
   test('a copy whose polling keeps failing is a transient failure, and nothing is reported promoted', async () => {
-    fake.options.pollFaults = Array.from({ length: 50 }, () => ({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }));
-    const client = testClient(server, { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 10 } });
+    ml.fake.options.pollFaults = Array.from({ length: 50 }, () => ({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'busy' } } }));
+    const client = testClient(ml.server, { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 10 } });
     const e = await failure(
       promoteToRegistry(request({ source: { ...request().source, client }, target: { ...request().target, client: client.forSubscription(REG_SUB) } })),
     );
     expect(e.kind).toBe('transient');
     expect(e.message).toMatch(/publish model version 'credit:3' to registry 'mlr-shared' still failed with HTTP 503 after 2 retries/);
-    expect(server.hits('PUT', /\/registries\//)).toHaveLength(0);
+    expect(ml.server.hits('PUT', /\/registries\//)).toHaveLength(0);
   });
 
   test('a copy that finished but whose lineage write failed is recognised on rerun, verified and labelled', async () => {
     // The registry refuses the lineage PUT (after the copy) until the "outage" ends.
     const REG_V = /\/registries\/mlr-shared\/models\/credit\/versions\/3$/;
-    server.on('PUT', REG_V, () => ({ status: 500, body: { error: { code: 'InternalServerError', message: 'down' } } }));
-    const client = testClient(server, { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } });
+    ml.server.on('PUT', REG_V, () => ({ status: 500, body: { error: { code: 'InternalServerError', message: 'down' } } }));
+    const client = testClient(ml.server, { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } });
     const e = await failure(promoteToRegistry(request({ source: { ...request().source, client }, target: { ...request().target, client: client.forSubscription(REG_SUB) } })));
     expect(e.kind).toBe('transient');
-    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
+    expect(ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags).toEqual({ team: 'risk', 'promoted_to.mlr-shared': 'credit:3' });
 
-    server.reset();
-    fake.install();
+    ml.server.reset();
+    ml.fake.install();
     const out = await promoteToRegistry(request());
     expect(out).toMatchObject({ result: 'promoted', resumed: true, lineageWritten: true });
     expect(out.mechanism).toBeUndefined();
-    expect(server.hits('POST', /\/publish$/)).toHaveLength(0);
-    expect(fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
+    expect(ml.server.hits('POST', /\/publish$/)).toHaveLength(0);
+    expect(ml.fake.registryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3')?.properties.tags?.['lineage.source_model']).toBe('credit:3');
     expect(promoteSummary(out)).toContain('the copy made by an earlier run was verified');
     expect((await promoteToRegistry(request())).result).toBe('already-promoted');
   });
 
   test('a source marked for another destination does not make an unlabelled version its copy', async () => {
-    fake.addWorkspaceVersion('credit', '3', { tags: { 'promoted_to.mlr-shared': 'credit:2' } });
-    fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3');
+    ml.fake.addWorkspaceVersion('credit', '3', { tags: { 'promoted_to.mlr-shared': 'credit:2' } });
+    ml.fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '3');
     const e = await failure(promoteToRegistry(request()));
     expect(e.kind).toBe('conflict');
     expect(e.hint).toMatch(/stopped after the copy and before its lineage was written/);
   });
 
   test('lineage that does not stick is an error, not success', async () => {
-    fake.options.dropTagWrites = true;
+    ml.fake.options.dropTagWrites = true;
     const e = await failure(promoteToRegistry(request()));
     expect(e.message).toMatch(/was copied, but its lineage tags did not stick \(lineage\.source_workspace, /);
   });
@@ -274,18 +266,18 @@ describe('promoteToRegistry', () => {
     const out = await promoteToRegistry(request({ dryRun: true, alias: 'champion' }));
     expect(out.result).toBe('dry-run');
     expect(out.plan.action).toBe('promote');
-    expect(fake.writes()).toEqual([]);
+    expect(ml.fake.writes()).toEqual([]);
     expect(promoteSummary(out)).toContain('dry run: would copy');
   });
 
   test('a failing gate in beforeWrite stops the promotion before anything is written', async () => {
-    fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '2', { properties: { 'metrics.auc': '0.95' }, tags: { 'alias.champion': 'x' } });
+    ml.fake.addRegistryVersion(REG_SUB, 'rg-registry', 'mlr-shared', 'credit', '2', { properties: { 'metrics.auc': '0.95' }, tags: { 'alias.champion': 'x' } });
     const rules = parseGateRules('auc >= champion - 0.01', 'gate');
     const e = await failure(
       promoteToRegistry(
         request({
           beforeWrite: async (plan) => {
-            const store = registryModels(testClient(server).forSubscription(REG_SUB), 'rg-registry', 'mlr-shared');
+            const store = registryModels(testClient(ml.server).forSubscription(REG_SUB), 'rg-registry', 'mlr-shared');
             const champion = await findChampion(store, plan.name, { exclude: plan.version });
             const result = evaluateGate(rules, recordedMetrics(plan.sourceVersion), gateChampion(champion));
             if (!result.passed) throw gateFailure(result, `the promotion of ${plan.source}`);
@@ -295,6 +287,6 @@ describe('promoteToRegistry', () => {
     );
     expect(e.code).toBe('GateFailed');
     expect(e.message).toMatch(/'auc >= champion - 0\.01': 0\.91 is not >= 0\.94 \(champion 0\.95 - 0\.01\)/);
-    expect(fake.writes()).toEqual([]);
+    expect(ml.fake.writes()).toEqual([]);
   });
 });

@@ -1,25 +1,17 @@
 import { StepError } from '../../../shared/src/core/errors';
 import { parseModelReference } from '../../../shared/src/promote/model-reference';
 import { resolveWorkspaceSource } from '../../../shared/src/promote/resolve-source';
-import { ScriptedServer } from '../azureml/scripted-server';
 import { testClient } from '../azureml/helpers';
-import { FakeAzureMl, REG_SUB, WS_GUID } from './fake-azureml';
+import { REG_SUB, WS_GUID } from './fake-azureml';
+import { useFakeAzureMl } from './fixtures';
 
-let server: ScriptedServer;
-let fake: FakeAzureMl;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  fake = new FakeAzureMl(server).install();
+const ml = useFakeAzureMl((fake) => {
   fake.addWorkspaceVersion('credit', '1', { tags: { 'alias.prod': 'x' } });
   fake.addWorkspaceVersion('credit', '2');
 });
 
 const resolve = (text: string) => {
-  const client = testClient(server);
+  const client = testClient(ml.server);
   return resolveWorkspaceSource(parseModelReference(text), { client, resourceGroup: 'rg', workspace: 'ws' });
 };
 
