@@ -1,3 +1,4 @@
+import { enableCompileCache } from '../core/compile-cache';
 import { inputError, isStepError, type ErrorKind, type StepError } from '../core/errors';
 import type { Host } from '../hosts/host';
 import { taskInputName } from '../hosts/inputs';
@@ -42,6 +43,7 @@ function missingRequired(step: StepDefinition, host: Host, inputs: StepInputs): 
  * known) and anything else as a bug with its stack in the debug output. Resolves to true on success.
  */
 export async function runStep(step: StepDefinition, host: Host): Promise<boolean> {
+  enableCompileCache();
   const inputs = new StepInputs(step, host);
   try {
     const missing = missingRequired(step, host, inputs);
