@@ -245,7 +245,10 @@ describe('README inputs table', () => {
 const SCHEMAS = process.env.AML_SCHEMAS_DIR ?? join(ROOT, '..', 'shared', 'schemas');
 const haveSchemas = existsSync(join(SCHEMAS, 'tasks.schema.json')) && existsSync(join(SCHEMAS, 'github-action.json'));
 
-(haveSchemas ? describe : describe.skip)('generated manifests against the published JSON schemas', () => {
+// The describe body loads the schemas, so it must not even be collected when they are absent (jest runs the
+// callbacks of skipped describes too).
+if (!haveSchemas) test.skip(`generated manifests against the published JSON schemas: SKIPPED, no schemas at ${SCHEMAS}`, () => undefined);
+else describe('generated manifests against the published JSON schemas', () => {
   const load = (f: string) => JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')) as object;
   const options = { strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false };
   const action = new Ajv(options).compile(load('github-action.json'));
