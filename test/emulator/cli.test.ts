@@ -1,22 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { portOpen } from '../../shared/emulator/src/ports';
 import { join } from 'node:path';
 import { tempStateDir } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 test('`emulator` writes env.sh / env.json, prints no credentials, and stops Azurite on SIGTERM', async () => {
   const stateDir = tempStateDir();

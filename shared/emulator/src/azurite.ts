@@ -4,9 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { freePort } from './ports';
+import { freePort, portOpen } from './ports';
 
 declare const __non_webpack_require__: NodeJS.Require | undefined;
 /** `require` as Node sees it, also inside an ncc bundle (where `require` is webpack's). */
@@ -43,29 +42,16 @@ function azuriteBlobMain(): string {
   return join(dirname(pkg), 'dist', 'src', 'blob', 'main.js');
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    let exited = false;
-    child.once('exit', (code) => {
-      exited = true;
-      reject(new Error(`Azurite exited before listening (code ${code})`));
-    });
-    const attempt = () => {
-      if (exited) return;
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve();
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`Azurite did not listen on port ${port} within ${timeoutMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => (exitCode = code));
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`Azurite exited before listening (code ${exitCode})`);
+    if (await portOpen(port)) return;
+    if (Date.now() > deadline) throw new Error(`Azurite did not listen on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function startAzurite(opts: AzuriteOptions): Promise<RunningAzurite> {

@@ -22,6 +22,7 @@ import { addRoleAssignment, seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
+import { pidAlive } from './pid';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -84,13 +85,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         }
       }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
-      if (opts.azurite === false && s.azurite) {
-        try {
-          process.kill(s.azurite.pid, 0);
-        } catch {
-          delete s.azurite;
-        }
-      }
+      if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;
     });
     if (opts.azurite !== false) {
       storage = new StorageService(stateDir, store, tls, log);

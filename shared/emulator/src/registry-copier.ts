@@ -14,6 +14,7 @@ import type { BlobLocation, CopyJob } from './registry-copy-job';
 import type { BlobEndpoint } from './blob-admin';
 import { getBlob, listBlobNames, putBlob } from './blob-admin';
 import { blobUrl } from './arm/blob-location';
+import { pidAlive } from './pid';
 
 interface FileRef {
   name: string;
@@ -29,15 +30,6 @@ interface Outcome {
 
 /** A claim older than this, by a process on another host, is abandoned. */
 const STALE_CLAIM_MS = 10 * 60 * 1000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function claimable(job: CopyJob, now: number): boolean {
   if (!job.claim) return true;

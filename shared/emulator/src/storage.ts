@@ -3,7 +3,6 @@
  * by another emulator process on the same dir while its owner runs, restarted on the same port when new
  * storage accounts appear (Azurite learns accounts only at start).
  */
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { JsonStore } from './state/json-store';
 import type { ArmState, StorageAccount } from './state/model';
@@ -11,26 +10,8 @@ import type { RunningAzurite } from './azurite';
 import { startAzurite } from './azurite';
 import { createContainer } from './blob-admin';
 import type { TlsMaterial } from './tls';
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { pidAlive } from './pid';
+import { portOpen } from './ports';
 
 export class StorageService {
   private owned?: RunningAzurite;
@@ -49,7 +30,7 @@ export class StorageService {
     const accounts = Object.values(state.storageAccounts);
     const missing = accounts.some((a) => !this.knownAccounts.has(a.name));
     let port = state.azurite?.port;
-    const foreign = state.azurite && !this.owned && state.azurite.pid !== process.pid && pidAlive(state.azurite.pid) && (await listening(state.azurite.port));
+    const foreign = state.azurite && !this.owned && state.azurite.pid !== process.pid && pidAlive(state.azurite.pid) && (await portOpen(state.azurite.port));
     if (foreign) {
       // Another emulator process on this dir runs Azurite; it learns accounts added here only when it restarts.
       if (missing) this.log('[storage] Azurite belongs to another emulator process on this state dir; new storage accounts reach it when it restarts');
@@ -61,7 +42,7 @@ export class StorageService {
         keyPath: this.tls.serverKeyPath,
         accounts: accounts.map((a) => ({ name: a.name, key: a.key })),
         // Keep the port across restarts when it is free, so datastore endpoints stay valid.
-        port: port && !(await listening(port)) ? port : undefined,
+        port: port && !(await portOpen(port)) ? port : undefined,
         log: (l) => this.log(`[azurite] ${l.trimEnd()}`),
       });
       const running = { port: this.owned.port, pid: process.pid };

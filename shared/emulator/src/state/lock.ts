@@ -6,6 +6,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { pidAlive } from '../pid';
 
 export interface LockOptions {
   /** A lock file older than this is considered abandoned (default 10 s; holders keep it for milliseconds). */
@@ -22,15 +23,6 @@ interface LockContent {
 }
 
 const queues = new Map<string, Promise<void>>();
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readContent(path: string): LockContent | undefined {
   try {
