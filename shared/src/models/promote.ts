@@ -2,7 +2,7 @@
  * promote-model: everything is parsed and checked locally, then the source and the registry are read, the gate
  * runs on that plan before anything is written, and the copy (publish, or discovery + import) is verified.
  */
-import { inputError } from '../core/errors';
+import { checkModelName, checkRegistryName, checkSubscriptionId } from '../core/names';
 import { parseModelReference } from '../promote/model-reference';
 import { registryModels } from '../promote/model-store';
 import { promoteToRegistry } from '../promote/promote';
@@ -13,27 +13,17 @@ import { connectWorkspace, workspaceInputs } from '../steps/workspace';
 import { checkGate, readGateSettings, type GateOutcome } from './gate-check';
 import { metricsAsProperties } from '../gate/recorded-metrics';
 
-const REGISTRY = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
-const SUBSCRIPTION = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export async function promoteModel(ctx: StepContext): Promise<void> {
   const { host, inputs } = ctx;
   // 1. Local checks: nothing is sent before all of these pass.
   workspaceInputs(ctx);
   const reference = parseModelReference(inputs.required('model'), { input: 'model', version: inputs.string('model-version') });
-  const registry = inputs.required('registry');
-  if (!REGISTRY.test(registry)) {
-    throw inputError(`Input 'registry' is not a valid registry name: '${registry}' (3-33 letters, digits, '-' or '_').`, { input: 'registry' });
-  }
+  const registry = checkRegistryName(inputs.required('registry'), 'registry');
   const destinationName = inputs.string('destination-name');
-  if (destinationName !== undefined && !NAME.test(destinationName)) {
-    throw inputError(`Input 'destination-name' is not a valid model name: '${destinationName}'.`, { input: 'destination-name' });
-  }
+  if (destinationName !== undefined) checkModelName(destinationName, 'destination-name');
   const registrySubscription = inputs.string('registry-subscription-id');
-  if (registrySubscription !== undefined && !SUBSCRIPTION.test(registrySubscription)) {
-    throw inputError(`Input 'registry-subscription-id' must be a subscription GUID, got '${registrySubscription}'.`, { input: 'registry-subscription-id' });
-  }
+  if (registrySubscription !== undefined) checkSubscriptionId(registrySubscription, 'registry-subscription-id');
   const gate = readGateSettings(inputs);
 
   // 2. Sign in and plan.

@@ -1,5 +1,5 @@
 /** register-model with `registry`: a local folder goes straight into a registry (pending upload, then the LRO PUT). */
-import { inputError } from '../core/errors';
+import { checkRegistryName } from '../core/names';
 import { registerIntoRegistry } from '../promote/register-into-registry';
 import { registryModels } from '../promote/model-store';
 import { registryRegistrationSummary } from '../promote/summary';
@@ -8,8 +8,6 @@ import type { StepContext } from '../steps/definition';
 import type { WorkspaceConnection } from '../steps/workspace';
 import { checkGate, type GateOutcome, type GateSettings } from './gate-check';
 import type { LocalContent } from './local-content';
-
-const REGISTRY = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
 
 export async function registerModelInRegistry(
   ctx: StepContext,
@@ -20,9 +18,7 @@ export async function registerModelInRegistry(
   registry: string,
 ): Promise<void> {
   const { host, inputs } = ctx;
-  if (!REGISTRY.test(registry)) {
-    throw inputError(`Input 'registry' is not a valid registry name: '${registry}'.`, { input: 'registry' });
-  }
+  checkRegistryName(registry, 'registry');
   const client = conn.client.forSubscription(inputs.string('registry-subscription-id') ?? conn.scope.subscriptionId);
   const resourceGroup = inputs.string('registry-resource-group') ?? conn.scope.resourceGroup;
   host.info(`Signing in as ${conn.principal}; registry ${registry} in ${resourceGroup} (${conn.cloud.name}).`);

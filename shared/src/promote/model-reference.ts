@@ -8,6 +8,7 @@
  *   azureml://registries/<r>/models/<n>/versions/<v>  (or …/labels/<label>), or a registry ARM id: already in a registry
  */
 import { inputError } from '../core/errors';
+import { GUID, MODEL_NAME, REGISTRY_NAME } from '../core/names';
 
 export type ModelReference =
   /** In the step's workspace, by name and either a version or a label (`latest` or an alias) */
@@ -36,11 +37,10 @@ export interface ParseReferenceOptions {
   versionInput?: string;
 }
 
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+const NAME = MODEL_NAME;
 const VERSION = /^[A-Za-z0-9_.-]{1,255}$/;
 const LABEL = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const REGISTRY = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const REGISTRY = REGISTRY_NAME;
 
 const SEG = '([^/]+)';
 const PROVIDER = 'providers/Microsoft\\.MachineLearningServices';

@@ -11,6 +11,7 @@ import { scalarText } from './scalar-text';
 import { unknownKeyError } from './unknown-key';
 import { valueError, type ValueSource } from './value-source';
 import { loadYamlFile, parseYamlText, type YamlSource } from './yaml-source';
+import { MODEL_NAME } from '../core/names';
 
 export const MODEL_TYPES = ['custom_model', 'mlflow_model', 'triton_model'] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
@@ -22,7 +23,7 @@ type FieldName = (typeof FIELDS)[number];
 /** Accepted and dropped, as the SDK's schema does for dump-only keys. */
 const DUMP_ONLY = new Set(['$schema', 'id', 'job_name', 'latest_version', 'creation_context', 'utc_time_created', 'intellectual_property']);
 
-const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+const NAME_PATTERN = MODEL_NAME;
 const VERSION_PATTERN = /^[A-Za-z0-9_.-]{1,255}$/;
 
 export interface ModelFields {

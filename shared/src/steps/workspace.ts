@@ -3,6 +3,7 @@ import { resolveAuth, type AuthSource } from '../auth/select';
 import type { CloudEndpoints } from '../auth/clouds';
 import { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
+import { checkSubscriptionId } from '../core/names';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import type { StepContext } from './definition';
 
@@ -15,8 +16,6 @@ export interface WorkspaceConnection {
   timeoutMs: number;
   dryRun: boolean;
 }
-
-const SUBSCRIPTION = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Workspace coordinates and run options from the connection inputs; no network. */
 export function workspaceInputs(ctx: StepContext): { resourceGroup: string; workspaceName: string; timeoutMs: number; dryRun: boolean } {
@@ -59,9 +58,7 @@ export function connectWorkspace(ctx: StepContext): WorkspaceConnection {
   if (!subscriptionId) {
     throw inputError("Input 'subscription-id' is required (or set AZURE_SUBSCRIPTION_ID).", { input: 'subscription-id' });
   }
-  if (!SUBSCRIPTION.test(subscriptionId)) {
-    throw inputError(`Input 'subscription-id' must be a subscription GUID, got '${subscriptionId}'.`, { input: 'subscription-id' });
-  }
+  checkSubscriptionId(subscriptionId, 'subscription-id');
   const credential = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
   const client = new AzureMlClient({
     credential,
