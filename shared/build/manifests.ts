@@ -170,9 +170,9 @@ export function inputsTable(step: StepDefinition): string {
 }
 
 export function actionEntry(step: StepDefinition, exportName: string): string {
-  return `import { runGitHubAction } from '../../../shared/src/hosts/github';\nimport { ${exportName} } from '../../../shared/src/steps/${step.id}';\n\nvoid runGitHubAction(${exportName});\n`;
+  return `import { runGitHubAction } from '../../../shared/src/hosts/github';\nimport { ${exportName} } from '../../../shared/src/steps/${step.id}/definition';\n\nvoid runGitHubAction(${exportName});\n`;
 }
 
 export function taskEntry(step: StepDefinition, exportName: string): string {
-  return `import { runAzureDevOpsTask } from '../../../shared/src/hosts/azure-devops';\nimport { ${exportName} } from '../../../shared/src/steps/${step.id}';\n\nvoid runAzureDevOpsTask(${exportName});\n`;
+  return `import { runAzureDevOpsTask } from '../../../shared/src/hosts/azure-devops';\nimport { ${exportName} } from '../../../shared/src/steps/${step.id}/definition';\n\nvoid runAzureDevOpsTask(${exportName});\n`;
 }

@@ -11,7 +11,7 @@ import type { ModelVersion, Registry } from '../azureml/resources';
 import { StepError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { RunContext } from '../hosts/host';
-import { sameModelUri } from '../models/compare';
+import { sameModelUri } from './compare';
 import type { ModelVersionBody } from '../specs/model-spec';
 import { moveAlias, type AliasMove } from './aliases';
 import { lineageOf, lineageTags, LINEAGE_KEYS } from './lineage';

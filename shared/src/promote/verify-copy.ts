@@ -4,7 +4,7 @@
  */
 import { StepError } from '../core/errors';
 import type { ModelVersion, Workspace } from '../azureml/resources';
-import { sameModelUri } from '../models/compare';
+import { sameModelUri } from './compare';
 
 function storageAccountName(workspace: Workspace): string | undefined {
   const id = workspace.properties?.storageAccount;

@@ -1,6 +1,6 @@
 import type { StepDefinition } from './definition';
-import { promoteModelStep } from './promote-model';
-import { registerModelStep } from './register-model';
+import { promoteModelStep } from './promote-model/definition';
+import { registerModelStep } from './register-model/definition';
 
 /** Every lifecycle step, in lifecycle order. */
 export const steps: StepDefinition[] = [registerModelStep, promoteModelStep];

@@ -45,8 +45,8 @@ describe('generated files', () => {
 
   test('entry generators use the export name they are given', () => {
     const step = steps[0];
-    expect(imports(actionEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}` });
-    expect(imports(taskEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}` });
+    expect(imports(actionEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}/definition` });
+    expect(imports(taskEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}/definition` });
   });
 
   test('the extension manifest carries the package version', () => {

@@ -1,13 +1,13 @@
 /** register-model with `registry`: a local folder goes straight into a registry (pending upload, then the LRO PUT). */
-import { checkRegistryName } from '../core/names';
-import { registerIntoRegistry } from '../promote/register-into-registry';
-import { registryModels } from '../promote/model-store';
-import { registryRegistrationSummary } from '../promote/summary';
-import type { ModelVersionPlan } from '../specs/model-spec';
-import type { StepContext } from '../steps/definition';
-import type { WorkspaceConnection } from '../steps/workspace';
-import { checkGate, type GateOutcome, type GateSettings } from './gate-check';
-import type { LocalContent } from './local-content';
+import { checkRegistryName } from '../../core/names';
+import { registerIntoRegistry } from '../../promote/register-into-registry';
+import { registryModels } from '../../promote/model-store';
+import { registryRegistrationSummary } from '../../promote/summary';
+import type { ModelVersionPlan } from '../../specs/model-spec';
+import type { StepContext } from '../definition';
+import type { WorkspaceConnection } from '../workspace';
+import { checkGate, type GateOutcome, type GateSettings } from '../../gate/check';
+import type { LocalContent } from '../../assets/local-content';
 
 export async function registerModelInRegistry(
   ctx: StepContext,

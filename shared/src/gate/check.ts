@@ -1,16 +1,13 @@
 /** The champion/challenger gate as a step runs it: inputs read and checked locally, evaluated before any write. */
-import { evaluateGate, type GateResult } from '../gate/evaluate';
-import { loadMetrics, type Metrics } from '../gate/metrics-file';
-import { recordedMetrics } from '../gate/recorded-metrics';
-import { parseGateRules, type GateRule } from '../gate/rules';
-import { gateFailure, gateTable } from '../gate/summary';
-import { resolve } from 'node:path';
+import { evaluateGate, type GateResult } from './evaluate';
+import type { Metrics } from './metrics-file';
+import { recordedMetrics } from './recorded-metrics';
+import type { GateRule } from './rules';
+import { gateFailure, gateTable } from './summary';
 import type { ModelVersion } from '../azureml/resources';
-import { validateAlias } from '../promote/aliases';
 import { findChampion, gateChampion } from '../promote/champion';
 import type { ModelStore } from '../promote/model-store';
 import type { Host } from '../hosts/host';
-import type { StepInputs } from '../steps/inputs';
 
 export interface GateSettings {
   rules?: GateRule[];
@@ -20,21 +17,6 @@ export interface GateSettings {
   championAlias: string;
   alias?: string;
   approver?: string;
-}
-
-/** Everything the gate needs from the inputs; errors name the input or the file:line. */
-export function readGateSettings(inputs: StepInputs): GateSettings {
-  const rulesText = inputs.string('gate');
-  const metricsFile = inputs.string('metrics');
-  const alias = inputs.string('alias');
-  return {
-    rules: rulesText ? parseGateRules(rulesText, 'gate') : undefined,
-    metrics: metricsFile ? loadMetrics(resolve(metricsFile)) : undefined,
-    force: inputs.boolean('force'),
-    championAlias: validateAlias(inputs.string('champion-alias') ?? 'champion', 'champion-alias'),
-    alias: alias ? validateAlias(alias, 'alias') : undefined,
-    approver: inputs.string('approver'),
-  };
 }
 
 export interface GateOutcome {

@@ -2,16 +2,17 @@
  * promote-model: everything is parsed and checked locally, then the source and the registry are read, the gate
  * runs on that plan before anything is written, and the copy (publish, or discovery + import) is verified.
  */
-import { checkModelName, checkRegistryName, checkSubscriptionId } from '../core/names';
-import { parseModelReference } from '../promote/model-reference';
-import { registryModels } from '../promote/model-store';
-import { promoteToRegistry } from '../promote/promote';
-import { resolveWorkspaceSource } from '../promote/resolve-source';
-import { promoteSummary } from '../promote/summary';
-import type { StepContext } from '../steps/definition';
-import { connectWorkspace, workspaceInputs } from '../steps/workspace';
-import { checkGate, readGateSettings, type GateOutcome } from './gate-check';
-import { metricsAsProperties } from '../gate/recorded-metrics';
+import { checkModelName, checkRegistryName, checkSubscriptionId } from '../../core/names';
+import { parseModelReference } from '../../promote/model-reference';
+import { registryModels } from '../../promote/model-store';
+import { promoteToRegistry } from '../../promote/promote';
+import { resolveWorkspaceSource } from '../../promote/resolve-source';
+import { promoteSummary } from '../../promote/summary';
+import type { StepContext } from '../definition';
+import { connectWorkspace, workspaceInputs } from '../workspace';
+import { checkGate, type GateOutcome } from '../../gate/check';
+import { readGateSettings } from '../gate-settings';
+import { metricsAsProperties } from '../../gate/recorded-metrics';
 
 
 export async function promoteModel(ctx: StepContext): Promise<void> {

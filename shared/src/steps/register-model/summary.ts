@@ -1,7 +1,7 @@
-import type { RunContext } from '../hosts/host';
-import { code, facts, section } from '../report/markdown';
-import type { AliasMove } from '../promote/aliases';
-import type { UploadReport } from './upload';
+import type { RunContext } from '../../hosts/host';
+import { code, facts, section } from '../../report/markdown';
+import type { AliasMove } from '../../promote/aliases';
+import type { UploadReport } from '../../assets/model-upload';
 
 export interface RegisterOutcome {
   name: string;

@@ -3,19 +3,20 @@
  * plan, then (unless dry-run) upload local content once and create or update the version, and verify it.
  */
 import { resolve } from 'node:path';
-import { StepError } from '../core/errors';
-import { parseKeyValues } from '../specs/key-values';
-import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../specs/model-spec';
-import type { StepContext } from '../steps/definition';
-import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../steps/workspace';
-import { compareModelVersion, managedTags } from './compare';
-import type { ModelVersion } from '../azureml/resources';
-import { hashLocalContent, type LocalContent } from './local-content';
+import { StepError } from '../../core/errors';
+import { parseKeyValues } from '../../specs/key-values';
+import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../../specs/model-spec';
+import type { StepContext } from '../definition';
+import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../workspace';
+import { compareModelVersion, managedTags } from '../../promote/compare';
+import type { ModelVersion } from '../../azureml/resources';
+import { hashLocalContent, type LocalContent } from '../../assets/local-content';
 import { registerSummary, type RegisterOutcome } from './summary';
-import { checkGate, readGateSettings, type GateOutcome, type GateSettings } from './gate-check';
-import { metricsAsProperties } from '../gate/recorded-metrics';
-import { moveAlias } from '../promote/aliases';
-import { workspaceModels } from '../promote/model-store';
+import { checkGate, type GateOutcome, type GateSettings } from '../../gate/check';
+import { readGateSettings } from '../gate-settings';
+import { metricsAsProperties } from '../../gate/recorded-metrics';
+import { moveAlias } from '../../promote/aliases';
+import { workspaceModels } from '../../promote/model-store';
 
 /** Everything decided before talking to Azure. */
 function readPlan(ctx: StepContext): ModelVersionPlan {
@@ -119,7 +120,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   const conn = connectWorkspace(ctx);
   const { client, scope } = conn;
   if (registry !== undefined) {
-    const { registerModelInRegistry } = await import('./register-registry');
+    const { registerModelInRegistry } = await import('./into-registry');
     return registerModelInRegistry(ctx, conn, plan, content!, gate, registry);
   }
   host.info(`Signing in as ${conn.principal}; workspace ${scope.workspaceName} in ${scope.resourceGroup} (${conn.cloud.name}).`);
@@ -170,7 +171,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   } else {
     // 3. Apply.
     if (content && decision.action === 'create') {
-      const { uploadLocalModel } = await import('./upload');
+      const { uploadLocalModel } = await import('../../assets/model-upload');
       outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, host.signal));
     }
     // A metadata update keeps what cannot or should not change: properties, and the aliases and promotion markers.

@@ -1,6 +1,6 @@
-import { connectionInputs } from './common-inputs';
-import type { StepDefinition } from './definition';
-import { gateInputs } from './gate-inputs';
+import { connectionInputs } from '../common-inputs';
+import type { StepDefinition } from '../definition';
+import { gateInputs } from '../gate-inputs';
 
 export const promoteModelStep: StepDefinition = {
   id: 'promote-model',
@@ -38,5 +38,5 @@ export const promoteModelStep: StepDefinition = {
     { name: 'result', description: 'promoted, already-promoted or dry-run.' },
     { name: 'gate', description: 'passed, failed-forced or none.' },
   ],
-  run: async (ctx) => (await import('../models/promote')).promoteModel(ctx),
+  run: async (ctx) => (await import('./run')).promoteModel(ctx),
 };

@@ -1,6 +1,6 @@
-import { connectionInputs } from './common-inputs';
-import { gateInputs } from './gate-inputs';
-import type { StepDefinition } from './definition';
+import { connectionInputs } from '../common-inputs';
+import { gateInputs } from '../gate-inputs';
+import type { StepDefinition } from '../definition';
 
 export const registerModelStep: StepDefinition = {
   id: 'register-model',
@@ -68,5 +68,5 @@ export const registerModelStep: StepDefinition = {
     { name: 'gate', description: 'passed, failed-forced or none.' },
   ],
   // Loaded when the step runs: hosts, the CLI's help and the manifest generator stay light.
-  run: async (ctx) => (await import('../models/register')).registerModel(ctx),
+  run: async (ctx) => (await import('./run')).registerModel(ctx),
 };
