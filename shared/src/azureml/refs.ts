@@ -1,7 +1,19 @@
 /** ARM paths of Azure ML resources and how messages name them. */
 import type { ResourceRef } from './errors';
 
-const enc = encodeURIComponent;
+/**
+ * One ARM path segment, percent-encoded. Empty, '.' and '..' segments are refused, never normalised: URL
+ * resolution would turn `…/versions/..` into the model container, so such a path would address another resource.
+ * Inputs are checked long before this (core/names); reaching this throw is a bug.
+ */
+export function segment(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new Error(`Refusing to build an Azure Resource Manager path with the segment '${value}' (it would address another resource)`);
+  }
+  return encodeURIComponent(value);
+}
+
+const enc = segment;
 const PROVIDER = 'providers/Microsoft.MachineLearningServices';
 
 export function resourceGroupPath(subscriptionId: string, rg: string): string {
@@ -17,7 +29,7 @@ export function registryPath(subscriptionId: string, rg: string, registry: strin
 }
 
 export function childPath(parent: string, ...segments: string[]): string {
-  return `${parent}/${segments.map((s, i) => (i % 2 === 0 ? s : enc(s))).join('/')}`;
+  return `${parent}/${segments.map((s) => enc(s)).join('/')}`;
 }
 
 export const refs = {

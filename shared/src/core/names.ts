@@ -21,3 +21,38 @@ export function checkSubscriptionId(value: string, input: string): string {
   if (!GUID.test(value)) throw inputError(`Input '${input}' must be a subscription GUID, got '${value}'.`, { input });
   return value;
 }
+
+/**
+ * Model versions. The REST contract says "free string", but the value is a URL segment and the service, `az ml`
+ * and the SDK treat some strings specially, so only what every one of them reads the same way is accepted:
+ * letters, digits, '.', '_' and '-', starting with a letter or digit, at most 255 characters; never `latest`
+ * (a label) and never a spelling of a non-finite number (how YAML and Python render NaN and infinity).
+ */
+const MODEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+const NOT_A_NUMBER = /^[-+]?\.?(nan|inf|infinity)$/i;
+
+/** Why `value` cannot be a model version, or undefined when it can. */
+export function modelVersionProblem(value: string): string | undefined {
+  if (value === '') return 'it is empty';
+  if (value.length > 255) return `it is ${value.length} characters long (at most 255)`;
+  if (/[\s\p{Cc}]/u.test(value)) return 'it contains whitespace or control characters';
+  if (/[/?#%\\]/.test(value)) return "it contains '/', '?', '#', '%' or '\\'";
+  if (value.toLowerCase() === 'latest') return "'latest' is a label, not a version (use name@latest to mean the newest)";
+  if (NOT_A_NUMBER.test(value)) return 'it spells a non-finite number';
+  if (!MODEL_VERSION.test(value)) return "use letters, digits, '.', '_' and '-', starting with a letter or digit";
+  return undefined;
+}
+
+export function checkModelVersion(value: string, input: string): string {
+  const problem = modelVersionProblem(value);
+  if (problem) throw inputError(`Input '${input}' is not a valid model version: '${value}' (${problem}).`, { input });
+  return value;
+}
+
+/** ARM resource group names: 1-90 of letters, digits, '_', '-', '.', '(' and ')', not ending in '.'. */
+export function checkResourceGroup(value: string, input: string): string {
+  if (!/^[-\w.()]{1,90}$/.test(value) || value.endsWith('.')) {
+    throw inputError(`Input '${input}' is not a valid resource group name: '${value}'.`, { input });
+  }
+  return value;
+}

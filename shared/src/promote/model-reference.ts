@@ -8,7 +8,7 @@
  *   azureml://registries/<r>/models/<n>/versions/<v>  (or …/labels/<label>), or a registry ARM id: already in a registry
  */
 import { inputError } from '../core/errors';
-import { GUID, MODEL_NAME, REGISTRY_NAME } from '../core/names';
+import { checkModelVersion, GUID, MODEL_NAME, modelVersionProblem, REGISTRY_NAME } from '../core/names';
 
 export type ModelReference =
   /** In the step's workspace, by name and either a version or a label (`latest` or an alias) */
@@ -38,7 +38,6 @@ export interface ParseReferenceOptions {
 }
 
 const NAME = MODEL_NAME;
-const VERSION = /^[A-Za-z0-9_.-]{1,255}$/;
 const LABEL = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const REGISTRY = REGISTRY_NAME;
 
@@ -63,9 +62,11 @@ export function parseModelReference(text: string, opts: ParseReferenceOptions = 
   if (raw === '') fail('is empty');
 
   const separate = opts.version?.trim() || undefined;
+  if (separate !== undefined) checkModelVersion(separate, versionInput);
   const check = (ref: ModelReference): ModelReference => {
     if (!NAME.test(ref.name)) fail(`'${ref.name}' is not a valid model name (letters, digits, '-' and '_', starting with a letter or digit)`);
-    if ('version' in ref && ref.version !== undefined && !VERSION.test(ref.version)) fail(`'${ref.version}' is not a valid model version`);
+    const problem = 'version' in ref && ref.version !== undefined ? modelVersionProblem(ref.version) : undefined;
+    if (problem) fail(`'${ref.version}' is not a valid model version (${problem})`);
     if ('label' in ref && ref.label !== undefined && !LABEL.test(ref.label)) fail(`'@${ref.label}' is not a valid label (latest, or an alias name)`);
     if (ref.kind === 'registry' && !REGISTRY.test(ref.registry)) fail(`'${ref.registry}' is not a valid registry name`);
     if (ref.kind === 'workspace-asset' && !GUID.test(ref.workspaceId)) {

@@ -2,6 +2,7 @@
  * `az ml model create -f model.yml` files: loading with positions, step-input overrides, and the
  * ModelVersion request body `az ml` sends (PUT …/models/{name}/versions/{version}).
  */
+import { modelVersionProblem } from '../core/names';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { angleBracketPlaceholder } from './placeholders';
@@ -24,7 +25,6 @@ type FieldName = (typeof FIELDS)[number];
 const DUMP_ONLY = new Set(['$schema', 'id', 'job_name', 'latest_version', 'creation_context', 'utc_time_created', 'intellectual_property']);
 
 const NAME_PATTERN = MODEL_NAME;
-const VERSION_PATTERN = /^[A-Za-z0-9_.-]{1,255}$/;
 
 export interface ModelFields {
   name?: string;
@@ -159,6 +159,10 @@ function readSpec(yaml: YamlSource, file: string, baseDir: string): ModelSpec {
         if (text === undefined || (isScalar(value) && typeof value.value === 'boolean')) {
           throw yaml.error("'version' must be a number or a string", value);
         }
+        if (isScalar(value) && typeof value.value === 'number' && !Number.isSafeInteger(value.value)) {
+          // 1.10 would be read as 1.1, .inf and .nan are not versions: only whole numbers may go unquoted.
+          throw yaml.error(`'version' is the number ${String(value.value)}; write a non-integer version as a quoted string (version: "${text}")`, value);
+        }
         fields.version = text ?? undefined;
         break;
       }
@@ -286,9 +290,8 @@ export function buildModelVersion(spec: ModelSpec | undefined, overrides: ModelO
   const version = fields.version;
   if (version !== undefined) {
     if (version.trim() === '') throw valueError(src('version'), "'version' is empty; omit it to use the next free version");
-    if (version.includes('/') || !VERSION_PATTERN.test(version) || version === '.' || version === '..') {
-      throw valueError(src('version'), `invalid model version '${version}': use letters, digits, '.', '_' and '-' only (no '/')`);
-    }
+    const problem = modelVersionProblem(version);
+    if (problem) throw valueError(src('version'), `invalid model version '${version}': ${problem}`);
   }
 
   const modelType = fields.type ?? 'custom_model';

@@ -3,7 +3,7 @@ import { resolveAuth, type AuthSource } from '../auth/select';
 import type { CloudEndpoints } from '../auth/clouds';
 import { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
-import { checkSubscriptionId } from '../core/names';
+import { checkResourceGroup, checkSubscriptionId } from '../core/names';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import type { StepContext } from './definition';
 
@@ -21,9 +21,7 @@ export interface WorkspaceConnection {
 export function workspaceInputs(ctx: StepContext): { resourceGroup: string; workspaceName: string; timeoutMs: number; dryRun: boolean } {
   const resourceGroup = ctx.inputs.required('resource-group');
   const workspaceName = ctx.inputs.required('workspace');
-  if (!/^[-\w._()]{1,90}$/.test(resourceGroup) || resourceGroup.endsWith('.')) {
-    throw inputError(`Input 'resource-group' is not a valid resource group name: '${resourceGroup}'.`, { input: 'resource-group' });
-  }
+  checkResourceGroup(resourceGroup, 'resource-group');
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(workspaceName)) {
     throw inputError(
       `Input 'workspace' is not a valid workspace name: '${workspaceName}' (3-33 letters, digits, '-' or '_', starting with a letter or digit).`,

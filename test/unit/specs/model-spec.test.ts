@@ -141,7 +141,7 @@ describe('validation errors point at file:line:col', () => {
 
   test('name pattern and version charset', () => {
     expect(caught(() => buildModelVersion(loadModelSpec(scratch('name: -bad\npath: model\n')))).location).toMatchObject({ line: 1, column: 7 });
-    expect(caught(() => buildModelVersion(loadModelSpec(scratch('name: m\npath: model\nversion: a/b\n')))).message).toMatch(/no '\/'/);
+    expect(caught(() => buildModelVersion(loadModelSpec(scratch('name: m\npath: model\nversion: a/b\n')))).message).toMatch(/contains '\/'/);
     expect(caught(() => buildModelVersion(loadModelSpec(scratch('name: m\npath: model\nversion: ""\n')))).message).toMatch(/empty/);
   });
 
@@ -248,5 +248,22 @@ describe('path classification', () => {
 
   test('an asset reference is not a path', () => {
     expect(caught(() => build('azureml:credit:1')).message).toMatch(/asset reference/);
+  });
+});
+
+describe('YAML versions that are not plain versions', () => {
+  test.each(['1.10', '.inf', '-.inf', '.nan', '-1', 'latest'])('version: %s is refused at its file:line', (v) => {
+    let e: unknown;
+    try {
+      buildModelVersion(loadModelSpec(scratch(`name: m\npath: model\nversion: ${v}\n`)));
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/model\.yml:3:\d+: .*version/);
+  });
+  test('quoted "1.10" and integer 3 are kept as written', () => {
+    expect(loadModelSpec(scratch('name: m\npath: model\nversion: "1.10"\n')).fields.version).toBe('1.10');
+    expect(loadModelSpec(scratch('name: m\npath: model\nversion: 3\n')).fields.version).toBe('3');
   });
 });

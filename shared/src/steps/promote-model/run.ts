@@ -2,7 +2,7 @@
  * promote-model: everything is parsed and checked locally, then the source and the registry are read, the gate
  * runs on that plan before anything is written, and the copy (publish, or discovery + import) is verified.
  */
-import { checkModelName, checkRegistryName, checkSubscriptionId } from '../../core/names';
+import { checkModelName, checkModelVersion, checkRegistryName, checkResourceGroup, checkSubscriptionId } from '../../core/names';
 import { parseModelReference } from '../../promote/model-reference';
 import { registryModels } from '../../promote/model-store';
 import { promoteToRegistry } from '../../promote/promote';
@@ -23,6 +23,10 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
   const registry = checkRegistryName(inputs.required('registry'), 'registry');
   const destinationName = inputs.string('destination-name');
   if (destinationName !== undefined) checkModelName(destinationName, 'destination-name');
+  const destinationVersion = inputs.string('destination-version');
+  if (destinationVersion !== undefined) checkModelVersion(destinationVersion, 'destination-version');
+  const registryResourceGroup = inputs.string('registry-resource-group');
+  if (registryResourceGroup !== undefined) checkResourceGroup(registryResourceGroup, 'registry-resource-group');
   const registrySubscription = inputs.string('registry-subscription-id');
   if (registrySubscription !== undefined) checkSubscriptionId(registrySubscription, 'registry-subscription-id');
   const gate = readGateSettings(inputs);
@@ -33,10 +37,10 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
   const source = await resolveWorkspaceSource(reference, { client, resourceGroup: scope.resourceGroup, workspace: scope.workspaceName });
   const target = {
     client: client.forSubscription(registrySubscription ?? scope.subscriptionId),
-    resourceGroup: inputs.string('registry-resource-group') ?? scope.resourceGroup,
+    resourceGroup: registryResourceGroup ?? scope.resourceGroup,
     registry,
     name: destinationName,
-    version: inputs.string('destination-version'),
+    version: destinationVersion,
   };
   let gateOutcome: GateOutcome = { forced: false, markdown: '' };
   const outcome = await promoteToRegistry({
