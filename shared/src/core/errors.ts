@@ -2,6 +2,8 @@
  * Error taxonomy shared by every step. A StepError is something the user can act on (bad input, missing
  * permission, quota, a conflict, a service failure); anything else reaching an entry's error boundary is a bug.
  */
+import { printable } from './escape';
+
 export type ErrorKind =
   | 'input' // bad or missing input, malformed file, invalid name: nothing was written
   | 'auth' // credential rejected, token problems, 401/403
@@ -42,10 +44,11 @@ export class StepError extends Error {
   readonly status?: number;
 
   constructor(kind: ErrorKind, message: string, options: StepErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages and hints echo values from outside: one line each, never a workflow command (core/escape).
+    super(printable(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StepError';
     this.kind = kind;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : printable(options.hint);
     this.input = options.input;
     this.location = options.location;
     this.code = options.code;
@@ -64,7 +67,7 @@ export function isStepError(e: unknown): e is StepError {
 
 /** Render "file:line:col" for messages. */
 export function formatLocation(loc: SourceLocation): string {
-  let s = loc.file;
+  let s = printable(loc.file);
   if (loc.line !== undefined) s += `:${loc.line}`;
   if (loc.line !== undefined && loc.column !== undefined) s += `:${loc.column}`;
   return s;

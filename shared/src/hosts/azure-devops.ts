@@ -1,3 +1,4 @@
+import { printable } from '../core/escape';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,22 +85,22 @@ export class AzureDevOpsHost extends BaseHost {
   }
 
   info(message: string): void {
-    console.log(this.m(message));
+    console.log(this.line(message));
   }
   debug(message: string): void {
-    tl.debug(this.m(message));
+    tl.debug(this.line(message));
   }
   warning(message: string, location?: SourceLocation): void {
-    tl.logIssue(tl.IssueType.Warning, this.m(message), location?.file, location?.line, location?.column);
+    tl.logIssue(tl.IssueType.Warning, this.line(message), location && printable(location.file), location?.line, location?.column);
   }
   error(message: string, location?: SourceLocation): void {
-    tl.logIssue(tl.IssueType.Error, this.m(message), location?.file, location?.line, location?.column);
+    tl.logIssue(tl.IssueType.Error, this.line(message), location && printable(location.file), location?.line, location?.column);
   }
   progress(message: string): void {
-    console.log(this.m(message));
+    console.log(this.line(message));
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    console.log(`##[group]${this.m(title)}`);
+    console.log(`##[group]${this.line(title)}`);
     try {
       return await fn();
     } finally {
@@ -120,9 +121,9 @@ export class AzureDevOpsHost extends BaseHost {
     if (location) {
       // One error, annotated at the file position; setResult would log it a second time without one.
       this.error(message, location);
-      tl.command('task.complete', { result: 'Failed' }, this.m(message));
+      tl.command('task.complete', { result: 'Failed' }, this.line(message));
     } else {
-      tl.setResult(tl.TaskResult.Failed, this.m(message));
+      tl.setResult(tl.TaskResult.Failed, this.line(message));
     }
     process.exitCode = 1;
   }

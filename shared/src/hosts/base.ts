@@ -3,6 +3,7 @@ import type { InputDefinition } from '../steps/definition';
 import type { Host, HostAuthContext, HostKind, RunContext } from './host';
 import { inputFromEnv } from './inputs';
 import { SecretMask } from './masking';
+import { neutraliseCommands } from '../core/escape';
 
 /** What every host shares: secret masking, env fallbacks for inputs, and the cancellation signal. */
 export abstract class BaseHost implements Host {
@@ -67,8 +68,14 @@ export abstract class BaseHost implements Host {
   /** Tell the CI system to mask the value too. */
   protected abstract registerSecret(value: string): void;
 
+  /** Secrets masked: for values written where no log command is parsed (outputs, summary files). */
   protected m(text: string): string {
     return this.mask.apply(text);
+  }
+
+  /** Secrets masked and no line a workflow or logging command: for everything written to the log. */
+  protected line(text: string): string {
+    return neutraliseCommands(this.mask.apply(text));
   }
 
   abstract info(message: string): void;

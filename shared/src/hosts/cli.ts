@@ -42,28 +42,28 @@ export class CliHost extends BaseHost {
     // Nothing to tell: the CLI masks its own output.
   }
 
-  private line(prefix: string, message: string): void {
+  private print(prefix: string, message: string): void {
     const indent = '  '.repeat(this.depth);
-    for (const l of this.m(message).split('\n')) this.write(`${indent}${prefix}${l}`);
+    for (const l of this.line(message).split('\n')) this.write(`${indent}${prefix}${l}`);
   }
 
   info(message: string): void {
-    this.line('', message);
+    this.print('', message);
   }
   debug(message: string): void {
-    if (this.options.verbose) this.line('debug: ', message);
+    if (this.options.verbose) this.print('debug: ', message);
   }
   warning(message: string, location?: SourceLocation): void {
-    this.line('warning: ', location ? `${formatLocation(location)}: ${message}` : message);
+    this.print('warning: ', location ? `${formatLocation(location)}: ${message}` : message);
   }
   error(message: string, location?: SourceLocation): void {
-    this.line('error: ', location ? `${formatLocation(location)}: ${message}` : message);
+    this.print('error: ', location ? `${formatLocation(location)}: ${message}` : message);
   }
   progress(message: string): void {
-    this.line('… ', message);
+    this.print('… ', message);
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    this.line('▸ ', title);
+    this.print('▸ ', title);
     this.depth++;
     try {
       return await fn();
@@ -76,7 +76,7 @@ export class CliHost extends BaseHost {
   }
   async summary(markdown: string): Promise<void> {
     this.write('');
-    this.line('', markdown);
+    this.print('', markdown);
   }
   setFailed(message: string, location?: SourceLocation): void {
     this.error(message, location);

@@ -1,3 +1,4 @@
+import { printable } from '../core/escape';
 import * as core from '@actions/core';
 import type { SourceLocation } from '../core/errors';
 import type { InputDefinition, StepDefinition } from '../steps/definition';
@@ -7,7 +8,7 @@ import type { HostAuthContext, RunContext } from './host';
 
 function annotation(location?: SourceLocation): core.AnnotationProperties | undefined {
   if (!location) return undefined;
-  return { file: location.file, startLine: location.line, startColumn: location.column };
+  return { file: printable(location.file), startLine: location.line, startColumn: location.column };
 }
 
 /** GitHub Actions: inputs from INPUT_*, outputs to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY, OIDC ID tokens. */
@@ -44,36 +45,36 @@ export class GitHubHost extends BaseHost {
   }
 
   info(message: string): void {
-    core.info(this.m(message));
+    core.info(this.line(message));
   }
   debug(message: string): void {
-    core.debug(this.m(message));
+    core.debug(this.line(message));
   }
   warning(message: string, location?: SourceLocation): void {
-    core.warning(this.m(message), annotation(location));
+    core.warning(this.line(message), annotation(location));
   }
   error(message: string, location?: SourceLocation): void {
-    core.error(this.m(message), annotation(location));
+    core.error(this.line(message), annotation(location));
   }
   progress(message: string): void {
-    core.info(this.m(message));
+    core.info(this.line(message));
   }
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    return core.group(this.m(title), fn);
+    return core.group(this.line(title), fn);
   }
   setOutput(name: string, value: string): void {
     core.setOutput(name, this.m(value));
   }
   async summary(markdown: string): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-      core.info(this.m(markdown));
+      core.info(this.line(markdown));
       return;
     }
     await core.summary.addRaw(this.m(markdown), true).write();
   }
   setFailed(message: string, location?: SourceLocation): void {
     process.exitCode = 1;
-    core.error(this.m(message), annotation(location));
+    core.error(this.line(message), annotation(location));
   }
 }
 
