@@ -107,7 +107,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const entryBase = { method, path: url.pathname, query: query(url) };
   const fault = await takeFault(deps.store, method, url.pathname);
   if (fault) {
-    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    // unref: a delayed answer must not keep a stopped emulator (or the test process hosting it) alive.
+    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs).unref());
     if (fault.drop) {
       await deps.journal.append({ ...entryBase, status: 0, fault: fault.id, area: 'fault' });
       req.socket.destroy();

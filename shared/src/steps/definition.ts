@@ -1,5 +1,6 @@
 import type { Host, HostKind } from '../hosts/host';
 import type { StepInputs } from './inputs';
+import type { Deadline } from '../core/deadline';
 
 /** 'service-connection' is the ADO AzureRM service connection picker (connectedService:AzureRM). */
 export type InputType = 'string' | 'boolean' | 'number' | 'multiline' | 'choice' | 'service-connection';
@@ -31,6 +32,8 @@ export interface OutputDefinition {
 export interface StepContext {
   host: Host;
   inputs: StepInputs;
+  /** The `timeout` input as a deadline (also fires on cancellation): pass `deadline.signal` to everything that waits. */
+  deadline: Deadline;
 }
 
 export interface StepDefinition {

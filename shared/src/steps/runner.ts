@@ -1,4 +1,5 @@
 import { enableCompileCache } from '../core/compile-cache';
+import { deadlineError, startDeadline, type Deadline } from '../core/deadline';
 import { inputError, isStepError, type ErrorKind, type StepError } from '../core/errors';
 import type { Host } from '../hosts/host';
 import { taskInputName } from '../hosts/inputs';
@@ -38,6 +39,31 @@ function missingRequired(step: StepDefinition, host: Host, inputs: StepInputs): 
     .map((i) => (host.kind === 'azure-devops' ? taskInputName(i.name) : i.name));
 }
 
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** How long past the deadline a step may take to wind down (abort what is in flight) before it is reported as timed out. */
+const GRACE_MS = 2000;
+
+/**
+ * Run the step, but give up GRACE_MS after the deadline even when something inside ignores the signal: the timeout
+ * is reported and a process kept alive only by that leftover work exits soon after.
+ */
+function runUntilDeadline(run: Promise<void>, deadline: Deadline): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    const onAbort = (): void => {
+      timer = setTimeout(() => {
+        reject(deadline.expired() ?? deadline.signal.reason);
+        setTimeout(() => process.exit(process.exitCode ?? 1), 1000).unref();
+      }, GRACE_MS);
+      timer.unref();
+    };
+    if (deadline.signal.aborted) onAbort();
+    else deadline.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  run.catch(() => undefined);
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The one error boundary of every entry point: run the step, report a user error as such (with its file:line when
  * known) and anything else as a bug with its stack in the debug output. Resolves to true on success.
@@ -45,6 +71,7 @@ function missingRequired(step: StepDefinition, host: Host, inputs: StepInputs): 
 export async function runStep(step: StepDefinition, host: Host): Promise<boolean> {
   enableCompileCache();
   const inputs = new StepInputs(step, host);
+  let deadline: Deadline | undefined;
   try {
     const missing = missingRequired(step, host, inputs);
     if (missing.length > 0) {
@@ -53,9 +80,11 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
         hint: 'Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
       });
     }
-    await step.run({ host, inputs });
+    deadline = startDeadline(inputs.durationMs('timeout') ?? DEFAULT_TIMEOUT_MS, host.signal);
+    await runUntilDeadline(step.run({ host, inputs, deadline }), deadline);
     return true;
-  } catch (e) {
+  } catch (caught) {
+    const e = deadlineError(deadline, caught) ?? caught;
     if (isStepError(e)) {
       const message = describeStepError(e, host, step);
       if (e.cause instanceof Error && e.cause.stack) host.debug(e.cause.stack);
@@ -69,5 +98,7 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
       );
     }
     return false;
+  } finally {
+    deadline?.clear();
   }
 }

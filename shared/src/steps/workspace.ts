@@ -31,7 +31,7 @@ export function workspaceInputs(ctx: StepContext): { resourceGroup: string; work
   return {
     resourceGroup,
     workspaceName,
-    timeoutMs: ctx.inputs.durationMs('timeout') ?? 30 * 60_000,
+    timeoutMs: ctx.deadline.timeoutMs,
     dryRun: ctx.inputs.boolean('dry-run'),
   };
 }
@@ -63,7 +63,7 @@ export function connectWorkspace(ctx: StepContext): WorkspaceConnection {
     cloud: auth.cloud,
     subscriptionId,
     logger: host,
-    signal: host.signal,
+    signal: ctx.deadline.signal,
     apiVersion: inputs.string('api-version'),
     timeoutMs: base.timeoutMs,
     onSecret: (v: string) => host.setSecret(v),

@@ -50,7 +50,7 @@ test('a StepError echoing an input is one line and no command', () => {
 
 test('the CLI host writes no command line whatever it is given', () => {
   const written: string[] = [];
-  const host = new CliHost({ write: (l) => written.push(l) } as ConstructorParameters<typeof CliHost>[0]);
+  const host = new CliHost({ flags: {}, write: (l) => { written.push(l); } });
   for (const a of ATTACKS) {
     host.info(a);
     host.warning(a, { file: a, line: 1 });

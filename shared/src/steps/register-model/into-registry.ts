@@ -37,7 +37,7 @@ export async function registerModelInRegistry(
     alias: gate.alias,
     dryRun: conn.dryRun,
     logger: host,
-    signal: host.signal,
+    signal: ctx.deadline.signal,
     beforeWrite: async (p) => {
       if (p.action === 'unchanged') return;
       gateOutcome = await checkGate(gate, registryModels(client, resourceGroup, registry), p.name, { version: p.version }, host);

@@ -115,7 +115,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   let content: LocalContent | undefined;
   if (plan.path.kind === 'local') {
     const local = plan.path;
-    content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, host.signal));
+    content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal));
   }
   const conn = connectWorkspace(ctx);
   const { client, scope } = conn;
@@ -172,7 +172,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
     // 3. Apply.
     if (content && decision.action === 'create') {
       const { uploadLocalModel } = await import('../../assets/model-upload');
-      outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, host.signal));
+      outcome.upload = await host.group('Uploading model files', () => uploadLocalModel(client, scope, content!, host, ctx.deadline.signal));
     }
     // A metadata update keeps what cannot or should not change: properties, and the aliases and promotion markers.
     const live = decision.live?.properties;
