@@ -80,7 +80,8 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
         hint: 'Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
       });
     }
-    deadline = startDeadline(inputs.durationMs('timeout') ?? DEFAULT_TIMEOUT_MS, host.signal);
+    const timeoutMs = step.inputs.some((i) => i.name === 'timeout') ? inputs.durationMs('timeout') : undefined;
+    deadline = startDeadline(timeoutMs ?? DEFAULT_TIMEOUT_MS, host.signal);
     await runUntilDeadline(step.run({ host, inputs, deadline }), deadline);
     return true;
   } catch (caught) {
