@@ -120,7 +120,9 @@ export function parseYamlText(rawText: string, file: string): YamlSource {
     return { file, line, column: col };
   };
   const depthError = (offset: number): Error => {
-    const loc = at(offset);
+    // Counted from the text: before parsing, the line counter knows no lines yet.
+    const before = text.slice(0, offset);
+    const loc: SourceLocation = { file, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
     return inputError(`${formatLocation(loc)}: the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, {
       location: loc,
       hint: 'Specs and metrics files need only a few levels of nesting; check the file is the one intended.',
