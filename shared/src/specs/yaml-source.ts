@@ -152,6 +152,9 @@ export function parseYamlText(rawText: string, file: string): YamlSource {
     });
   }
 
+  // The parser turns a stack overflow (deep block nesting) into a document error: report it as the nesting limit.
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) throw depthError(overflow.pos[0]);
   const firstError = doc.errors[0];
   if (firstError) {
     const loc = at(firstError.pos[0]);

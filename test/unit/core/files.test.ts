@@ -171,6 +171,13 @@ describe('YAML nesting limit', () => {
     expect(e.message).toMatch(/^deep\.yml:2:\d+: the YAML is nested more than 64 levels deep/);
   });
 
+  test('block lists nested 20,000 levels deep report the limit, not a stack overflow', () => {
+    const e = caught(() => parseYamlText(`a:\n${'- '.repeat(20000)}x\n`, 'deep-block.yml'));
+    expect(e.kind).toBe('input');
+    expect(e.message).not.toMatch(/call stack/);
+    expect(e.message).toMatch(/^deep-block\.yml:\d+:\d+: the YAML is nested more than 64 levels deep/);
+  });
+
   test('block nesting past the limit is reported too', () => {
     let text = '';
     for (let i = 0; i < 70; i++) text += `${'  '.repeat(i)}k${i}:\n`;
