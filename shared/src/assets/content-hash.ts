@@ -4,12 +4,12 @@
  * Files are streamed, so large models are never held in memory.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { inputError, StepError } from '../core/errors';
-import { describeFileType } from '../core/files';
+import { describeFileType, readRegularFile } from '../core/files';
 
 export interface ContentFile {
   /** POSIX-style path relative to the folder (the file name for a single file) */
@@ -39,7 +39,7 @@ const SCHEME = 'aml-lifecycle-content-v1';
 function loadIgnore(root: string): { ig?: Ignore; file?: string } {
   for (const name of IGNORE_FILES) {
     const p = join(root, name);
-    if (existsSync(p)) return { ig: ignore().add(readFileSync(p, 'utf8')), file: p };
+    if (existsSync(p)) return { ig: ignore().add(readRegularFile(p, { maxBytes: 1024 * 1024 })), file: p };
   }
   return {};
 }

@@ -146,6 +146,15 @@ describe('model folders', () => {
     expect(h.files.map((f) => f.relativePath)).toEqual(['.amlignore', 'model.pkl']);
   });
 
+  test('an .amlignore that is a FIFO is refused, not opened', async () => {
+    const root = fresh('model-');
+    writeFileSync(join(root, 'model.pkl'), 'weights');
+    fifo(root, '.amlignore');
+    const e = await rejected(hashContent(root));
+    expect(e.kind).toBe('input');
+    expect(e.message).toMatch(/\.amlignore' is a named pipe/);
+  });
+
   test('an empty folder is refused with a clear reason', async () => {
     const e = await rejected(hashContent(fresh('empty-')));
     expect(e.kind).toBe('input');
