@@ -4,11 +4,12 @@
  * Files are streamed, so large models are never held in memory.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { inputError, StepError } from '../core/errors';
+import { describeFileType, readRegularFile } from '../core/files';
 
 export interface ContentFile {
   /** POSIX-style path relative to the folder (the file name for a single file) */
@@ -38,14 +39,20 @@ const SCHEME = 'aml-lifecycle-content-v1';
 function loadIgnore(root: string): { ig?: Ignore; file?: string } {
   for (const name of IGNORE_FILES) {
     const p = join(root, name);
-    if (existsSync(p)) return { ig: ignore().add(readFileSync(p, 'utf8')), file: p };
+    if (existsSync(p)) return { ig: ignore().add(readRegularFile(p, { maxBytes: 1024 * 1024 })), file: p };
   }
   return {};
+}
+
+function isInside(root: string, real: string): boolean {
+  const rel = relative(root, real);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSignal): Promise<ContentFile[]> {
   const files: ContentFile[] = [];
   const seenDirs = new Set<string>();
+  const realRoot = await realpath(root);
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted();
     const real = await realpath(dir);
@@ -57,8 +64,18 @@ async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSig
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       let size = 0;
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(abs).catch(() => undefined); // dangling links are skipped
+        if (target === undefined) continue;
+        if (!isInside(realRoot, target)) {
+          if (ig?.ignores(childRel)) continue;
+          throw inputError(`Model folder '${root}': the symbolic link '${childRel}' points outside the folder (to '${target}')`, {
+            hint: 'Copy the file into the model folder, or list the link in .amlignore.',
+          });
+        }
+      }
       if (entry.isSymbolicLink() || isFile) {
-        const st = await stat(abs).catch(() => undefined); // dangling links are skipped
+        const st = await stat(abs).catch(() => undefined);
         if (!st) continue;
         isDir = st.isDirectory();
         isFile = st.isFile();
@@ -66,8 +83,14 @@ async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSig
       }
       if (isDir) {
         if (!ig?.ignores(`${childRel}/`)) await walk(abs, childRel);
-      } else if (isFile && !ig?.ignores(childRel)) {
-        files.push({ relativePath: childRel, size, absolutePath: abs });
+      } else if (isFile) {
+        if (!ig?.ignores(childRel)) files.push({ relativePath: childRel, size, absolutePath: abs });
+      } else if (!ig?.ignores(childRel)) {
+        const st = await stat(abs).catch(() => undefined);
+        const kind = st ? describeFileType(st) : 'not a regular file';
+        throw inputError(`Model folder '${root}': '${childRel}' is ${kind}, which cannot be uploaded`, {
+          hint: 'Remove it from the folder, or list it in .amlignore.',
+        });
       }
     }
   };
@@ -114,6 +137,14 @@ async function hashTree(path: string, signal: AbortSignal | undefined): Promise<
     const ig = loadIgnore(root);
     ignoreFile = ig.file;
     files = await listFiles(root, ig.ig, signal);
+    if (files.length === 0) {
+      throw inputError(
+        ig.file
+          ? `Model folder '${path}' has nothing to upload: every file in it is ignored by ${basename(ig.file)}`
+          : `Model folder '${path}' is empty: there is nothing to upload`,
+        { hint: 'Point the model path at the folder that holds the model files.' },
+      );
+    }
     files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   }
   const hash = createHash('sha256');

@@ -69,7 +69,7 @@ function metricsEntry(yaml: YamlSource): { node: Node | undefined } | undefined 
 
 /** Read a metrics file; errors are StepError('input') starting with `file:line:col`. */
 export function loadMetrics(file: string): Metrics {
-  const yaml = loadYamlFile(file);
+  const yaml = loadYamlFile(file, { input: 'metrics' });
   const out: Metrics = {};
   const entry = metricsEntry(yaml);
   if (entry) {

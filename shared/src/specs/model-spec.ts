@@ -212,7 +212,7 @@ export function parseModelType(value: string, source: ValueSource): ModelType {
 
 /** Reads and checks a model YAML file. */
 export function loadModelSpec(file: string): ModelSpec {
-  return readSpec(loadYamlFile(file), file, dirname(resolve(file)));
+  return readSpec(loadYamlFile(file, { input: 'model-file' }), file, dirname(resolve(file)));
 }
 
 /** Same as loadModelSpec, from text already in memory (`file` is used for messages and relative paths). */

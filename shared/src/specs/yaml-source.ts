@@ -2,7 +2,6 @@
  * A YAML file parsed with its node positions kept, so that validation can point at `file:line:col` of the key or
  * value it is about.
  */
-import { readFileSync } from 'node:fs';
 import {
   isAlias,
   isMap,
@@ -16,6 +15,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { formatLocation, inputError, type SourceLocation } from '../core/errors';
+import { readRegularFile } from '../core/files';
 import { findTemplatePlaceholders } from './placeholders';
 import { alignWithPyYaml } from './pyyaml-scalars';
 
@@ -58,27 +58,86 @@ export function splitPath(path: YamlPath): readonly PathSegment[] {
   return path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-export function loadYamlFile(file: string): YamlSource {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(e)})`;
-    throw inputError(`YAML file '${file}' ${why}`, { location: { file }, cause: e });
+/** The deepest nesting of lists and mappings accepted (az ml specs need a handful of levels). */
+export const MAX_YAML_DEPTH = 64;
+
+export function loadYamlFile(file: string, options: { input?: string; maxBytes?: number } = {}): YamlSource {
+  return parseYamlText(readRegularFile(file, options), file);
+}
+
+/**
+ * The offset where flow/block nesting first goes past `limit` levels, found by a linear scan of the text ahead of
+ * parsing, so that a file nested thousands of levels deep never reaches the (recursive) parser.
+ */
+function tooDeepAt(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote) {
+      if (quote === "'" && c === "'") quote = undefined;
+      else if (quote === '"' && c === '\\') i++;
+      else if (quote === '"' && c === '"') quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
+    else if ((c === '"' || c === "'") && (i === 0 || /[\s,[{:]/.test(text[i - 1]!))) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
-  return parseYamlText(text, file);
+  return undefined;
+}
+
+/** Depth of block (and any remaining) nesting, walked iteratively. */
+function nodeTooDeep(contents: unknown, limit: number): Node | undefined {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (isMap(node) || isSeq(node)) {
+      if (depth > limit) return node as Node;
+      for (const item of node.items as unknown[]) {
+        if (item && typeof item === 'object' && 'value' in item && 'key' in item) {
+          stack.push({ node: (item as Pair).key, depth: depth + 1 }, { node: (item as Pair).value, depth: depth + 1 });
+        } else stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
 }
 
 export function parseYamlText(rawText: string, file: string): YamlSource {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const lineCounter = new LineCounter();
   // YAML 1.1 because `az ml` reads files with PyYAML's safe_load (yes/no are booleans, `<<` merges).
-  const doc = parseDocument(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
+  const depthError = (offset: number): Error => {
+    // Counted from the text: before parsing, the line counter knows no lines yet.
+    const before = text.slice(0, offset);
+    const loc: SourceLocation = { file, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+    return inputError(`${formatLocation(loc)}: the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, {
+      location: loc,
+      hint: 'Specs and metrics files need only a few levels of nesting; check the file is the one intended.',
+    });
+  };
+  // Flow nesting is found before parsing: the parser recurses and would overflow the stack on thousands of levels.
+  const deepFlow = tooDeepAt(text, MAX_YAML_DEPTH);
+  if (deepFlow !== undefined) throw depthError(deepFlow);
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw depthError(0);
+  }
 
   // `{{NAME}}` placeholders are meant to be filled by sed before `az ml` runs; unfilled they often make the YAML
   // invalid, so they are reported ahead of any parse error.
@@ -93,11 +152,16 @@ export function parseYamlText(rawText: string, file: string): YamlSource {
     });
   }
 
+  // The parser turns a stack overflow (deep block nesting) into a document error: report it as the nesting limit.
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) throw depthError(overflow.pos[0]);
   const firstError = doc.errors[0];
   if (firstError) {
     const loc = at(firstError.pos[0]);
     throw inputError(`${formatLocation(loc)}: invalid YAML: ${firstError.message}`, { location: loc, code: firstError.code });
   }
+  const deepNode = nodeTooDeep(doc.contents, MAX_YAML_DEPTH);
+  if (deepNode) throw depthError(deepNode.range?.[0] ?? 0);
   alignWithPyYaml(doc);
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
