@@ -56,7 +56,7 @@ function matches(f: Fault, method: string, path: string): boolean {
 
 /** The fault that applies to this request, counted down; undefined when none does. */
 export async function takeFault(store: JsonStore<ArmState>, method: string, path: string): Promise<Fault | undefined> {
-  const snapshot = store.read();
+  const snapshot = store.peek();
   if (!snapshot.faults.some((f) => matches(f, method, path))) return undefined;
   return store.update((state) => {
     const f = state.faults.find((x) => matches(x, method, path));

@@ -95,7 +95,7 @@ export class ArmRouter {
     if (!apiVersion) return missingApiVersion();
     const target = parseArmPath(r.url.pathname, r.method);
     if (target.kind === 'unknown') return this.unknownPath(r);
-    const snapshot = this.store.read();
+    const snapshot = this.store.peek();
     if (!snapshot.subscriptions[key(target.subscriptionId)]) {
       return armError(404, 'SubscriptionNotFound', `The subscription '${target.subscriptionId}' could not be found.`);
     }
@@ -269,7 +269,7 @@ export class ArmRouter {
     const isMl = namespace === ML_PROVIDER;
     const type = `${namespace}/${handler.path.join('/')}`;
     const id = resourceId(t.subscriptionId, t.resourceGroup, namespace, handler.path, t.names);
-    const snapshot = this.store.read();
+    const snapshot = this.store.peek();
     const rg = snapshot.resourceGroups[key(rgId(t.subscriptionId, t.resourceGroup))];
     const wsId = isMl && handler.path[0] === 'workspaces' && t.names.length > 0 ? resourceId(t.subscriptionId, t.resourceGroup, namespace, ['workspaces'], [t.names[0]]) : undefined;
     const location = String((wsId && getResource(snapshot, wsId)?.body.location) ?? rg?.location ?? 'eastus');

@@ -47,8 +47,26 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 }
 
 /** Check the signature of a decoded JWT against an RSA public key. Only RS256 and PS256 are accepted. */
+/** Parsed public keys by PEM text: a PEM always parses to the same key, so this is safe in every process. */
+const keyCache = new Map<string, KeyObject>();
+
+function publicKeyFor(pem: string): KeyObject {
+  let key = keyCache.get(pem);
+  if (!key) {
+    key = createPublicKey(pem);
+    if (keyCache.size >= 64) keyCache.clear();
+    keyCache.set(pem, key);
+  }
+  return key;
+}
+
 export function verifySignature(jwt: DecodedJwt, publicKey: string | KeyObject): boolean {
-  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  let key: KeyObject;
+  try {
+    key = typeof publicKey === 'string' ? publicKeyFor(publicKey) : publicKey;
+  } catch {
+    return false;
+  }
   const data = Buffer.from(jwt.signingInput);
   try {
     if (jwt.header.alg === 'RS256') return verify('sha256', data, key, jwt.signature);

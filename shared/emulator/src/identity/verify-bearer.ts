@@ -25,6 +25,20 @@ function armTime(seconds: number): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
+/**
+ * Tokens whose signature already checked out, per signing key: a signature over the same bytes with the same key
+ * verifies the same way every time, so only claims (expiry, audience, tenant) are re-checked on each request.
+ */
+const verified = new Map<string, string>();
+
+function signatureOk(token: string, jwt: NonNullable<ReturnType<typeof decodeJwt>>, key: SigningKey): boolean {
+  if (verified.get(token) === key.publicPem) return true;
+  if (!verifySignature(jwt, key.publicPem)) return false;
+  if (verified.size >= 1024) verified.clear();
+  verified.set(token, key.publicPem);
+  return true;
+}
+
 export function verifyBearerToken(
   authorization: string | undefined,
   audiences: string[],
@@ -38,7 +52,7 @@ export function verifyBearerToken(
   if (!m?.[1]) return fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
   const jwt = decodeJwt(m[1]);
   if (!jwt) return fail('InvalidAuthenticationToken', 'The access token is invalid.');
-  if (jwt.header.alg !== 'RS256' || (jwt.header.kid !== undefined && jwt.header.kid !== key.kid) || !verifySignature(jwt, key.publicPem)) {
+  if (jwt.header.alg !== 'RS256' || (jwt.header.kid !== undefined && jwt.header.kid !== key.kid) || !signatureOk(m[1], jwt, key)) {
     return fail('InvalidAuthenticationToken', 'The access token is invalid.');
   }
   const c = jwt.claims;

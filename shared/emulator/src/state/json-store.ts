@@ -3,12 +3,15 @@
  * replace the file by rename, so a reader always sees a whole document); every change is a read-modify-write
  * under the cross-process lock `<path>.lock`.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { withFileLock } from './lock';
 
 export class JsonStore<T> {
+  /** The last parsed document and the identity of the file it came from (writers rename, so a write changes the inode). */
+  private cached: { stamp: string; doc: T } | undefined;
+
   constructor(
     readonly path: string,
     private readonly initial: () => T,
@@ -20,6 +23,24 @@ export class JsonStore<T> {
   read(): T {
     if (!existsSync(this.path)) return this.initial();
     return JSON.parse(readFileSync(this.path, 'utf8')) as T;
+  }
+
+  /**
+   * The current document, shared and read-only: parsed again only when the file changed (inode, size or mtime moved),
+   * so a request that only looks pays a stat instead of a parse. Never mutate it; use `read()` for a private copy.
+   */
+  peek(): Readonly<T> {
+    let stamp: string;
+    try {
+      const st = statSync(this.path, { bigint: true });
+      stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch {
+      return this.initial();
+    }
+    if (this.cached?.stamp === stamp) return this.cached.doc;
+    const doc = JSON.parse(readFileSync(this.path, 'utf8')) as T;
+    this.cached = { stamp, doc };
+    return doc;
   }
 
   /**
