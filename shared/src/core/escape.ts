@@ -17,7 +17,7 @@ const ZWSP = '\u200b';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 export function printable(value: string): string {
-  return value.replace(CONTROL, (c) => {
+  const oneLine = value.replace(CONTROL, (c) => {
     switch (c) {
       case '\n':
         return '\\n';
@@ -28,7 +28,8 @@ export function printable(value: string): string {
       default:
         return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     }
-  }).replace(/##(vso)?\[/gi, (m) => `#${ZWSP}${m.slice(1)}`).replace(/^(\s*):(?=:)/, `$1:${ZWSP}`);
+  });
+  return neutraliseCommands(oneLine);
 }
 
 /** Make every line of `text` safe to write to a CI log: no line can be a workflow or logging command. */
