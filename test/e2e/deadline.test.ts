@@ -32,7 +32,7 @@ test('a model read delayed past the deadline ends the step with a timeout error,
   const r = await register(name, '4s');
   const took = Date.now() - started;
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toMatch(/Timed out: .*timeout of 4 s elapsed/);
+  expect(r.stderr).toMatch(/Timed out: .*timeout of 4s elapsed/);
   expect(r.stderr).toMatch(/'timeout'/);
   // It did not wait for the delayed response, and wrote nothing.
   expect(took).toBeLessThan(DELAY_MS / 2);
@@ -47,7 +47,7 @@ test('a sign-in delayed past the deadline times out too', async () => {
   await t.control.addFault({ method: 'POST', path: '/oauth2/v2.0/token$', delayMs: DELAY_MS, times: 1 });
   const r = await register(uniqueName('late-token'), '3s');
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toMatch(/Timed out: .*timeout of 3 s elapsed/);
+  expect(r.stderr).toMatch(/Timed out: .*timeout of 3s elapsed/);
 }, 50_000);
 
 test('a 1 ms timeout cannot succeed', async () => {

@@ -5,6 +5,7 @@
  * - neither: GET the resource itself until `properties.provisioningState` is terminal.
  * Polling URLs are used exactly as received (they carry signed query parameters).
  */
+import { formatElapsed } from '../core/duration';
 import { StepError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { classifyOperationFailure, classifyResponse, type FailureContext } from './errors';
@@ -86,13 +87,7 @@ export function provisioningStateOf(body: unknown): string | undefined {
   return typeof s === 'string' ? s : undefined;
 }
 
-/** "1m05s" */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
-}
+export { formatElapsed };
 
 type Style = 'async' | 'location' | 'resource';
 

@@ -3,6 +3,7 @@
  * handed to everything that waits (HTTP requests in flight, token requests, polls, retries' sleeps, blob
  * transfers), so the step ends with a timeout error at the deadline instead of after the slowest response.
  */
+import { formatDuration } from './duration';
 import { StepError } from './errors';
 
 export interface Deadline {
@@ -13,12 +14,6 @@ export interface Deadline {
   expired(): StepError | undefined;
   /** Stop the timer (the step finished). */
   clear(): void;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.round(ms / 6000) / 10} min`;
 }
 
 export function startDeadline(timeoutMs: number, parent?: AbortSignal): Deadline {

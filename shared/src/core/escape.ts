@@ -39,8 +39,3 @@ export function neutraliseCommands(text: string): string {
     .replace(/##(vso)?\[/gi, (m) => `#${ZWSP}${m.slice(1)}`)
     .replace(/^([ \t]*):(?=:)/gm, `$1:${ZWSP}`);
 }
-
-/** True when a written line would be taken as a command by a GitHub runner or an Azure Pipelines agent. */
-export function isCommandLine(line: string): boolean {
-  return /^\s*::/.test(line) || /##vso\[/i.test(line) || /^\s*##\[/.test(line);
-}

@@ -1,4 +1,4 @@
-import { isCommandLine, neutraliseCommands, printable } from '../../../shared/src/core/escape';
+import { neutraliseCommands, printable } from '../../../shared/src/core/escape';
 import { inputError } from '../../../shared/src/core/errors';
 import { CliHost } from '../../../shared/src/hosts/cli';
 
@@ -12,6 +12,9 @@ const ATTACKS = [
   'x\r\n##[group]y',
   'x\u2028::error::y',
 ];
+
+/** True when a written line would be taken as a command by a GitHub runner or an Azure Pipelines agent. */
+const isCommandLine = (line: string): boolean => /^\s*::/.test(line) || /##vso\[/i.test(line) || /^\s*##\[/.test(line);
 
 /** Lines as a runner or agent splits them. */
 const split = (text: string) => text.split(/\r\n|\r|\n|\u2028/);
