@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundles } from '../shared/build/bundle';
-import { baseEnv, runGitHubAction } from '../shared/cli/runners';
+import { actionMain, baseEnv, runGitHubAction } from '../shared/cli/runners';
 import { ensureTls } from '../shared/emulator/src/tls';
 import { measureLro } from './lro';
 import { startTestEmulator } from '../test/support/emulator';
@@ -80,14 +80,14 @@ function azVersion(): number | undefined {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, runs: RUNS };
-  const action = join(ROOT, 'actions', 'register-model', 'dist', 'index.js');
+  const action = join(ROOT, 'actions', 'register-model');
 
   // 1. Start-up to the first HTTP request, against `node -e ''`.
   const base: number[] = [];
   const startup: number[] = [];
   for (let n = 0; n < RUNS; n++) {
     base.push(timeNodeEmpty());
-    startup.push(await timeToFirstRequest(action));
+    startup.push(await timeToFirstRequest(actionMain(action)));
   }
   results.startup = {
     nodeEmptyMs: median(base),
@@ -137,12 +137,9 @@ async function main(): Promise<void> {
     await t.stop();
   }
 
-  // 4. Bundle sizes (actions and tasks).
-  // index.js is what starts; the lazily loaded chunks beside it count too.
+  // 4. Bundle sizes (one per host kind). index.js is what starts; the lazily loaded chunks beside it count too.
   results.bundleSizes = Object.fromEntries(
-    bundles()
-      .filter((b) => b.outDir.startsWith('actions/') || b.outDir.startsWith('tasks/'))
-      .map((b) => {
+    bundles().map((b) => {
         const dir = join(ROOT, b.outDir);
         const total = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
         return [b.outDir, { indexJs: statSync(join(dir, 'index.js')).size, allFiles: total }];

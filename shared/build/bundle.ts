@@ -1,11 +1,12 @@
 /**
- * `npm run bundle`: one self-contained ncc bundle per action, per task, for the root action and for the CLI.
- * Typechecking is `npm run typecheck`; bundles are transpile-only and minified, without source maps.
+ * `npm run bundle`: one ncc run per host kind, whatever the number of steps: the GitHub bundle (every action folder
+ * and the root action load it), the Azure DevOps bundle (copied into each task folder when tasks are packaged) and
+ * the CLI. Step code stays in lazily loaded chunks. Typechecking is `npm run typecheck`; bundles are
+ * transpile-only and minified, without source maps.
  */
 import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { dirname, join } from 'node:path';
-import { steps } from '../src/steps';
 import { ROOT } from './generate';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,15 +22,18 @@ export interface Bundle {
 }
 
 export function bundles(): Bundle[] {
-  const list: Bundle[] = [];
-  for (const s of steps) {
-    list.push({ entry: `actions/${s.id}/src/index.ts`, outDir: `actions/${s.id}/dist` });
-    list.push({ entry: `tasks/${s.task.name}V1/src/index.ts`, outDir: `tasks/${s.task.name}V1/dist` });
-  }
-  list.push({ entry: 'shared/entries/action.ts', outDir: 'shared/dist/action' });
-  list.push({ entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true });
-  return list;
+  return [
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github' },
+    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops' },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true },
+  ];
 }
+
+/**
+ * Left out of every bundle: `open` is loaded only by @azure/identity's interactive browser sign-in, which no host
+ * offers; bundling it would ship its chunk and a 32 kB `xdg-open` script in every dist folder.
+ */
+const EXTERNALS = ['open'];
 
 async function minifyChunk(name: string, code: string): Promise<string> {
   const result = await minify(code, { module: false, compress: { passes: 1 }, mangle: true, format: { comments: false } });
@@ -46,6 +50,7 @@ async function build(b: Bundle): Promise<void> {
     quiet: true,
     cache: false,
     target: 'es2022',
+    externals: EXTERNALS,
   });
   const out = join(ROOT, b.outDir);
   rmSync(out, { recursive: true, force: true });

@@ -5,36 +5,33 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { steps } from '../src/steps';
-import { taskInputName } from '../src/hosts/inputs';
+import type { StepDefinition } from '../src/steps/definition';
 import {
   actionEntry,
   actionYaml,
   extensionManifest,
   inputsTable,
+  rootActionEntry,
   rootActionYaml,
-  taskEntry,
   taskJson,
 } from './manifests';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
-export function stepExportName(id: string): string {
-  return `${taskInputName(id)}Step`;
-}
+/** The repository folder of a step's Azure DevOps task (task.json; packaging adds the entry and the bundle). */
+export const taskFolder = (step: StepDefinition): string => `tasks/${step.task.name}V${step.task.version.major}`;
 
 /** Every generated file (path relative to the repo → content), except bundles. */
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   for (const step of steps) {
-    const exportName = stepExportName(step.id);
     files.set(`actions/${step.id}/action.yml`, actionYaml(step));
-    files.set(`actions/${step.id}/src/index.ts`, actionEntry(step, exportName));
-    const taskDir = `tasks/${step.task.name}V1`;
-    files.set(`${taskDir}/task.json`, JSON.stringify(taskJson(step), null, 2) + '\n');
-    files.set(`${taskDir}/src/index.ts`, taskEntry(step, exportName));
+    files.set(`actions/${step.id}/index.js`, actionEntry(step));
+    files.set(`${taskFolder(step)}/task.json`, JSON.stringify(taskJson(step), null, 2) + '\n');
   }
   files.set('action.yml', rootActionYaml(steps));
+  files.set('actions/index.js', rootActionEntry());
   files.set('tasks/vss-extension.json', JSON.stringify(extensionManifest(steps, pkg.version), null, 2) + '\n');
 
   const readmePath = join(ROOT, 'README.md');

@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { startEmulator } from '../emulator/src';
 import { EmulatorControl } from './emulator-control';
 import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from './runners';
+import { packageTask } from './task-package';
+import { registerModelStep } from '../src/steps/register-model/definition';
 
 /** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
 export function packageRoot(start = __dirname): string {
@@ -56,7 +58,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     const metrics = join(root, 'shared', 'demo', 'metrics.json');
     banner('1/5 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
-      join(root, 'actions', 'register-model', 'dist', 'index.js'),
+      join(root, 'actions', 'register-model'),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
       baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined }),
     );
@@ -64,7 +66,7 @@ export async function runDemo(argv: string[]): Promise<number> {
 
     banner('2/5 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
-      join(root, 'tasks', 'RegisterModelV1', 'dist', 'index.js'),
+      packageTask(root, registerModelStep, join(stateDir, 'agent-tasks')),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
       {
         id: connection.id,
@@ -122,7 +124,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       gate: 'accuracy >= champion - 0.005\nauc >= 0.85',
       alias: 'champion',
     };
-    const promote = join(root, 'actions', 'promote-model', 'dist', 'index.js');
+    const promote = join(root, 'actions', 'promote-model');
     const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
     banner('4/5 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
     ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));

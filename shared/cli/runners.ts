@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { taskInputName } from '../src/hosts/inputs';
 
 export interface ProcessResult {
@@ -57,8 +58,24 @@ export interface GitHubRun extends ProcessResult {
   summary: string;
 }
 
-/** Run a GitHub action bundle as the runner does: INPUT_<NAME> variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
-export async function runGitHubAction(bundle: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv): Promise<GitHubRun> {
+/** The script a runner starts for the action in `actionDir`: `runs.main` of its action.yml. */
+export function actionMain(actionDir: string): string {
+  const manifest = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { runs: { using: string; main: string } };
+  return join(actionDir, manifest.runs.main);
+}
+
+/** The script the agent starts for the task in `taskDir`: the Node handler's target in its task.json. */
+export function taskMain(taskDir: string): string {
+  const manifest = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { execution: Record<string, { target: string }> };
+  const handler = manifest.execution.Node24 ?? manifest.execution.Node20_1;
+  return join(taskDir, handler.target);
+}
+
+/**
+ * Run the action in `actionDir` as the runner does: its action.yml's `runs.main`, INPUT_<NAME> variables,
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+export async function runGitHubAction(actionDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv): Promise<GitHubRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -66,7 +83,7 @@ export async function runGitHubAction(bundle: string, inputs: Record<string, str
   writeFileSync(summaryFile, '');
   const inputEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(inputs)) inputEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  const result = await runNode(bundle, [], {
+  const result = await runNode(actionMain(actionDir), [], {
     ...env,
     ...inputEnv,
     GITHUB_ACTIONS: 'true',
@@ -118,11 +135,12 @@ export interface AdoRun extends ProcessResult {
 }
 
 /**
- * Run an Azure DevOps task bundle as the agent does: INPUT_<NAME> variables, the service connection in ENDPOINT_*
- * variables, the job's access token in the SystemVssConnection endpoint; outputs from `task.setvariable` commands.
+ * Run the packaged task in `taskDir` (see task-package.ts) as the agent does: the Node handler of its task.json,
+ * INPUT_<NAME> variables, the service connection in ENDPOINT_* variables, the job's access token in the
+ * SystemVssConnection endpoint; outputs from `task.setvariable` commands.
  */
 export async function runAdoTask(
-  bundle: string,
+  taskDir: string,
   inputs: Record<string, string>,
   connection: AdoServiceConnectionSpec | undefined,
   env: NodeJS.ProcessEnv,
@@ -142,7 +160,7 @@ export async function runAdoTask(
   if (systemAccessToken) {
     vars.ENDPOINT_AUTH_SYSTEMVSSCONNECTION = JSON.stringify({ parameters: { AccessToken: systemAccessToken }, scheme: 'OAuth' });
   }
-  const result = await runNode(bundle, [], { ...env, ...vars });
+  const result = await runNode(taskMain(taskDir), [], { ...env, ...vars });
   const commands = parseVsoCommands(result.stdout);
   const outputs: Record<string, string> = {};
   let summary = '';

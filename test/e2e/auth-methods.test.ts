@@ -14,9 +14,11 @@ import { managedIdentityEnv, type AppRegistration } from '../../shared/emulator/
 import { freePort } from '../../shared/emulator/src/ports';
 import { JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { installFakeAz } from './fake-az';
+import { packageTask } from '../../shared/cli/task-package';
+import { registerModelStep } from '../../shared/src/steps/register-model/definition';
 
-const ACTION = join(REPO, 'actions', 'register-model', 'dist', 'index.js');
-const TASK = join(REPO, 'tasks', 'RegisterModelV1', 'dist', 'index.js');
+const ACTION = join(REPO, 'actions', 'register-model');
+const TASK = packageTask(REPO, registerModelStep);
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 
 let t: TestEmulator;

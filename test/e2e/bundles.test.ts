@@ -11,7 +11,7 @@ import { baseEnv, runGitHubAction, runNode } from '../../shared/cli/runners';
 import { REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { modelFolder } from '../support/e2e';
 
-const ROOT_ACTION = join(REPO, 'shared', 'dist', 'action', 'index.js');
+const ROOT_ACTION = REPO; // the root action.yml
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 
 describe('root action', () => {

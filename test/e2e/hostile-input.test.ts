@@ -10,10 +10,12 @@ import { steps } from '../../shared/src/steps';
 import type { StepDefinition } from '../../shared/src/steps/definition';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { agentEnv, cliEnv, githubEnv, modelFolder, registryInputs, serviceConnection, uniqueName, workspaceInputs } from '../support/e2e';
+import { packageTask } from '../../shared/cli/task-package';
 
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
-const action = (s: StepDefinition) => join(REPO, 'actions', s.id, 'dist', 'index.js');
-const task = (s: StepDefinition) => join(REPO, 'tasks', `${s.task.name}V${s.task.version.major}`, 'dist', 'index.js');
+const action = (s: StepDefinition) => join(REPO, 'actions', s.id);
+const packaged = new Map<string, string>();
+const task = (s: StepDefinition) => packaged.get(s.id) ?? packaged.set(s.id, packageTask(REPO, s)).get(s.id)!;
 
 /** Every way a value could open a command line: LF, CR, both, GitHub's `::` and the agent's `##vso[` / `##[`. */
 const PAYLOAD = 'x\n##vso[task.setvariable variable=PWNED]1\r::set-env name=PWNED::1\r\n::add-mask::PWNED\n##[error]PWNED ##vso[task.complete result=Succeeded]PWNED';

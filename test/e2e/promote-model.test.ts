@@ -11,9 +11,11 @@ import type { JournalEntry } from '../../shared/cli/emulator-control';
 import { aliasHolders as aliasHoldersIn, arm, during as duringIn, modelVersion, registryFiles as registryFilesOf, versionPuts, workspacePath } from '../support/arm-reader';
 import { agentEnv, Capture, cliEnv as cliEnvFor, escapeRegExp as escape, githubEnv as githubEnvFor, registryInputs, serviceConnection, uniqueName } from '../support/e2e';
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
+import { packageTask } from '../../shared/cli/task-package';
+import { promoteModelStep } from '../../shared/src/steps/promote-model/definition';
 
-const ACTION = join(REPO, 'actions', 'promote-model', 'dist', 'index.js');
-const TASK = join(REPO, 'tasks', 'PromoteModelV1', 'dist', 'index.js');
+const ACTION = join(REPO, 'actions', 'promote-model');
+const TASK = packageTask(REPO, promoteModelStep);
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures', 'promote');
 

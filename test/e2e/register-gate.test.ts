@@ -11,7 +11,7 @@ import { aliasHolders as aliasHoldersIn, during as duringIn, modelVersion, regis
 import { Capture, cliEnv, escapeRegExp as escape, githubEnv as githubEnvFor, registryInputs, textModelFolder, uniqueName, workspaceInputs } from '../support/e2e';
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 
-const ACTION = join(REPO, 'actions', 'register-model', 'dist', 'index.js');
+const ACTION = join(REPO, 'actions', 'register-model');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures', 'promote');
 

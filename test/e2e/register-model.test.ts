@@ -10,9 +10,11 @@ import { baseEnv, runAdoTask, runGitHubAction, runNode } from '../../shared/cli/
 import { githubIdTokenRequestUrl } from '../../shared/emulator/src/identity/github-oidc';
 import { isArmWrite, JWT, REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { agentEnv as agentEnvFor, Capture, cliEnv as cliEnvFor, githubEnv as githubEnvFor, modelFolder, serviceConnection, uniqueName, workspaceInputs } from '../support/e2e';
+import { packageTask } from '../../shared/cli/task-package';
+import { registerModelStep } from '../../shared/src/steps/register-model/definition';
 
-const ACTION = join(REPO, 'actions', 'register-model', 'dist', 'index.js');
-const TASK = join(REPO, 'tasks', 'RegisterModelV1', 'dist', 'index.js');
+const ACTION = join(REPO, 'actions', 'register-model');
+const TASK = packageTask(REPO, registerModelStep);
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 
 let t: TestEmulator;

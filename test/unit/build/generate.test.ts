@@ -1,52 +1,44 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ROOT, generatedFiles, stepExportName } from '../../../shared/build/generate';
-import { actionEntry, inputsTable, taskEntry } from '../../../shared/build/manifests';
+import { ROOT, generatedFiles, taskFolder } from '../../../shared/build/generate';
+import { actionEntry, inputsTable } from '../../../shared/build/manifests';
 import { steps } from '../../../shared/src/steps';
 
-/** The `import { X } from '<path>'` lines of a generated entry file. */
-function imports(source: string): Array<{ name: string; from: string }> {
-  return [...source.matchAll(/^import \{ (\w+) \} from '([^']+)';$/gm)].map((m) => ({ name: m[1], from: m[2] }));
+/** Runs a generated CommonJS entry with a recording `require`: which module it loads and what it calls there. */
+function evaluateEntry(source: string, file: string): { loaded: string; calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  let loaded = '';
+  const fakeRequire = (id: string) => {
+    loaded = resolve(dirname(file), id);
+    return { run: (...args: unknown[]) => calls.push(args) };
+  };
+  new Function('require', source)(fakeRequire);
+  return { loaded, calls };
 }
 
 describe('generated files', () => {
   const files = generatedFiles();
 
-  test('stepExportName is the camelCase step id plus Step', () => {
-    expect(stepExportName('register-model')).toBe('registerModelStep');
-    expect(stepExportName('deploy-online')).toBe('deployOnlineStep');
-  });
-
-  test('every step gets an action, a task and their entry files; plus the root action and the extension', () => {
-    const expected = ['action.yml', 'tasks/vss-extension.json'];
-    for (const s of steps) {
-      expected.push(`actions/${s.id}/action.yml`, `actions/${s.id}/src/index.ts`, `tasks/${s.task.name}V1/task.json`, `tasks/${s.task.name}V1/src/index.ts`);
-    }
+  test('every step gets an action folder (action.yml, index.js) and a task.json; plus the root action and the extension', () => {
+    const expected = ['action.yml', 'actions/index.js', 'tasks/vss-extension.json'];
+    for (const s of steps) expected.push(`actions/${s.id}/action.yml`, `actions/${s.id}/index.js`, `${taskFolder(s)}/task.json`);
     for (const f of expected) expect(files.has(f)).toBe(true);
+    // No per-step sources or bundles: one bundle per host kind serves every step.
+    expect([...files.keys()].filter((f) => /\/src\/|\/dist\//.test(f))).toEqual([]);
   });
 
-  test.each(steps.map((s) => [s.id, s] as const))('%s: entry files import the step export from the step module and run it', (_id, step) => {
-    for (const [entry, runner, hostModule] of [
-      [`actions/${step.id}/src/index.ts`, 'runGitHubAction', 'shared/src/hosts/github'],
-      [`tasks/${step.task.name}V1/src/index.ts`, 'runAzureDevOpsTask', 'shared/src/hosts/azure-devops'],
-    ] as const) {
-      const source = files.get(entry)!;
-      const dir = dirname(join(ROOT, entry));
-      const [host, stepImport] = imports(source);
-      expect(host.name).toBe(runner);
-      expect(resolve(dir, host.from)).toBe(join(ROOT, hostModule));
-      expect(stepImport.name).toBe(stepExportName(step.id));
-      const modulePath = resolve(dir, stepImport.from);
-      expect(existsSync(`${modulePath}.ts`)).toBe(true);
-      expect((require(modulePath) as Record<string, unknown>)[stepImport.name]).toBe(step);
-      expect(source).toContain(`void ${runner}(${stepImport.name});`);
-    }
+  test.each(steps.map((s) => [s.id, s] as const))('%s: the action entry loads the one GitHub bundle and runs this step', (_id, step) => {
+    const file = join(ROOT, 'actions', step.id, 'index.js');
+    const { loaded, calls } = evaluateEntry(files.get(`actions/${step.id}/index.js`)!, file);
+    expect(loaded).toBe(join(ROOT, 'shared', 'dist', 'github', 'index.js'));
+    expect(calls).toEqual([[step.id]]);
+    expect(actionEntry(step)).toBe(files.get(`actions/${step.id}/index.js`));
   });
 
-  test('entry generators use the export name they are given', () => {
-    const step = steps[0];
-    expect(imports(actionEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}/definition` });
-    expect(imports(taskEntry(step, 'someExport'))[1]).toEqual({ name: 'someExport', from: `../../../shared/src/steps/${step.id}/definition` });
+  test('the root action entry loads the same bundle and lets the `step` input choose', () => {
+    const { loaded, calls } = evaluateEntry(files.get('actions/index.js')!, join(ROOT, 'actions', 'index.js'));
+    expect(loaded).toBe(join(ROOT, 'shared', 'dist', 'github', 'index.js'));
+    expect(calls).toEqual([[]]);
   });
 
   test('the extension manifest carries the package version', () => {

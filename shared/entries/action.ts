@@ -1,3 +1,0 @@
-import { dispatchGitHubAction } from '../src/hosts/github-dispatch';
-
-void dispatchGitHubAction();
