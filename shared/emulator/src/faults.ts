@@ -78,10 +78,31 @@ const REASONS: Record<number, [string, string]> = {
   504: ['GatewayTimeout', 'The gateway did not receive a response within the specified time period.'],
 };
 
-export function faultReply(f: Fault): Reply {
+/** Paths of the identity endpoints (Entra, the OIDC token issuers, the managed identity endpoint). */
+export const IDENTITY_PATH = /^\/(entra|github-oidc|ado|msi)\//;
+
+/** OAuth 2.0 error codes Entra answers a failing token request with (RFC 6749 §5.2, plus throttling). */
+const OAUTH_REASONS: Record<number, [string, string]> = {
+  429: ['temporarily_unavailable', 'The request was throttled. Retry after the interval in the Retry-After header.'],
+  500: ['server_error', 'The identity service encountered an internal error. Please try again.'],
+  502: ['server_error', 'The identity service gateway did not receive a response in time.'],
+  503: ['temporarily_unavailable', 'The identity service is temporarily unavailable. Please try again later.'],
+  504: ['temporarily_unavailable', 'The identity service gateway did not receive a response within the specified time period.'],
+};
+
+/**
+ * The answer of a fault with a status: the given `body`, else what the service would send: an OAuth error
+ * (`{error, error_description}`) on an identity endpoint, an ARM error envelope anywhere else.
+ */
+export function faultReply(f: Fault, path = ''): Reply {
   const status = f.status ?? 500;
-  const [code, message] = REASONS[status] ?? [`Http${status}`, `Injected fault (${status}).`];
   const headers: Record<string, string> = { 'x-ms-emulator-fault': f.id };
   if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
-  return { status, headers, body: f.body !== undefined ? f.body : { error: { code, message } } };
+  if (f.body !== undefined) return { status, headers, body: f.body };
+  if (IDENTITY_PATH.test(path)) {
+    const [error, description] = OAUTH_REASONS[status] ?? ['server_error', `Injected fault (${status}).`];
+    return { status, headers, body: { error, error_description: description } };
+  }
+  const [code, message] = REASONS[status] ?? [`Http${status}`, `Injected fault (${status}).`];
+  return { status, headers, body: { error: { code, message } } };
 }

@@ -116,7 +116,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
     if (fault.status !== undefined) {
       await deps.journal.append({ ...entryBase, status: fault.status, fault: fault.id, area: 'fault' });
-      return send(res, faultReply(fault));
+      return send(res, faultReply(fault, url.pathname));
     }
   }
 

@@ -3,6 +3,8 @@
  * the content hash. A rerun that finds every blob already there (right size, right hash) uploads nothing; blobs
  * left missing or different by an interrupted run are uploaded again.
  */
+import { describeError } from '../core/describe-error';
+import { describeNetworkFailure } from '../core/network-error';
 import { AnonymousCredential, ContainerClient, RestError, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { StepError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/logger';
@@ -77,8 +79,10 @@ function classify(e: unknown, what: string, signal?: AbortSignal): StepError {
   }
   const status = e instanceof RestError ? e.statusCode : undefined;
   const code = e instanceof RestError ? e.code : undefined;
-  const message = redact(e instanceof Error ? e.message.split('\n')[0]! : String(e));
+  const net = status === undefined ? describeNetworkFailure(e) : undefined;
+  const message = redact(net ? net.text : describeError(e).split('\n')[0]!);
   const full = `${what}: ${message}`;
+  if (net && (net.kind === 'dns' || net.kind === 'refused' || net.kind === 'tls')) return new StepError('network', full, { code: net.code, cause: e });
   if (status === 401 || status === 403) {
     return new StepError('auth', full, {
       status,

@@ -3,7 +3,9 @@
  * Entra's own description are kept, tokens and secrets never are, and a hint says what to check.
  */
 import { StepError, isStepError } from '../core/errors';
+import { describeError } from '../core/describe-error';
 import { redact } from './redact';
+import { signInFailureFromAttempts, type SignInAttempt } from './sign-in-attempts';
 
 const HINTS: Record<string, string> = {
   '70021':
@@ -39,6 +41,8 @@ export interface CredentialErrorContext {
   who: string;
   /** Values that must never appear in the message */
   secrets: Iterable<string>;
+  /** What the identity endpoints answered during this sign-in, oldest first */
+  attempts?: readonly SignInAttempt[];
 }
 
 /** First "AADSTSnnnn: description" in a text, description cut before Entra's trace lines. */
@@ -54,13 +58,28 @@ export function findAadsts(text: string): { code: string; description: string } 
 
 export function translateCredentialError(e: unknown, ctx: CredentialErrorContext): StepError {
   if (isStepError(e)) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
+  const err = e instanceof Error ? e : new Error(describeError(e));
   if (err.name === 'AbortError') {
     return new StepError('cancelled', `sign-in of ${ctx.who} was cancelled`, { cause: err });
   }
-  const description = (err as { errorResponse?: { errorDescription?: string } }).errorResponse?.errorDescription;
-  const text = redact([err.message, description].filter(Boolean).join('\n'), ctx.secrets);
+  const description = (err as { errorResponse?: { errorDescription?: unknown } }).errorResponse?.errorDescription;
+  const text = redact(
+    [describeError(err), typeof description === 'string' ? description : undefined].filter(Boolean).join('\n'),
+    ctx.secrets,
+  );
   const aadsts = findAadsts(text);
+  // 5xx/429/dropped at the end, or no connection at all: say which endpoint and how often it was tried.
+  // (An identity that is simply not there, e.g. no managed identity endpoint, is still reported as unavailable.)
+  const fromAttempts = signInFailureFromAttempts(ctx.attempts ?? [], ctx.who);
+  const unavailable = err.name === 'CredentialUnavailableError' && /managed ?identity|IMDS|MSI|Azure CLI|az login/i.test(text);
+  if (fromAttempts && (!unavailable || fromAttempts.kind === 'transient')) {
+    if (!aadsts) return fromAttempts;
+    return new StepError(fromAttempts.kind, `${fromAttempts.message}: AADSTS${aadsts.code}: ${aadsts.description}`, {
+      code: `AADSTS${aadsts.code}`,
+      status: fromAttempts.status,
+      hint: fromAttempts.hint,
+    });
+  }
   if (aadsts) {
     const code = `AADSTS${aadsts.code}`;
     return new StepError('auth', `Entra ID rejected the sign-in of ${ctx.who}: ${code}: ${aadsts.description}`, {
@@ -77,7 +96,9 @@ export function translateCredentialError(e: unknown, ctx: CredentialErrorContext
         hint: MANAGED_IDENTITY_REFUSED_HINT,
       });
     }
-    return new StepError('auth', `${ctx.who} is not available here: ${firstLines}`, {
+    // Which endpoint did not answer, when one was tried (the probe of a missing managed identity endpoint).
+    const lastFailure = ctx.attempts?.[ctx.attempts.length - 1]?.failure;
+    return new StepError('auth', `${ctx.who} is not available here: ${lastFailure ? `${lastFailure.text}; ` : ''}${firstLines}`, {
       hint: unavailableHint(text),
     });
   }

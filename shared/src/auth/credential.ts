@@ -17,6 +17,7 @@ import type { Logger } from '../core/logger';
 import { StepError } from '../core/errors';
 import { type CloudEndpoints, isPublicAuthority } from './clouds';
 import { translateCredentialError } from './credential-errors';
+import { recordingHttpClient, withAttemptLog } from './sign-in-attempts';
 
 /** The audience Entra expects on federated ID tokens. */
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -50,7 +51,12 @@ export interface CredentialOptions {
   /** Called with every secret value (tokens, secrets) before it is used; hosts register it for masking. */
   onSecret(value: string): void;
   logger: Logger;
+  /** Retries of the identity pipeline per token request (default 3, so 4 attempts) and its first backoff. */
+  retry?: { maxRetries?: number; retryDelayInMs?: number };
 }
+
+/** Attempts per token request: @azure/identity's own default, stated so messages can count on it. */
+const IDENTITY_MAX_RETRIES = 3;
 
 /** A short description of who signs in, for messages (ids are not secret). */
 export function describeAuth(config: AuthConfig): string {
@@ -80,6 +86,9 @@ export function createCredential(config: AuthConfig, opts: CredentialOptions): T
   const who = describeAuth(config);
   const identityOptions: TokenCredentialOptions & { disableInstanceDiscovery?: boolean } = {
     authorityHost: opts.cloud.authorityHost,
+    // One HTTP client for every request of every credential kind, recording what the endpoints answered.
+    httpClient: recordingHttpClient(),
+    retryOptions: { maxRetries: opts.retry?.maxRetries ?? IDENTITY_MAX_RETRIES, ...(opts.retry?.retryDelayInMs !== undefined ? { retryDelayInMs: opts.retry.retryDelayInMs } : {}) },
     ...(isPublicAuthority(opts.cloud) ? {} : { disableInstanceDiscovery: true }),
   };
   let inner: TokenCredential;
@@ -91,12 +100,9 @@ export function createCredential(config: AuthConfig, opts: CredentialOptions): T
   opts.logger.debug(`Signing in as ${who} against ${opts.cloud.authorityHost}`);
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      let token: AccessToken | null;
-      try {
-        token = await inner.getToken(scopes, options);
-      } catch (e) {
-        throw translateCredentialError(e, { who, secrets });
-      }
+      const run = await withAttemptLog(() => inner.getToken(scopes, options));
+      if (run.failed) throw translateCredentialError(run.error, { who, secrets, attempts: run.attempts });
+      const token = run.result ?? null;
       if (!token) throw new StepError('auth', `${who} returned no token for ${String(scopes)}`);
       remember(token.token);
       return token;

@@ -8,11 +8,8 @@
  * 2026-05-01/2026-07-01 are newer (identical to each other) but a merged spec does not prove ARM serves them in
  * every region yet; callers can opt in through the `api-version` input. Not verified here: that
  * ModelVersions_Publish exists before 2026-05-01; a service 400 on an unknown operation names the api-version.
+ * The versions accepted at all are listed once, in specs/api-version.
  */
 export const DEFAULT_API_VERSION = '2025-12-01';
 
-const FORMAT = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
-
-export function isApiVersion(value: string): boolean {
-  return FORMAT.test(value);
-}
+export { apiVersionProblem, checkApiVersion, isApiVersion, KNOWN_API_VERSIONS } from '../specs/api-version';

@@ -9,7 +9,7 @@ import type { ModelVersion as SdkModelVersion } from '@azure/arm-machinelearning
 import { StepError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CloudEndpoints } from '../auth/clouds';
-import { DEFAULT_API_VERSION, isApiVersion } from './api-version';
+import { checkApiVersion, DEFAULT_API_VERSION } from './api-version';
 import { classifyResponse, isParentMissing, toStepError, type FailureContext } from './errors';
 import { pollLro, pollDelayMs, type FinalStateVia, type LroResult } from './lro';
 import { childPath, refs, registryPath, workspacePath } from './refs';
@@ -133,12 +133,7 @@ export class AzureMlClient {
   private readonly progressIntervalMs?: number;
 
   constructor(opts: AzureMlClientOptions) {
-    this.apiVersion = opts.apiVersion?.trim() || DEFAULT_API_VERSION;
-    if (!isApiVersion(this.apiVersion)) {
-      throw new StepError('input', `api-version must look like 2025-12-01, got '${this.apiVersion}'`, {
-        input: 'api-version',
-      });
-    }
+    this.apiVersion = checkApiVersion(opts.apiVersion?.trim() || DEFAULT_API_VERSION);
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.options = opts;
     this.cloud = opts.cloud;
@@ -192,6 +187,13 @@ export class AzureMlClient {
   async getDatastore(rg: string, ws: string, name: string): Promise<Datastore> {
     const ctx = { operation: `get datastore '${name}'`, ref: refs.inWorkspace('datastore', name, rg, ws) };
     return (await this.sdkCall(ctx, (o) => this.sdk.sdk.datastores.get(rg, ws, name, o))).body as Datastore;
+  }
+
+  /** The datastore, or undefined when the workspace has none of that name (a missing workspace still fails). */
+  async findDatastore(rg: string, ws: string, name: string): Promise<Datastore | undefined> {
+    const ctx = { operation: `get datastore '${name}'`, ref: refs.inWorkspace('datastore', name, rg, ws) };
+    const res = await this.sdkCall(ctx, (o) => this.sdk.sdk.datastores.get(rg, ws, name, o), { absentOn404: true });
+    return res.body as Datastore | undefined;
   }
 
   async getDefaultDatastore(rg: string, ws: string): Promise<Datastore> {

@@ -4,6 +4,8 @@
  */
 import { StepError, isStepError } from '../core/errors';
 import { redact } from '../auth/redact';
+import { describeError } from '../core/describe-error';
+import { describeNetworkFailure } from '../core/network-error';
 import { codeLabel, parseServiceError, type ServiceError } from './service-error';
 
 /** What a request was about, for messages: "workspace 'x' … in resource group 'y'". */
@@ -159,16 +161,26 @@ interface RestErrorLike {
 /** Convert anything thrown by the pipeline or the SDK into a StepError. */
 export function toStepError(e: unknown, ctx: FailureContext): StepError {
   if (isStepError(e)) return e;
-  const err = (typeof e === 'object' && e !== null ? e : { message: String(e) }) as RestErrorLike;
+  const err = (typeof e === 'object' && e !== null ? e : { message: describeError(e) }) as RestErrorLike;
   if (err.name === 'AbortError') {
     return new StepError('cancelled', `${ctx.operation} was cancelled`, { cause: e });
   }
   if (err.response && typeof err.response.status === 'number') {
     return classifyResponse(err.response.status, err.response.bodyAsText ?? undefined, ctx);
   }
-  const reason = redact(err.message ?? 'unknown error');
-  return new StepError('transient', `${ctx.operation} could not reach Azure: ${err.code ? `${err.code} ` : ''}${reason}`, {
-    code: err.code,
+  const net = describeNetworkFailure(e);
+  if (net && (net.kind === 'dns' || net.kind === 'refused' || net.kind === 'tls')) {
+    const hint = {
+      dns: 'check the host name (the cloud, arm-endpoint or authority-host inputs) and the DNS of this machine',
+      refused: 'check the endpoint URL and port (arm-endpoint), and that the service or proxy is running',
+      tls: 'trust the issuing CA (NODE_EXTRA_CA_CERTS) or fix the endpoint URL',
+    }[net.kind];
+    return new StepError('network', `${ctx.operation} could not reach Azure: ${net.text}`, { code: net.code, cause: e, hint });
+  }
+  const after = ctx.retries ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
+  const reason = redact(net ? net.text : describeError(e));
+  return new StepError('transient', `${ctx.operation} could not reach Azure${after}: ${reason}`, {
+    code: err.code ?? net?.code,
     cause: e,
     hint: 'the connection failed repeatedly; check the network path to the ARM endpoint and rerun',
   });

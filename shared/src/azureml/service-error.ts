@@ -6,6 +6,7 @@
  * - ARM gateway:      {error: {code, message}}
  * The same envelope appears as `error` in a Failed operation-status document.
  */
+import { describeError } from '../core/describe-error';
 
 export interface ServiceError {
   /** Top-level code, e.g. UserError, AuthorizationFailed */
@@ -33,7 +34,8 @@ function formatMessage(format: string, params: unknown): string {
   if (!isObject(params)) return format;
   return format.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = params[key];
-    return v === undefined || v === null ? whole : String(v);
+    if (v === undefined || v === null) return whole;
+    return typeof v === 'object' ? describeError(v) : String(v);
   });
 }
 

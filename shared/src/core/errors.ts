@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'quota' // OutOfQuota and similar
   | 'conflict' // 409s that did not resolve, immutability violations
   | 'transient' // 429/5xx/dropped connections that outlived the retries
+  | 'network' // a host that does not resolve, refuses the connection or has an untrusted certificate
   | 'service' // the service reported a failure (operation Failed, 4xx/5xx with a service error code)
   | 'timeout' // the step's timeout elapsed
   | 'cancelled'; // SIGINT/SIGTERM or an aborted signal

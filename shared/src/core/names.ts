@@ -56,3 +56,23 @@ export function checkResourceGroup(value: string, input: string): string {
   }
   return value;
 }
+
+/**
+ * Datastore names: letters, digits and '_' (the Azure ML SDKs: "case insensitive, can only contain alphanumeric
+ * characters and underscores"); at most 255 characters (inference: the limit of the other asset names).
+ */
+export const DATASTORE_NAME = /^[A-Za-z0-9_]{1,255}$/;
+
+/** Why `value` cannot be a datastore name, or undefined when it can. */
+export function datastoreNameProblem(value: string): string | undefined {
+  if (value === '') return 'the datastore name is empty';
+  if (value.length > 255) return `the datastore name is ${value.length} characters long (at most 255)`;
+  if (!DATASTORE_NAME.test(value)) return 'a datastore name holds only letters, digits and underscores';
+  return undefined;
+}
+
+export function checkDatastoreName(value: string, input: string): string {
+  const problem = datastoreNameProblem(value);
+  if (problem) throw inputError(`Input '${input}' is not a valid datastore name: '${value}' (${problem}).`, { input });
+  return value;
+}

@@ -4,16 +4,18 @@
  */
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseShortDatastoreUri } from './datastore-uri';
+import { checkDatastoreUri, type WorkspaceScope } from './datastore-uri';
 import { valueError, type ValueSource } from './value-source';
 
 export type ModelPath =
   | { kind: 'local'; raw: string; absolutePath: string; isFile: boolean }
   | { kind: 'datastore'; raw: string; datastore: string; path: string }
-  | { kind: 'uri'; raw: string; uri: string };
+  | { kind: 'uri'; raw: string; uri: string; datastoreRef?: { datastore: string; scope: WorkspaceScope } };
 
-/** Schemes whose URIs `az ml` passes through without uploading. */
-const VERBATIM = /^(azureml|https?|wasbs?|abfss?|adl):\/\//i;
+/** Schemes whose URIs `az ml` passes through without uploading (plain http is refused before this). */
+const VERBATIM = /^(azureml|https|wasbs?|abfss?|adl):\/\//i;
+const PATH_FORMS =
+  "Use a local path, 'azureml://datastores/<datastore>/paths/<path>', 'azureml://jobs/<job>/outputs/...', 'runs:/<run>/<path>' or an https:// URL.";
 
 export interface ClassifyOptions {
   /** Folder relative local paths resolve against. */
@@ -26,17 +28,23 @@ export interface ClassifyOptions {
 export function classifyModelPath(raw: string, opts: ClassifyOptions): ModelPath {
   const value = raw.trim();
   if (value === '') throw valueError(opts.source, "the model 'path' is empty");
-  const short = parseShortDatastoreUri(value);
-  if (short) {
-    if (short.path.replace(/\/+$/, '') === '') throw valueError(opts.source, `the datastore URI '${value}' has no path after /paths/`);
-    return { kind: 'datastore', raw, datastore: short.datastore, path: short.path };
+  const ds = checkDatastoreUri(value);
+  if (ds && !ds.ok) throw valueError(opts.source, ds.problem, PATH_FORMS);
+  if (ds?.ok && ds.form === 'short') return { kind: 'datastore', raw, datastore: ds.datastore, path: ds.path };
+  if (ds?.ok && ds.form === 'long') return { kind: 'uri', raw, uri: value, datastoreRef: { datastore: ds.datastore, scope: ds.scope } };
+  if (/^http:\/\//i.test(value)) {
+    throw valueError(
+      opts.source,
+      `the model path '${value}' is a plain http:// URL; model files are only read over https://`,
+      'Use the https:// address of the same files, or upload them to a datastore.',
+    );
   }
   if (/^runs:\//.test(value) || VERBATIM.test(value)) return { kind: 'uri', raw, uri: value };
   if (/^azureml:/i.test(value)) {
     throw valueError(
       opts.source,
       `the model 'path' '${value}' is an asset reference, not a location of files`,
-      "Use a local path, 'azureml://datastores/<datastore>/paths/<path>', 'azureml://jobs/<job>/outputs/...', 'runs:/<run>/<path>' or an https:// URL.",
+      PATH_FORMS,
     );
   }
   const absolutePath = resolve(opts.baseDir, value);

@@ -2,7 +2,7 @@
  * `az ml model create -f model.yml` files: loading with positions, step-input overrides, and the
  * ModelVersion request body `az ml` sends (PUT …/models/{name}/versions/{version}).
  */
-import { modelVersionProblem } from '../core/names';
+import { datastoreNameProblem, modelVersionProblem } from '../core/names';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { angleBracketPlaceholder } from './placeholders';
@@ -314,6 +314,8 @@ export function buildModelVersion(spec: ModelSpec | undefined, overrides: ModelO
 
   const datastore = fields.datastore ?? DEFAULT_DATASTORE;
   if (!fields.datastore) sources.datastore = { kind: 'default' };
+  const datastoreProblem = datastoreNameProblem(datastore);
+  if (datastoreProblem) throw valueError(src('datastore'), `invalid datastore '${datastore}': ${datastoreProblem}`);
 
   const props: ModelVersionBody['properties'] = {
     modelType,

@@ -1,5 +1,6 @@
 import { enableCompileCache } from '../core/compile-cache';
 import { deadlineError, startDeadline, type Deadline } from '../core/deadline';
+import { describeError } from '../core/describe-error';
 import { inputError, isStepError, type ErrorKind, type StepError } from '../core/errors';
 import type { Host } from '../hosts/host';
 import { taskInputName } from '../hosts/inputs';
@@ -13,6 +14,7 @@ const KIND_LABEL: Record<ErrorKind, string> = {
   quota: 'Quota exceeded',
   conflict: 'Conflict',
   transient: 'Azure did not respond reliably',
+  network: 'Could not connect',
   service: 'Azure Machine Learning reported a failure',
   timeout: 'Timed out',
   cancelled: 'Cancelled',
@@ -92,10 +94,10 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
       host.setFailed(message, e.location);
       await host.summary(`### ❌ ${step.title} failed\n\n${message.replace(/\n/g, '\n\n')}\n`).catch(() => undefined);
     } else {
-      const err = e instanceof Error ? e : new Error(String(e));
+      const err = e instanceof Error ? e : new Error(describeError(e));
       host.debug(err.stack ?? err.message);
       host.setFailed(
-        `Unexpected error in aml-lifecycle ${step.id} (this is a bug, please report it with the debug log): ${err.message}`,
+        `Unexpected error in aml-lifecycle ${step.id} (this is a bug, please report it with the debug log): ${describeError(err)}`,
       );
     }
     return false;

@@ -4,6 +4,7 @@ import type { CloudEndpoints } from '../auth/clouds';
 import { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
 import { checkResourceGroup, checkSubscriptionId } from '../core/names';
+import { checkApiVersion } from '../specs/api-version';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import type { StepContext } from './definition';
 
@@ -28,6 +29,8 @@ export function workspaceInputs(ctx: StepContext): { resourceGroup: string; work
       { input: 'workspace' },
     );
   }
+  const apiVersion = ctx.inputs.string('api-version')?.trim();
+  if (apiVersion) checkApiVersion(apiVersion, 'api-version');
   return {
     resourceGroup,
     workspaceName,

@@ -80,7 +80,7 @@ describe('AzureMlClient', () => {
     server.on('GET', /\/registries\/reg$/, () => ({ status: 200, body: { id: 'r', name: 'reg', type: 't', location: 'westeurope', properties: {} } }));
     await testClient(server, { apiVersion: '2026-07-01' }).getRegistry('rg', 'reg');
     expect(server.requests[0].query.get('api-version')).toBe('2026-07-01');
-    expect(() => testClient(server, { apiVersion: 'latest' })).toThrow(/api-version must look like/);
+    expect(() => testClient(server, { apiVersion: 'latest' })).toThrow(/Input 'api-version' is not a usable api-version: 'latest' \(an api-version looks like 2025-12-01/);
   });
 
   test('absent registry resources are undefined', async () => {

@@ -121,10 +121,19 @@ describe('classification', () => {
     expect(e.message).not.toMatch(/SECRETSIG|eyJhbGciOiJIUzI1NiJ9/);
   });
 
-  test('thrown errors: abort is cancelled, network failure is transient, StepError passes through', () => {
+  test('thrown errors: abort is cancelled, a dropped connection is transient, a refused one names host:port, StepError passes through', () => {
     const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
     expect(toStepError(abort, { operation: 'x' }).kind).toBe('cancelled');
-    expect(toStepError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { operation: 'x' }).kind).toBe('transient');
+    const refused = toStepError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 9 }), { operation: 'x' });
+    expect(refused.kind).toBe('network');
+    expect(refused.message).toBe('x could not reach Azure: nothing accepted the connection to 127.0.0.1:9 (ECONNREFUSED)');
+    const reset = toStepError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { operation: 'x', retries: 6 });
+    expect(reset.kind).toBe('transient');
+    expect(reset.message).toBe('x could not reach Azure after 6 retries: the connection to the service was dropped (ECONNRESET)');
+    const dns = toStepError(Object.assign(new Error('getaddrinfo ENOTFOUND nonexistent.invalid'), { code: 'ENOTFOUND', hostname: 'nonexistent.invalid' }), { operation: 'get workspace' });
+    expect(dns.kind).toBe('network');
+    expect(dns.message).toContain("the host 'nonexistent.invalid' could not be resolved (ENOTFOUND");
+    expect(toStepError({ weird: { nested: true } }, { operation: 'x' }).message).not.toContain('[object Object]');
     const own = new StepError('quota', 'q');
     expect(toStepError(own, { operation: 'x' })).toBe(own);
   });

@@ -104,6 +104,7 @@ describe('runStep', () => {
     ['quota', 'Quota exceeded'],
     ['conflict', 'Conflict'],
     ['transient', 'Azure did not respond reliably'],
+    ['network', 'Could not connect'],
     ['service', 'Azure Machine Learning reported a failure'],
     ['timeout', 'Timed out'],
     ['cancelled', 'Cancelled'],

@@ -17,6 +17,7 @@ import { readGateSettings } from '../gate-settings';
 import { metricsAsProperties } from '../../gate/recorded-metrics';
 import { moveAlias } from '../../promote/aliases';
 import { workspaceModels } from '../../promote/model-store';
+import { checkPathDatastoreExists } from '../../specs/datastore-check';
 
 /** Everything decided before talking to Azure. */
 function readPlan(ctx: StepContext): ModelVersionPlan {
@@ -127,6 +128,9 @@ export async function registerModel(ctx: StepContext): Promise<void> {
 
   // 2. Plan against the live workspace.
   const workspace = await client.getWorkspace(scope.resourceGroup, scope.workspaceName);
+  await checkPathDatastoreExists(plan.path, plan.sources.path ?? { kind: 'input', input: 'model-path' }, scope, async (name) =>
+    (await client.findDatastore(scope.resourceGroup, scope.workspaceName, name)) !== undefined,
+  );
   let datastoreName = plan.datastore;
   if (content) {
     const ds = plan.sources.datastore
