@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { runNode, type ProcessResult } from '../../shared/cli/runners';
-import { arm, modelVersion, workspacePath, type ModelVersionJson } from '../support/arm-reader';
+import { arm, during, modelVersion, versionPuts, workspacePath, type ModelVersionJson } from '../support/arm-reader';
 import { Capture, cliEnv as cliEnvFor, modelFolder, registryInputs, uniqueName } from '../support/e2e';
 import { REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 
@@ -72,6 +72,8 @@ describe('register-model', () => {
       expect(v?.properties.modelUri).toBe(r.outputs['model-uri']);
     }
     expect(new Set(runs.map((r) => r.outputs['model-uri'])).size).toBe(n);
+    // The runs did race (they planned the same version), and the losers said where they moved on to.
+    expect(runs.filter((r) => /trying version \d+/.test(r.stderr)).length).toBeGreaterThan(0);
   });
 
   test('2 parallel registers of identical content end as one version: one created, one unchanged', async () => {
@@ -112,11 +114,16 @@ describe('promote-model', () => {
         '--registry-resource-group', inputs['registry-resource-group'],
         '--registry-subscription-id', inputs['registry-subscription-id'],
       ]);
-    const runs = await together([promote, promote]);
+    const { result: runs, journal } = await during(t, () => together([promote, promote]));
     expect(failures(runs)).toEqual([]);
     expect(runs.map((r) => r.outputs.result).sort()).toEqual(['already-promoted', 'promoted']);
+    // The second run recognised the first one's promotion instead of copying over it or re-labelling it.
+    const second = runs.find((r) => r.outputs.result === 'already-promoted')!;
+    expect(visibleLog(second.stderr)).toMatch(/waiting for it to settle|Another run promoting .* recorded .* first/);
     const copy = await modelVersion(t, 'registry', name, '1');
     expect(copy?.properties.provisioningState).toBe('Succeeded');
     expect(copy?.properties.tags?.['lineage.source_model']).toBe(`${name}:1`);
+    // One lineage write: the winner's record is not overwritten by the second run.
+    expect(versionPuts(journal, name, `/registries/${inputs.registry}`)).toHaveLength(1);
   });
 });

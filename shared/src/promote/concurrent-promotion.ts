@@ -14,8 +14,12 @@ import type { AbortSignalLike } from '../core/sleep';
 import { waitFor } from '../core/wait-for';
 import { fromSource } from './lineage';
 
-/** How long after its last change a version without lineage may still be getting it from another run. */
-export const LINEAGE_GRACE_MS = 60_000;
+/**
+ * How long after it last changed (by its systemData, or by this run's own eyes: when it was seen settling) a version
+ * without lineage may still be getting it from another run: that run has one read between its copy and its lineage
+ * write, whose start makes the version Updating (in flight) again.
+ */
+export const LINEAGE_GRACE_MS = 30_000;
 
 export type SettledDestination =
   /** Gone (deleted, or its creation failed and was removed) */
@@ -69,19 +73,27 @@ export async function settleDestination(req: SettleRequest): Promise<SettledDest
     return undefined;
   };
   let last: ModelVersion | undefined;
+  let sawInFlight = false;
+  let settledAt = 0;
   const result = await waitFor<SettledDestination>(
     async () => {
       const v = await req.read();
       last = v;
       if (!v) return { kind: 'absent' };
-      if (inFlight(v)) return tell(`it is ${v.properties?.provisioningState} (another operation is running on it)`);
+      if (inFlight(v)) {
+        sawInFlight = true;
+        settledAt = 0;
+        return tell(`it is ${v.properties?.provisioningState} (another operation is running on it)`);
+      }
+      if (sawInFlight && !settledAt) settledAt = now();
       if (v.properties?.provisioningState?.toLowerCase() !== 'succeeded' && v.properties?.provisioningState !== undefined) return { kind: 'failed', version: v };
       const same = fromSource(v.properties?.tags, req.sourceWorkspaceId, req.sourceModel);
       if (same === true) return { kind: 'promoted', version: v };
       if (same === false) return { kind: 'other', version: v };
       if (!req.awaitLineage) return { kind: 'no-lineage', version: v };
       // A version changed long ago is not being promoted by anyone now: an earlier run stopped before its lineage.
-      const changed = lastChange(v);
+      // (A long copy keeps its start time in systemData: what this run saw settle counts as its change too.)
+      const changed = Math.max(lastChange(v), settledAt);
       if (!changed || now() - changed >= grace) return { kind: 'no-lineage', version: v };
       return tell('it has no lineage yet (another run may be promoting it right now)');
     },
