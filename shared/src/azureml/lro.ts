@@ -10,7 +10,7 @@ import { StepError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { classifyOperationFailure, classifyResponse, type FailureContext } from './errors';
 import { parseRetryAfter } from './retry';
-import { abortableSleep } from './sleep';
+import { abortableSleep } from '../core/sleep';
 import type { ArmResponse, ArmTransport, HttpMethod } from './transport';
 
 export type FinalStateVia = 'original-uri' | 'location' | 'azure-async-operation';

@@ -5,7 +5,7 @@
  */
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
 import type { Logger } from '../core/logger';
-import { abortableSleep } from './sleep';
+import { abortableSleep } from '../core/sleep';
 
 export const RETRY_POLICY_NAME = 'amlRetryPolicy';
 

@@ -14,6 +14,8 @@ import { copyToRegistry, workspaceAssetId } from './copy';
 import { fromSource, lineageOf, lineageTags, LINEAGE_KEYS, PROMOTED_TO_PREFIX, promotedToTag } from './lineage';
 import { registryModels, withTags, workspaceModels } from './model-store';
 import { verifyCopy } from './verify-copy';
+import { settleDestination, inFlight } from './concurrent-promotion';
+import type { AbortSignalLike } from '../core/sleep';
 
 export interface PromoteRequest {
   source: { client: AzureMlClient; resourceGroup: string; workspace: string; name: string; version: string };
@@ -31,6 +33,8 @@ export interface PromoteRequest {
   beforeWrite?: (plan: PromotePlan) => Promise<void> | void;
   discoveryUrl?: string;
   now?: () => Date;
+  /** The step's deadline: ends the waits for a concurrent promotion */
+  signal?: AbortSignalLike;
 }
 
 export interface PromotePlan {
@@ -92,15 +96,35 @@ async function plan(req: PromoteRequest): Promise<PromotePlan> {
   const name = target.name ?? source.name;
   const version = target.version ?? source.version;
   const sourceWorkspaceId = workspace.id;
-  const existing = await target.client.getRegistryModelVersion(target.resourceGroup, target.registry, name, version);
-  const base = { workspace, sourceVersion, source: `${source.name}:${source.version}`, sourceWorkspaceId, registry, subscriptionId, resourceGroup: target.resourceGroup, name, version, assetId: registryAssetId(target.registry, name, version) };
+  const readDestination = () => target.client.getRegistryModelVersion(target.resourceGroup, target.registry, name, version);
+  let existing = await readDestination();
+  const sourceModel = `${source.name}:${source.version}`;
+  const base = { workspace, sourceVersion, source: sourceModel, sourceWorkspaceId, registry, subscriptionId, resourceGroup: target.resourceGroup, name, version, assetId: registryAssetId(target.registry, name, version) };
   if (!existing) return { action: 'promote', ...base };
 
-  const same = fromSource(existing.properties?.tags, sourceWorkspaceId, `${source.name}:${source.version}`);
-  if (same) return { action: 'already-promoted', ...base, existing };
-  if (same === undefined && sourceVersion.properties?.tags?.[promotedToTag(registry.name)] === `${name}:${version}`) {
-    return { action: 'resume', ...base, existing };
+  // The source marker says a run of this promotion copied (or is copying) into the destination.
+  const markedFor = (v: ModelVersion | undefined) => v?.properties?.tags?.[promotedToTag(registry.name)] === `${name}:${version}`;
+  let marked = markedFor(sourceVersion);
+  if (inFlight(existing) || fromSource(existing.properties?.tags, sourceWorkspaceId, sourceModel) === undefined) {
+    // Another run may be promoting this very version right now: it marks the source before it copies.
+    if (!marked) marked = markedFor(await source.client.getModelVersion(source.resourceGroup, source.workspace, source.name, source.version));
+    if (marked || inFlight(existing)) {
+      const settled = await settleDestination({
+        read: readDestination,
+        sourceWorkspaceId,
+        sourceModel,
+        awaitLineage: marked,
+        signal: req.signal,
+        onWait: (why) => req.logger.info(`${base.assetId} exists but ${why}; waiting for it to settle.`),
+      });
+      if (settled.kind === 'absent') return { action: 'promote', ...base };
+      existing = settled.version;
+    }
   }
+
+  const same = fromSource(existing.properties?.tags, sourceWorkspaceId, sourceModel);
+  if (same) return { action: 'already-promoted', ...base, existing };
+  if (same === undefined && marked) return { action: 'resume', ...base, existing };
   const where = `Registry '${target.registry}' already holds ${name}:${version}`;
   const recorded = existing.properties?.tags?.[LINEAGE_KEYS.sourceModel];
   const why =
@@ -119,7 +143,7 @@ async function plan(req: PromoteRequest): Promise<PromotePlan> {
 export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOutcome> {
   const { logger } = req;
   const now = req.now ?? (() => new Date());
-  const p = await plan(req);
+  let p = await plan(req);
   const src = `${req.source.name}:${req.source.version}`;
   logger.info(
     {
@@ -152,10 +176,29 @@ export async function promoteToRegistry(req: PromoteRequest): Promise<PromoteOut
     });
   }
   const check = { registry: target.registry, name: p.name, version: p.version, source: p.sourceVersion, workspace: p.workspace };
-  const live = verifyCopy(
-    p.action === 'promote' ? await target.client.getRegistryModelVersion(target.resourceGroup, target.registry, p.name, p.version) : p.existing,
-    check,
-  );
+  let current = p.existing;
+  if (p.action !== 'already-promoted') {
+    // A run promoting the same version at the same time may be writing its lineage now, or have written it.
+    const settled = await settleDestination({
+      read: () => target.client.getRegistryModelVersion(target.resourceGroup, target.registry, p.name, p.version),
+      sourceWorkspaceId: p.sourceWorkspaceId,
+      sourceModel: src,
+      awaitLineage: false,
+      signal: req.signal,
+      onWait: (why) => logger.info(`${p.assetId} ${why}; waiting for it to settle.`),
+    });
+    current = settled.kind === 'absent' ? undefined : settled.version;
+    if (settled.kind === 'promoted') {
+      logger.info(`Another run promoting ${src} at the same time recorded ${p.assetId} first.`);
+      p = { ...p, action: 'already-promoted', existing: settled.version };
+    } else if (settled.kind === 'other') {
+      throw new StepError('conflict', `${p.assetId} was recorded as a promotion of ${settled.version.properties?.tags?.[LINEAGE_KEYS.sourceModel] ?? '?'} by another run meanwhile, not of ${src}.`, {
+        input: 'destination-version',
+        hint: 'Two pipelines promoted different models to the same destination version; check which one the registry should hold.',
+      });
+    }
+  }
+  const live = verifyCopy(current, check);
   const fresh = p.action !== 'already-promoted';
 
   // Lineage: a fresh copy gets it; an earlier promotion keeps its own record (extra tags are only added if absent).

@@ -53,6 +53,7 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
     tags: gate.metrics ? metricsAsProperties(gate.metrics) : undefined,
     dryRun: conn.dryRun,
     logger: host,
+    signal: ctx.deadline.signal,
     // The gate: the champion is in the registry, under the destination name.
     beforeWrite: async (plan) => {
       if (plan.action === 'already-promoted') return;

@@ -18,6 +18,7 @@ import { metricsAsProperties } from '../../gate/recorded-metrics';
 import { moveAlias } from '../../promote/aliases';
 import { workspaceModels } from '../../promote/model-store';
 import { checkPathDatastoreExists } from '../../specs/datastore-check';
+import { createModelVersion } from './create-version';
 
 /** Everything decided before talking to Azure. */
 function readPlan(ctx: StepContext): ModelVersionPlan {
@@ -189,14 +190,34 @@ export async function registerModel(ctx: StepContext): Promise<void> {
           },
         }
       : desired;
-    const { resource } = await client.createOrUpdateModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version, body);
+    // A create races other runs registering the same model: it may end on a later version, or find this content there.
+    const { resource, version, action } =
+      decision.action === 'create'
+        ? await createModelVersion({
+            client,
+            resourceGroup: scope.resourceGroup,
+            workspace: scope.workspaceName,
+            name: plan.name,
+            version: decision.version,
+            body,
+            automatic: plan.version === undefined,
+            logger: host,
+            signal: ctx.deadline.signal,
+          })
+        : { ...(await client.createOrUpdateModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version, body)), version: decision.version, action: decision.action };
+    if (version !== decision.version) {
+      decision.version = version;
+      outcome.version = version;
+      outcome.id = outcome.id.replace(/\/versions\/[^/]+$/, `/versions/${version}`);
+    }
+    outcome.action = decision.action = action;
     outcome.id = resource.id ?? outcome.id;
     // 4. Verify what the service now holds.
     const check = await client.getModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, decision.version);
     if (!check || compareModelVersion(body, check).action !== 'unchanged') {
       throw new StepError('service', `Model ${plan.name}:${decision.version} was written but reads back differently; check the workspace.`);
     }
-    host.info(`${decision.action === 'create' ? 'Registered' : 'Updated'} ${plan.name}:${decision.version}.`);
+    if (action !== 'unchanged') host.info(`${action === 'create' ? 'Registered' : 'Updated'} ${plan.name}:${decision.version}.`);
   }
   if (gate.alias && !conn.dryRun) {
     outcome.alias = await moveAlias(store, plan.name, decision.version, gate.alias, { logger: host });
