@@ -56,6 +56,7 @@ export function stepHelp(step: StepDefinition): string {
     lines.push(`  --${i.name}${meta ? ` (${meta})` : ''}`, `      ${i.description}`);
   }
   lines.push('', 'Every flag can also come from the environment as AML_<NAME> (e.g. AML_RESOURCE_GROUP).');
-  lines.push('Outputs are printed on stdout as one JSON object; logs and the summary go to stderr.');
+  lines.push('Outputs are printed on stdout as one JSON object; logs and the summary go to stderr');
+  lines.push('(the summary is appended to the file AML_SUMMARY_FILE names, when set).');
   return lines.join('\n');
 }

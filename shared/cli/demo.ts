@@ -22,6 +22,11 @@ export function packageRoot(start = __dirname): string {
   throw new Error(`cannot find the aml-lifecycle package above ${start}`);
 }
 
+/** How to run the CLI from here: `npx aml-lifecycle` inside the package's folder, else the bundle's path. */
+function cliCommand(root: string): string {
+  return process.cwd() === root ? 'npx aml-lifecycle' : `node ${join(root, 'shared', 'dist', 'cli', 'index.js')}`;
+}
+
 function banner(title: string): void {
   process.stdout.write(`\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n`);
 }
@@ -43,7 +48,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   const ok: boolean[] = [];
   try {
     const env = emulator.env;
-    process.stdout.write(`emulator: ${emulator.url}\nstate:    ${stateDir}\nworkspace ${env.AML_WORKSPACE} in ${env.AML_RESOURCE_GROUP}\n`);
+    process.stdout.write(
+      `emulator: ${emulator.url}\nstate:    ${stateDir} (${keep ? 'kept after the demo' : 'removed after the demo; --keep keeps it'})\n` +
+        `workspace ${env.AML_WORKSPACE} in ${env.AML_RESOURCE_GROUP}\n`,
+    );
     const control = new EmulatorControl(emulator.url, env.NODE_EXTRA_CA_CERTS);
     const world = await control.world();
     const app = world.identity.apps[0];
@@ -91,6 +99,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const weights = JSON.parse(readFileSync(join(retrained, 'model.json'), 'utf8')) as { intercept: number };
     weights.intercept = -1.25;
     writeFileSync(join(retrained, 'model.json'), JSON.stringify(weights, null, 2));
+    const cliSummary = join(stateDir, 'cli-summary.md');
+    writeFileSync(cliSummary, '');
     const cli = await runNode(
       join(root, 'shared', 'dist', 'cli', 'index.js'),
       [
@@ -106,6 +116,7 @@ export async function runDemo(argv: string[]): Promise<number> {
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
         SYSTEM_OIDCREQUESTURI: undefined,
         AZURE_CLIENT_SECRET: app.secrets[0]?.value,
+        AML_SUMMARY_FILE: cliSummary,
       }),
     );
     let cliOutputs: Record<string, string> = {};
@@ -114,7 +125,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     } catch {
       /* reported below */
     }
-    ok.push(report('cli', { ...cli, outputs: cliOutputs, summary: cli.stderr }));
+    ok.push(report('cli', { ...cli, outputs: cliOutputs, summary: readFileSync(cliSummary, 'utf8') }));
 
     const registryInputs = {
       ...workspaceInputs,
@@ -135,5 +146,14 @@ export async function runDemo(argv: string[]): Promise<number> {
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
   }
   banner(ok.every(Boolean) ? 'Demo finished: every step succeeded.' : 'Demo finished with failures (see above).');
+  process.stdout.write(
+    `${keep ? `The demo's state is kept in ${stateDir}.` : 'The demo\'s emulator state was removed (run with --keep to look at it).'}\n\n` +
+      'Next: try your own model against a local emulator that stays up.\n' +
+      `  ${cliCommand(root)} emulator &          # writes .aml-emulator/env.sh and keeps running\n` +
+      '  . .aml-emulator/env.sh                 # workspace, registry and sign-in for every step\n' +
+      `  ${cliCommand(root)} register-model --model-name my-model --model-path ./path/to/model\n` +
+      `  ${cliCommand(root)} promote-model --model azureml:my-model:1\n` +
+      `  ${cliCommand(root)} --help             # every step, with examples\n`,
+  );
   return ok.every(Boolean) ? 0 : 1;
 }

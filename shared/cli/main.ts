@@ -7,12 +7,23 @@ import { parseStepArgs, stepHelp } from './args';
 const USAGE = `aml-lifecycle: carry an Azure ML model through its lifecycle from a terminal or any CI system.
 
 Usage:
-  aml-lifecycle <step> [--flag value ...]   run a lifecycle step (outputs: JSON on stdout)
+  aml-lifecycle <step> [--flag value ...]   run a lifecycle step (outputs: JSON on stdout, logs on stderr)
   aml-lifecycle <step> --help               the step's flags
   aml-lifecycle emulator [--state-dir DIR]  run the local Azure ML emulator (local mode)
   aml-lifecycle demo                        run the lifecycle demo against a fresh local emulator
 
-Steps: ${steps.map((s) => s.id).join(', ')}`;
+Steps:
+${steps.map((s) => `  ${s.id.padEnd(16)} ${s.title}`).join('\n')}
+
+Local mode (no Azure subscription needed):
+  aml-lifecycle emulator &                  start the emulator; it prints the path of its env.sh
+  . .aml-emulator/env.sh                    point every step at it (workspace, registry, sign-in)
+
+Examples (local mode):
+${steps.filter((s) => s.cliExample).map((s) => `  aml-lifecycle ${s.cliExample}`).join("\n")}
+
+Against Azure, sign in with OIDC in CI, AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, a managed identity or 'az login',
+and name the workspace with --subscription-id, --resource-group and --workspace (or AML_* variables).`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(stepHelp(step) + '\n');
     return 0;
   }
-  const host = new CliHost({ flags: parsed.flags, verbose: parsed.verbose });
+  const host = new CliHost({ flags: parsed.flags, verbose: parsed.verbose, summaryFile: process.env.AML_SUMMARY_FILE || undefined });
   const ok = await runStep(step, host);
   process.stdout.write(JSON.stringify(host.outputs, null, 2) + '\n');
   return ok ? 0 : 1;

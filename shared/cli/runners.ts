@@ -4,7 +4,7 @@
  * logging commands the bundle writes. Used by the local demo and by the end-to-end tests.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -60,12 +60,14 @@ export interface GitHubRun extends ProcessResult {
 
 /** The script a runner starts for the action in `actionDir`: `runs.main` of its action.yml. */
 export function actionMain(actionDir: string): string {
+  if (statSync(actionDir).isFile()) return actionDir; // a probe script (host tests), not an action folder
   const manifest = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { runs: { using: string; main: string } };
   return join(actionDir, manifest.runs.main);
 }
 
 /** The script the agent starts for the task in `taskDir`: the Node handler's target in its task.json. */
 export function taskMain(taskDir: string): string {
+  if (statSync(taskDir).isFile()) return taskDir; // a probe script (host tests), not a task folder
   const manifest = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { execution: Record<string, { target: string }> };
   const handler = manifest.execution.Node24 ?? manifest.execution.Node20_1;
   return join(taskDir, handler.target);

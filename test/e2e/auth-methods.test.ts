@@ -73,6 +73,40 @@ const armCalls = (entries: JournalEntry[]) => entries.filter((e) => e.path.start
 const modelPut = (entries: JournalEntry[], name: string) => entries.find((e) => e.method === 'PUT' && e.path.endsWith(`/models/${name}/versions/1`));
 const registerArgs = (name: string) => ['register-model', '--model-name', name, '--model-path', modelFolder()];
 
+describe('CLI inside a GitHub job (id-token: write)', () => {
+  test("signs in with the job's OIDC token; stdout is exactly one JSON object; no workflow command, no token", async () => {
+    const name = uniqueName();
+    const env = baseEnv({ ...t.env, SYSTEM_OIDCREQUESTURI: undefined, AZURE_CLIENT_SECRET: undefined, GITHUB_ACTIONS: 'true' });
+    expect(env.ACTIONS_ID_TOKEN_REQUEST_URL).toBeTruthy();
+    let r!: ProcessResult;
+    const entries = await journalDuring(async () => {
+      r = record(await runNode(CLI, [...registerArgs(name), '--verbose'], env));
+    });
+    expect(r.exitCode).toBe(0);
+    // The ID token was requested and exchanged (federated credential), not a secret.
+    expect(entries.some((e) => e.method === 'GET' && /idtoken|id-token|oidc/i.test(e.path))).toBe(true);
+    expect(modelPut(entries, name)).toBeDefined();
+    expect(JSON.parse(r.stdout)).toMatchObject({ 'model-name': name, 'model-version': '1', result: 'created' });
+    for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) expect(line).not.toMatch(/^\s*(::|##\[|##vso\[)/);
+    expect(r.stdout + r.stderr).not.toMatch(JWT);
+    expect(r.stdout + r.stderr).not.toContain(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!);
+  });
+
+  test("a refused ID token request is an auth error naming GitHub's token service, with the permission hint", async () => {
+    const env = baseEnv({
+      ...t.env,
+      SYSTEM_OIDCREQUESTURI: undefined,
+      AZURE_CLIENT_SECRET: undefined,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-job-token',
+    });
+    const r = record(await runNode(CLI, registerArgs(uniqueName()), env));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/ID token service at \S+ answered HTTP 40[13]/);
+    expect(r.stderr).toMatch(/id-token: write/);
+    expect(JSON.parse(r.stdout)).toEqual({});
+  });
+});
+
 describe('managed identity (App Service style IDENTITY_ENDPOINT)', () => {
   const host = () => t.world.identity.managedIdentity;
   const miEnv = () => managedIdentityEnv(t.world.identity, t.emulator.url);

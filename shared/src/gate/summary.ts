@@ -36,6 +36,6 @@ export function gateFailure(result: GateResult, subject: string): StepError {
   return new StepError('input', `The gate stopped ${subject}: ${failed.length} of ${result.rules.length} rules failed: ${list}. Nothing was written.`, {
     input: 'gate',
     code: 'GateFailed',
-    hint: 'Improve the model, change the gate rules, or set force: true to go ahead anyway (recorded in the summary).',
+    hint: "Improve the model, change the gate rules, or set 'force: true' to go ahead anyway (recorded in the summary).",
   });
 }

@@ -1,4 +1,5 @@
-import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
+import { fetchGitHubIdToken } from '../auth/github-id-token';
 import type { SourceLocation } from '../core/errors';
 import { formatLocation } from '../core/errors';
 import type { InputDefinition } from '../steps/definition';
@@ -12,6 +13,15 @@ export interface CliHostOptions {
   verbose?: boolean;
   /** Write logs here (default: stderr, so stdout carries only the JSON outputs). */
   write?: (line: string) => void;
+  /** Append the Markdown summary to this file instead of the log (AML_SUMMARY_FILE), for CI systems that show one. */
+  summaryFile?: string;
+}
+
+/** `file:line: message`, unless the message already starts from or names that position. */
+function located(message: string, location?: SourceLocation): string {
+  if (!location) return message;
+  const where = formatLocation(location);
+  return message.includes(where) ? message : `${where}: ${message}`;
 }
 
 /**
@@ -29,8 +39,12 @@ export class CliHost extends BaseHost {
   constructor(private readonly options: CliHostOptions, env: NodeJS.ProcessEnv = process.env) {
     super();
     this.write = options.write ?? ((line) => process.stderr.write(line + '\n'));
-    // Inside a GitHub job with id-token permission, the CLI can use the job's OIDC token too.
-    this.auth = env.ACTIONS_ID_TOKEN_REQUEST_URL ? { getIdToken: (aud) => core.getIDToken(aud) } : {};
+    // Inside a GitHub job with id-token permission, the CLI can use the job's OIDC token too. It asks for it
+    // itself: @actions/core would print ::debug:: and ::add-mask:: lines on stdout, which carries only JSON here.
+    const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (bearer) this.setSecret(bearer);
+    this.auth = url && bearer ? { getIdToken: (aud) => fetchGitHubIdToken({ url, bearer, signal: this.signal }, aud) } : {};
     this.run = { system: 'cli', commit: env.GIT_COMMIT, runUrl: env.AML_RUN_URL };
   }
 
@@ -54,10 +68,10 @@ export class CliHost extends BaseHost {
     if (this.options.verbose) this.print('debug: ', message);
   }
   warning(message: string, location?: SourceLocation): void {
-    this.print('warning: ', location ? `${formatLocation(location)}: ${message}` : message);
+    this.print('warning: ', located(message, location));
   }
   error(message: string, location?: SourceLocation): void {
-    this.print('error: ', location ? `${formatLocation(location)}: ${message}` : message);
+    this.print('error: ', located(message, location));
   }
   progress(message: string): void {
     this.print('… ', message);
@@ -75,6 +89,10 @@ export class CliHost extends BaseHost {
     this.outputs[name] = this.m(value);
   }
   async summary(markdown: string): Promise<void> {
+    if (this.options.summaryFile) {
+      await appendFile(this.options.summaryFile, this.line(markdown).replace(/\n?$/, '\n'));
+      return;
+    }
     this.write('');
     this.print('', markdown);
   }

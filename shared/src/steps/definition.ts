@@ -52,5 +52,7 @@ export interface StepDefinition {
   };
   inputs: InputDefinition[];
   outputs: OutputDefinition[];
+  /** One CLI invocation that works in local mode (after `. <state>/env.sh`), shown by `aml-lifecycle --help`. */
+  cliExample?: string;
   run(ctx: StepContext): Promise<void>;
 }

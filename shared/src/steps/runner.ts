@@ -20,11 +20,22 @@ const KIND_LABEL: Record<ErrorKind, string> = {
   cancelled: 'Cancelled',
 };
 
-/** Input names as the host's users write them: model-name on GitHub and the CLI, modelName in ADO. */
-function forHost(text: string, host: Host, step: StepDefinition): string {
-  if (host.kind !== 'azure-devops') return text;
+/**
+ * Input names and settings as the host's users write them. Messages quote an input as 'model-name' and a setting as
+ * 'force: true'; a workflow shows them as written, an Azure DevOps task with its camelCase names (modelName), the
+ * CLI names inputs as written (they are its flag names) and settings as flags ('--force', '--timeout 20m').
+ */
+export function forHost(text: string, host: Pick<Host, 'kind'>, step: Pick<StepDefinition, 'inputs'>): string {
   let out = text;
-  for (const i of step.inputs) out = out.split(`'${i.name}'`).join(`'${taskInputName(i.name)}'`);
+  // Longest names first, so 'registry-resource-group' is not read as 'registry' followed by more text.
+  const names = step.inputs.map((i) => i.name).sort((a, b) => b.length - a.length);
+  for (const name of names) {
+    const shown = host.kind === 'azure-devops' ? taskInputName(name) : name;
+    out = out.replace(new RegExp(`'${name}: ([^']*)'`, 'g'), (_m, value: string) =>
+      host.kind === 'cli' ? (value === 'true' ? `'--${name}'` : `'--${name} ${value}'`) : `'${shown}: ${value}'`,
+    );
+    out = out.split(`'${name}'`).join(`'${shown}'`);
+  }
   return out;
 }
 
@@ -38,7 +49,7 @@ function missingRequired(step: StepDefinition, host: Host, inputs: StepInputs): 
   return step.inputs
     .filter((i) => i.required && (!i.hosts || i.hosts.includes(host.kind)))
     .filter((i) => inputs.string(i.name) === undefined)
-    .map((i) => (host.kind === 'azure-devops' ? taskInputName(i.name) : i.name));
+    .map((i) => (host.kind === 'azure-devops' ? taskInputName(i.name) : host.kind === 'cli' ? `--${i.name}` : i.name));
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -79,7 +90,7 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
     if (missing.length > 0) {
       throw inputError(`Missing required input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`, {
         input: missing[0],
-        hint: 'Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
+        hint: `${host.kind === 'cli' ? 'Pass them as flags' : host.kind === 'azure-devops' ? 'Set them in the task\'s inputs' : 'Set them in the step\'s with:'} (or as AML_* environment variables); nothing was sent to Azure.`,
       });
     }
     const timeoutMs = step.inputs.some((i) => i.name === 'timeout') ? inputs.durationMs('timeout') : undefined;
@@ -92,7 +103,8 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
       const message = describeStepError(e, host, step);
       if (e.cause instanceof Error && e.cause.stack) host.debug(e.cause.stack);
       host.setFailed(message, e.location);
-      await host.summary(`### ❌ ${step.title} failed\n\n${message.replace(/\n/g, '\n\n')}\n`).catch(() => undefined);
+      // A terminal already shows the error; runners and agents show the summary on the run's page.
+      if (host.kind !== 'cli') await host.summary(`### ❌ ${step.title} failed\n\n${message.replace(/\n/g, '\n\n')}\n`).catch(() => undefined);
     } else {
       const err = e instanceof Error ? e : new Error(describeError(e));
       host.debug(err.stack ?? err.message);

@@ -96,6 +96,6 @@ describe('gateTable and gateFailure', () => {
     expect(e.kind).toBe('input');
     expect(e.code).toBe('GateFailed');
     expect(e.message).toBe("The gate stopped the promotion of credit:4: 1 of 2 rules failed: 'auc >= 0.8': 0.7 is not >= 0.8. Nothing was written.");
-    expect(e.hint).toMatch(/force: true/);
+    expect(e.hint).toMatch(/'force: true'/);
   });
 });

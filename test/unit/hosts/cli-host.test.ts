@@ -147,10 +147,26 @@ describe('CliHost', () => {
     expect(process.exitCode).toBe(1);
   });
 
+  test('a message that already names its position gets no second copy of it', () => {
+    const { h, lines } = host();
+    h.setFailed('Invalid input: m.yml:2:1: Unknown field', { file: 'm.yml', line: 2, column: 1 });
+    expect(lines).toEqual(['error: Invalid input: m.yml:2:1: Unknown field']);
+  });
+
   test('offers a GitHub OIDC token getter only inside a job that can request one; records the run', () => {
     expect(host({}, false, {}).h.auth.getIdToken).toBeUndefined();
-    const inJob = host({}, false, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example.test', GIT_COMMIT: 'c0ffee', AML_RUN_URL: 'https://ci.example.test/1' }).h;
+    expect(host({}, false, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example.test' }).h.auth.getIdToken).toBeUndefined();
+    const job = host({}, false, {
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example.test',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'job-request-token-123',
+      GIT_COMMIT: 'c0ffee',
+      AML_RUN_URL: 'https://ci.example.test/1',
+    });
+    const inJob = job.h;
     expect(typeof inJob.auth.getIdToken).toBe('function');
+    // The request token is a secret of the job: masked in everything the CLI prints.
+    inJob.info('bearer job-request-token-123');
+    expect(job.lines.at(-1)).toBe('bearer ***');
     expect(inJob.run).toEqual({ system: 'cli', commit: 'c0ffee', runUrl: 'https://ci.example.test/1' });
     expect(inJob.kind).toBe('cli');
   });

@@ -1,7 +1,7 @@
 import { StepError, inputError } from '../../../shared/src/core/errors';
 import type { HostKind } from '../../../shared/src/hosts/host';
 import type { StepContext, StepDefinition } from '../../../shared/src/steps/definition';
-import { describeStepError, runStep } from '../../../shared/src/steps/runner';
+import { describeStepError, forHost, runStep } from '../../../shared/src/steps/runner';
 import { RecordingHost } from './recording-host';
 
 function probe(run: (ctx: StepContext) => Promise<void>): StepDefinition {
@@ -57,14 +57,14 @@ describe('runStep', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].message).toBe(
       'Invalid input: Missing required inputs: resource-group, workspace.\n' +
-        'What to do: Set them on the step (or as AML_* environment variables); nothing was sent to Azure.',
+        "What to do: Set them in the step's with: (or as AML_* environment variables); nothing was sent to Azure.",
     );
   });
 
   test('one missing input is named in the singular; defaults and AML_* variables satisfy required inputs', async () => {
     process.env.AML_WORKSPACE = 'ws-from-env';
     const { host } = await go('cli', {}, async () => undefined);
-    expect(host.of('failed')[0].message).toMatch(/^Invalid input: Missing required input: resource-group\.\n/);
+    expect(host.of('failed')[0].message).toMatch(/^Invalid input: Missing required input: --resource-group\.\nWhat to do: Pass them as flags/);
   });
 
   test('on Azure DevOps, required inputs include the connection and are named in camelCase', async () => {
@@ -171,5 +171,25 @@ describe('describeStepError', () => {
     expect(describeStepError(new StepError('quota', 'No quota.', { hint: 'Ask for more.' }), host, step)).toBe(
       'Quota exceeded: No quota.\nWhat to do: Ask for more.',
     );
+  });
+});
+
+describe('forHost: inputs and settings in the host vocabulary', () => {
+  const inputs = [
+    { name: 'force', type: 'boolean' as const, description: '' },
+    { name: 'registry', type: 'string' as const, description: '' },
+    { name: 'registry-resource-group', type: 'string' as const, description: '' },
+    { name: 'timeout', type: 'string' as const, description: '' },
+  ];
+  const text = "set 'force: true' or 'timeout: 20m'; check 'registry' and 'registry-resource-group'";
+  test.each([
+    ['github', "set 'force: true' or 'timeout: 20m'; check 'registry' and 'registry-resource-group'"],
+    ['azure-devops', "set 'force: true' or 'timeout: 20m'; check 'registry' and 'registryResourceGroup'"],
+    ['cli', "set '--force' or '--timeout 20m'; check 'registry' and 'registry-resource-group'"],
+  ] as const)('%s', (kind, expected) => {
+    expect(forHost(text, { kind }, { inputs })).toBe(expected);
+  });
+  test('names that are not inputs are left alone', () => {
+    expect(forHost("set 'colour: red'", { kind: 'cli' }, { inputs })).toBe("set 'colour: red'");
   });
 });

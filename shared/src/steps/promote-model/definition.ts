@@ -24,7 +24,14 @@ export const promoteModelStep: StepDefinition = {
       group: 'model',
     },
     { name: 'model-version', type: 'string', description: 'Version, when model is a bare name.', group: 'model' },
-    { name: 'registry', type: 'string', required: true, description: 'Name of the Azure ML registry to promote into.', group: 'model' },
+    {
+      name: 'registry',
+      type: 'string',
+      required: true,
+      description: "Name of the Azure ML registry to promote into (in local mode, the emulator's registry from AML_REGISTRY_NAME).",
+      env: ['AML_REGISTRY_NAME'],
+      group: 'model',
+    },
     { name: 'registry-resource-group', type: 'string', description: 'Resource group of the registry (default: resource-group).', group: 'model' },
     { name: 'registry-subscription-id', type: 'string', description: 'Subscription of the registry (default: subscription-id).', group: 'model' },
     { name: 'destination-name', type: 'string', description: 'Model name in the registry (default: the source name).', group: 'model' },
@@ -38,5 +45,6 @@ export const promoteModelStep: StepDefinition = {
     { name: 'result', description: 'promoted, already-promoted or dry-run.' },
     { name: 'gate', description: 'passed, failed-forced or none.' },
   ],
+  cliExample: "promote-model --model azureml:credit:1 --gate 'accuracy >= champion' --alias champion",
   run: async (ctx) => (await import('./run')).promoteModel(ctx),
 };

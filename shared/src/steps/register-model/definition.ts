@@ -68,5 +68,6 @@ export const registerModelStep: StepDefinition = {
     { name: 'gate', description: 'passed, failed-forced or none.' },
   ],
   // Loaded when the step runs: hosts, the CLI's help and the manifest generator stay light.
+  cliExample: "register-model --model-name credit --model-path ./outputs/model --tags 'team=risk'",
   run: async (ctx) => (await import('./run')).registerModel(ctx),
 };
