@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -6,10 +8,14 @@ module.exports = {
   // test/conformance needs ../shared and runs through `npm run check:corpus`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/conformance/'],
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.jest.json' }],
+    // esbuild, not ts-jest: no type-checking per file (`npm run typecheck` does that once, in `npm run build`).
+    '^.+\\.[tj]s$': '<rootDir>/test/esbuild-transform.js',
   },
   // @actions/* 3.x and their helpers ship ES modules only; compile them for Jest's CommonJS runtime.
   transformIgnorePatterns: ['/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt)/)'],
   resolver: '<rootDir>/test/jest-resolver.js',
   testTimeout: 60000,
+  // Most test time is spent waiting on child processes (bundles, emulators, Azurite) and LRO polls, not on CPU:
+  // two workers per core keep the cores busy (Jest's default, cores - 1, runs one file at a time on 2 cores).
+  maxWorkers: Math.max(2, availableParallelism() * 2),
 };
