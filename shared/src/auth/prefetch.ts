@@ -17,7 +17,12 @@ export function prefetchSignIn(config: AuthConfig, now: () => number = Date.now)
   if (config.type !== 'github-oidc') return config;
   const live = config.getIdToken;
   const fetchedAt = now();
-  let early: Promise<string> | undefined = Promise.resolve().then(() => live(TOKEN_EXCHANGE_AUDIENCE));
+  let early: Promise<string> | undefined;
+  try {
+    early = live(TOKEN_EXCHANGE_AUDIENCE);
+  } catch (e) {
+    early = Promise.reject(e);
+  }
   // Observed here; the outcome is delivered (or dropped) below.
   early.catch(() => undefined);
   return {
