@@ -89,6 +89,10 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
   const { auth, subscriptionId } = plan;
   await turn();
   const { createCredential } = await import('../auth/credential');
+  // Every Azure SDK pipeline (@azure/identity's too) checks `typeof FormData` on its first request, and Node loads
+  // its internal undici to answer (~20 ms). No option skips that check; reading the global here, while the ID token
+  // request is in flight, takes that cost off the path from the token to the first Azure request.
+  void (globalThis as { FormData?: unknown }).FormData;
   await turn();
   const { AzureMlClient } = await import('../azureml/client');
   const credential = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
