@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { StepError } from '../core/errors';
 import type { AdoServiceConnection, HostAuthContext } from '../hosts/host';
-import type { AuthConfig } from './credential';
+import type { AuthConfig } from './config';
 import { type CloudEndpoints, cloudFromServiceConnection, resolveCloud } from './clouds';
 
 export interface AuthSource {

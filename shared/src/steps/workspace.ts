@@ -1,7 +1,8 @@
-import { createCredential, describeAuth } from '../auth/credential';
-import { resolveAuth, type AuthSource } from '../auth/select';
+import { describeAuth } from '../auth/config';
+import { prefetchSignIn } from '../auth/prefetch';
+import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select';
 import type { CloudEndpoints } from '../auth/clouds';
-import { AzureMlClient } from '../azureml/client';
+import type { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
 import { checkResourceGroup, checkSubscriptionId } from '../core/names';
 import { checkApiVersion } from '../specs/api-version';
@@ -39,8 +40,21 @@ export function workspaceInputs(ctx: StepContext): { resourceGroup: string; work
   };
 }
 
-/** Sign in and build the Azure ML client for the workspace the inputs name. Sends nothing yet. */
-export function connectWorkspace(ctx: StepContext): WorkspaceConnection {
+/** What connectWorkspace decides from the inputs alone: who signs in, where, and the subscription. */
+export interface ConnectionPlan {
+  auth: ResolvedAuth;
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  timeoutMs: number;
+  dryRun: boolean;
+}
+
+/**
+ * Read and check the sign-in and workspace inputs (input errors are thrown here), then start signing in: a GitHub
+ * ID token is requested now, while the modules that use it load. No Azure request, no heavy module.
+ */
+export function planConnection(ctx: StepContext): ConnectionPlan {
   const { host, inputs } = ctx;
   const base = workspaceInputs(ctx);
   const source: AuthSource = {
@@ -60,6 +74,27 @@ export function connectWorkspace(ctx: StepContext): WorkspaceConnection {
     throw inputError("Input 'subscription-id' is required (or set AZURE_SUBSCRIPTION_ID).", { input: 'subscription-id' });
   }
   checkSubscriptionId(subscriptionId, 'subscription-id');
+  return { ...base, auth: { ...auth, config: prefetchSignIn(auth.config) }, subscriptionId };
+}
+
+/** Yield to the event loop, so that requests already started make progress between two long module loads. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Sign in and build the Azure ML client for the workspace the inputs name (from `plan` when the step planned the
+ * connection earlier). Sends nothing itself; @azure/identity and the ARM SDK are loaded here, on this path only.
+ */
+export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = planConnection(ctx)): Promise<WorkspaceConnection> {
+  const { host, inputs } = ctx;
+  const { auth, subscriptionId } = plan;
+  await turn();
+  const { createCredential } = await import('../auth/credential');
+  // Every Azure SDK pipeline (@azure/identity's too) checks `typeof FormData` on its first request, and Node loads
+  // its internal undici to answer (~20 ms). No option skips that check; reading the global here, while the ID token
+  // request is in flight, takes that cost off the path from the token to the first Azure request.
+  void (globalThis as { FormData?: unknown }).FormData;
+  await turn();
+  const { AzureMlClient } = await import('../azureml/client');
   const credential = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
   const client = new AzureMlClient({
     credential,
@@ -68,15 +103,15 @@ export function connectWorkspace(ctx: StepContext): WorkspaceConnection {
     logger: host,
     signal: ctx.deadline.signal,
     apiVersion: inputs.string('api-version'),
-    timeoutMs: base.timeoutMs,
+    timeoutMs: plan.timeoutMs,
     onSecret: (v: string) => host.setSecret(v),
   });
   return {
     client,
-    scope: { subscriptionId, resourceGroup: base.resourceGroup, workspaceName: base.workspaceName },
+    scope: { subscriptionId, resourceGroup: plan.resourceGroup, workspaceName: plan.workspaceName },
     cloud: auth.cloud,
     principal: describeAuth(auth.config),
-    timeoutMs: base.timeoutMs,
-    dryRun: base.dryRun,
+    timeoutMs: plan.timeoutMs,
+    dryRun: plan.dryRun,
   };
 }

@@ -32,7 +32,7 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
   const gate = readGateSettings(inputs);
 
   // 2. Sign in and plan.
-  const conn = connectWorkspace(ctx);
+  const conn = await connectWorkspace(ctx);
   const { client, scope } = conn;
   const source = await resolveWorkspaceSource(reference, { client, resourceGroup: scope.resourceGroup, workspace: scope.workspaceName });
   const target = {

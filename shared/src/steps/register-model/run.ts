@@ -7,7 +7,7 @@ import { StepError } from '../../core/errors';
 import { parseKeyValues } from '../../specs/key-values';
 import { buildModelVersion, loadModelSpec, resolveModelVersionBody, type ModelVersionPlan } from '../../specs/model-spec';
 import type { StepContext } from '../definition';
-import { connectWorkspace, workspaceInputs, type WorkspaceConnection } from '../workspace';
+import { connectWorkspace, planConnection, workspaceInputs, type ConnectionPlan, type WorkspaceConnection } from '../workspace';
 import { compareModelVersion, managedTags } from '../../promote/compare';
 import type { ModelVersion } from '../../azureml/resources';
 import { hashLocalContent, type LocalContent } from '../../assets/local-content';
@@ -114,12 +114,21 @@ export async function registerModel(ctx: StepContext): Promise<void> {
       hint: 'Register the model in a workspace first, then copy it with promote-model.',
     });
   }
+  // Sign-in starts while the content is hashed; its input errors are still reported after the content's.
+  let connection: ConnectionPlan | undefined;
+  let connectionError: unknown;
+  try {
+    connection = planConnection(ctx);
+  } catch (e) {
+    connectionError = e;
+  }
   let content: LocalContent | undefined;
   if (plan.path.kind === 'local') {
     const local = plan.path;
     content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal));
   }
-  const conn = connectWorkspace(ctx);
+  if (!connection) throw connectionError;
+  const conn = await connectWorkspace(ctx, connection);
   const { client, scope } = conn;
   if (registry !== undefined) {
     const { registerModelInRegistry } = await import('./into-registry');
