@@ -1,4 +1,7 @@
-/** LRO detection: how soon after a long-running operation ends the poller notices, and how many polls it took. */
+/**
+ * LRO detection: how soon after a long-running operation ends the poller notices, and how many polls it took;
+ * several samples per provisioning duration, one after another (no other load from the bench meanwhile).
+ */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createCredential } from '../shared/src/auth/credential';
@@ -6,6 +9,7 @@ import { resolveCloud } from '../shared/src/auth/clouds';
 import { AzureMlClient } from '../shared/src/azureml/client';
 import { silentLogger } from '../shared/src/core/logger';
 import type { TestEmulator } from '../test/support/emulator';
+import { summarize, type Summary } from './stats';
 
 export interface LroFigures {
   provisioningMs: number;
@@ -35,4 +39,23 @@ export async function measureLro(t: TestEmulator, provisioningMs: number): Promi
   const result = await client.createOrUpdateOnlineEndpoint(rg, ws, name, { location: 'eastus', properties: { authMode: 'Key' } });
   const elapsed = performance.now() - t0;
   return { provisioningMs, detectionLagMs: Math.max(0, Math.round(elapsed - provisioningMs)), polls: result.pollCount };
+}
+
+export interface LroSeries {
+  provisioningMs: number;
+  samples: LroFigures[];
+  detectionLagMs: Summary;
+  polls: Summary;
+}
+
+/** `samples` runs of one provisioning duration, with median/min/max of the lag and of the poll count. */
+export async function measureLroSeries(t: TestEmulator, provisioningMs: number, samples: number): Promise<LroSeries> {
+  const runs: LroFigures[] = [];
+  for (let n = 0; n < samples; n++) runs.push(await measureLro(t, provisioningMs));
+  return {
+    provisioningMs,
+    samples: runs,
+    detectionLagMs: summarize(runs.map((r) => r.detectionLagMs)),
+    polls: summarize(runs.map((r) => r.polls)),
+  };
 }

@@ -1,154 +1,279 @@
 /**
- * `npm run bench`: figures that matter to users, each as a ratio against a baseline measured in the same run.
- * Writes bench/results.json and prints a table. Never used as a test assertion.
+ * `npm run bench`: figures that matter to users, each against a baseline measured in the same run, printed as a
+ * table and written to bench/results.json (or BENCH_OUT). Never a test assertion; results are not committed.
+ *
+ * - Both sides of a comparison are whole processes timed spawn → exit by one helper (timing.ts), run as A/B
+ *   pairs in ABBA order after BENCH_WARMUP discarded pairs; a ratio is the median of the per-pair ratios, with
+ *   its min and max over BENCH_RUNS pairs.
+ * - Each bundle (GitHub action, Azure DevOps task, CLI) runs a real register-model against the emulator through a
+ *   recording proxy: spawn → first request, → first authenticated ARM request, → exit.
+ * - A no-op rerun against a warm `az version` (skipped when az is not installed).
+ * - LRO detection lag and polls, BENCH_LRO_SAMPLES samples per duration; emulator throughput; bundle sizes.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { bundles } from '../shared/build/bundle';
-import { actionMain, baseEnv, runGitHubAction } from '../shared/cli/runners';
-import { ensureTls } from '../shared/emulator/src/tls';
-import { measureLro } from './lro';
-import { startTestEmulator } from '../test/support/emulator';
+import { baseEnv } from '../shared/cli/runners';
+import { startTestEmulator, TEST_CA_DIR, type TestEmulator } from '../test/support/emulator';
+import { measureEmulatorRps } from './emulator-rps';
+import { benchModel, benchModelName, bundlesUnderTest, type BundleUnderTest } from './hosts';
+import { measureLroSeries, type LroSeries } from './lro';
+import { formatRange, formatTable, intFromEnv, pairRatios, runPairs, summarize, type Summary } from './stats';
+import { firstArmRequest, firstRequest, startRecordingProxy, timeProcess, type RecordingProxy, type TimedRun } from './timing';
 
 const ROOT = join(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = intFromEnv(process.env, 'BENCH_RUNS', 15);
+const WARMUP = intFromEnv(process.env, 'BENCH_WARMUP', 3, 0);
+const LRO_SAMPLES = intFromEnv(process.env, 'BENCH_LRO_SAMPLES', 3);
+const LRO_DURATIONS = [3_000, 10_000, 25_000];
+const OUT = resolve(process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json'));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const BASELINE = "node -e ''";
+const baselineRun = () => timeProcess(process.execPath, ['-e', ''], baseEnv());
 
-function timeNodeEmpty(): number {
-  const t0 = performance.now();
-  execFileSync(process.execPath, ['-e', '']);
-  return performance.now() - t0;
+interface Compared {
+  subject: Summary;
+  baseline: Summary;
+  /** Median of per-pair ratios subject / baseline, with min and max. */
+  ratio: Summary;
 }
 
-/** Spawn → first HTTP request received, for a bundle pointed at a local HTTPS listener. */
-async function timeToFirstRequest(bundle: string): Promise<number> {
-  const tls = ensureTls(join(ROOT, 'test', '.ca'));
-  let first: (() => void) | undefined;
-  const server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (_req, res) => {
-    first?.();
-    res.writeHead(503).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const url = `https://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  mkdirSync(join(dir, 'm'));
-  writeFileSync(join(dir, 'm', 'model.bin'), 'x');
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [bundle], {
-    stdio: 'ignore',
-    env: baseEnv({
-      NODE_EXTRA_CA_CERTS: tls.caCertPath,
-      INPUT_WORKSPACE: 'mlw-bench',
-      'INPUT_RESOURCE-GROUP': 'rg-bench',
-      'INPUT_SUBSCRIPTION-ID': '00000000-0000-0000-0000-000000000000',
-      'INPUT_MODEL-NAME': 'bench',
-      'INPUT_MODEL-PATH': join(dir, 'm'),
-      AML_CLOUD: 'Custom',
-      AML_ARM_ENDPOINT: url,
-      AML_AUTHORITY_HOST: `${url}/entra`,
-      AZURE_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-      AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000002',
-      ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/idtoken?x=1`,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bench',
-      GITHUB_OUTPUT: join(dir, 'out'),
-    }),
-  });
-  const elapsed = await new Promise<number>((resolve, reject) => {
-    first = () => resolve(performance.now() - t0);
-    child.on('exit', () => reject(new Error('the bundle exited before making a request')));
-  });
-  child.kill('SIGKILL');
-  server.close();
-  return elapsed;
+function compare<B>(pairs: { a: TimedRun; b: B }[], subject: (b: B) => number): Compared {
+  return {
+    subject: summarize(pairs.map((p) => subject(p.b))),
+    baseline: summarize(pairs.map((p) => p.a.ms)),
+    ratio: summarize(pairRatios(pairs, subject, (a) => a.ms)),
+  };
 }
 
-function azVersion(): number | undefined {
+interface RegisterSample {
+  run: TimedRun;
+  firstRequestMs: number;
+  firstArmMs: number;
+}
+
+/** One register-model run of `b`, timed spawn → exit, with when its first request and first ARM request arrived. */
+async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string): Promise<RegisterSample> {
+  const inv = b.invocation(name, path);
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], inv.env);
+  const result = inv.result(run);
+  if (run.exitCode !== 0 || result !== expect) {
+    throw new Error(`${b.label}: exit ${run.exitCode}, result ${result} (wanted ${expect})\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+  }
+  const first = firstRequest(proxy.seen, run.startedAt);
+  const arm = firstArmRequest(proxy.seen, run.startedAt);
+  if (!first || !arm) throw new Error(`${b.label}: no ${first ? 'ARM ' : ''}request reached the proxy`);
+  proxy.seen.length = 0; // runs are sequential: what is left belongs to this run
+  return { run, firstRequestMs: first.at - run.startedAt, firstArmMs: arm.at - run.startedAt };
+}
+
+function azAvailable(): boolean {
+  const r = spawnSync('az', ['version'], { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+function git(args: string[]): string {
   try {
-    const t0 = performance.now();
-    execFileSync('az', ['version'], { stdio: 'ignore' });
-    return performance.now() - t0;
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
-    return undefined;
+    return '';
   }
 }
+
+/** sha256 over every file of the bundle folders (names and content), to tell which bundles a result is about. */
+function bundleDigest(dirs: string[]): string {
+  const h = createHash('sha256');
+  for (const d of dirs)
+    for (const f of readdirSync(d).sort()) {
+      h.update(`${relative(ROOT, join(d, f))}\0`);
+      h.update(readFileSync(join(d, f)));
+    }
+  return h.digest('hex').slice(0, 16);
+}
+
+const ms = (s: Summary) => formatRange(s, 0);
+const x = (s: Summary) => formatRange(s, 2, '×');
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, runs: RUNS };
-  const action = join(ROOT, 'actions', 'register-model');
-
-  // 1. Start-up to the first HTTP request, against `node -e ''`.
-  const base: number[] = [];
-  const startup: number[] = [];
-  for (let n = 0; n < RUNS; n++) {
-    base.push(timeNodeEmpty());
-    startup.push(await timeToFirstRequest(actionMain(action)));
-  }
-  results.startup = {
-    nodeEmptyMs: median(base),
-    firstRequestMs: median(startup),
-    ratio: median(startup) / median(base),
-    goal: '<= 2.0',
+  const started = Date.now();
+  const bundleDirs = bundles().map((b) => join(ROOT, b.outDir));
+  const head = git(['rev-parse', 'HEAD']);
+  const dirtyTree = git(['status', '--porcelain']) !== '';
+  const dirtyBundles = git(['status', '--porcelain', '--', 'shared/dist', 'actions', 'tasks']);
+  const cpuList = cpus();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model,
+    loadAvgAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+    commit: head,
+    treeDirty: dirtyTree,
+    bundlesDirty: dirtyBundles !== '',
+    bundleDigest: bundleDigest(bundleDirs),
+    runs: RUNS,
+    warmup: WARMUP,
+    order: 'ABBA (A = baseline, B = subject)',
+    baseline: `${BASELINE}, spawn → exit`,
   };
 
-  // 2. Idempotent rerun of register-model against the emulator, against `az version`.
-  const t = await startTestEmulator();
+  const t: TestEmulator = await startTestEmulator();
+  const tls = {
+    cert: readFileSync(join(TEST_CA_DIR, 'server.pem'), 'utf8'),
+    key: readFileSync(join(TEST_CA_DIR, 'server-key.pem'), 'utf8'),
+    ca: readFileSync(join(TEST_CA_DIR, 'ca.pem'), 'utf8'),
+  };
+  const proxy = await startRecordingProxy(t.emulator.url, tls);
+  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }> = {};
+  const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }> = {};
+  const lro: LroSeries[] = [];
+  const haveAz = azAvailable();
   try {
-    const inputs = {
-      'subscription-id': t.env.AZURE_SUBSCRIPTION_ID,
-      'resource-group': t.env.AML_RESOURCE_GROUP,
-      workspace: t.env.AML_WORKSPACE,
-      'model-file': join(ROOT, 'shared', 'demo', 'credit-model.yml'),
-    };
-    const env = baseEnv({ ...t.env, SYSTEM_OIDCREQUESTURI: undefined });
-    const first = await runGitHubAction(action, inputs, env);
-    if (first.exitCode !== 0) throw new Error(`first registration failed:\n${first.stdout}`);
-    const reruns: number[] = [];
-    for (let n = 0; n < RUNS; n++) {
-      const t0 = performance.now();
-      const r = await runGitHubAction(action, inputs, env);
-      reruns.push(performance.now() - t0);
-      if (r.outputs.result !== 'unchanged') throw new Error(`rerun was not a no-op: ${r.outputs.result}`);
-    }
-    const az: number[] = [];
-    for (let n = 0; n < RUNS; n++) {
-      const ms = azVersion();
-      if (ms === undefined) break;
-      az.push(ms);
-    }
-    results.idempotentRerun = {
-      rerunMs: median(reruns),
-      azVersionMs: az.length ? median(az) : null,
-      speedup: az.length ? median(az) / median(reruns) : null,
-      goal: '>= 4x faster than az version',
-      note: az.length ? undefined : 'az is not installed here (Debian package azure-cli): no baseline',
-    };
+    const hosts = bundlesUnderTest(ROOT, t, proxy.url);
 
-    // 3. Long-running operation: 10 s provisioning, no Retry-After.
-    results.lro = { ...(await measureLro(t, 10_000)), goal: 'lag <= 1 s, polls <= 8' };
-    results.lroOtherDurations = [];
-    for (const d of [3_000, 25_000]) (results.lroOtherDurations as unknown[]).push(await measureLro(t, d));
+    // 1. A real register-model (a new model each run) per bundle, against `node -e ''`, pairs in ABBA order.
+    for (const b of hosts) {
+      process.stderr.write(`bench: ${b.label}: register-model, ${WARMUP} + ${RUNS} pairs\n`);
+      const { pairs } = await runPairs(RUNS, WARMUP, baselineRun, () => registerOnce(b, proxy, benchModelName(), benchModel(), 'created'));
+      register[b.kind] = {
+        label: b.label,
+        firstRequest: compare(pairs, (s) => s.firstRequestMs),
+        firstArmRequest: compare(pairs, (s) => s.firstArmMs),
+        wholeRun: compare(pairs, (s) => s.run.ms),
+      };
+    }
+
+    // 2. No-op rerun (the model is already registered: result 'unchanged') against a warm `az version`.
+    for (const b of hosts) {
+      process.stderr.write(`bench: ${b.label}: no-op rerun\n`);
+      const name = benchModelName();
+      const path = benchModel();
+      await registerOnce(b, proxy, name, path, 'created');
+      const rerun = () => registerOnce(b, proxy, name, path, 'unchanged');
+      if (haveAz) {
+        const az = () => timeProcess('az', ['version'], { ...process.env });
+        const { pairs } = await runPairs(RUNS, WARMUP, az, rerun);
+        reruns[b.kind] = {
+          label: b.label,
+          rerun: summarize(pairs.map((p) => p.b.run.ms)),
+          az: summarize(pairs.map((p) => p.a.ms)),
+          speedupVsAz: summarize(pairs.map((p) => p.a.ms / p.b.run.ms)),
+        };
+      } else {
+        const samples: number[] = [];
+        for (let n = 0; n < WARMUP + RUNS; n++) {
+          const s = await rerun();
+          if (n >= WARMUP) samples.push(s.run.ms);
+        }
+        reruns[b.kind] = { label: b.label, rerun: summarize(samples) };
+      }
+    }
+  } finally {
+    await proxy.close();
+  }
+  results.registerModel = register;
+  results.idempotentRerun = {
+    baseline: haveAz ? '`az version` (warm), spawn → exit' : 'skipped: az not installed',
+    goal: '>= 4x faster than az version',
+    bundles: reruns,
+  };
+
+  // 3. Long-running operation detection: no Retry-After, several samples per provisioning duration.
+  try {
+    for (const d of LRO_DURATIONS) {
+      process.stderr.write(`bench: LRO ${d / 1000} s × ${LRO_SAMPLES}\n`);
+      lro.push(await measureLroSeries(t, d, LRO_SAMPLES));
+    }
   } finally {
     await t.stop();
   }
+  results.lro = { goal: 'lag <= 1 s, polls <= 8 (10 s operation)', series: lro };
 
-  // 4. Bundle sizes (one per host kind). index.js is what starts; the lazily loaded chunks beside it count too.
-  results.bundleSizes = Object.fromEntries(
-    bundles().map((b) => {
-        const dir = join(ROOT, b.outDir);
-        const total = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
-        return [b.outDir, { indexJs: statSync(join(dir, 'index.js')).size, allFiles: total }];
-      }),
+  // 4. Emulator throughput against a bare HTTPS server, same run (its own emulator; ours is stopped by now).
+  process.stderr.write('bench: emulator throughput\n');
+  const rps = await measureEmulatorRps();
+  results.emulatorRps = rps;
+
+  // 5. Bundle sizes (one per host kind): index.js and the lazily loaded chunks beside it.
+  const sizes = Object.fromEntries(
+    bundleDirs.map((dir) => [
+      relative(ROOT, dir),
+      { indexJs: statSync(join(dir, 'index.js')).size, allFiles: readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) },
+    ]),
   );
+  results.bundleSizes = sizes;
   results.bundleGoalBytes = 1.5 * 1024 * 1024;
+  results.durationS = Math.round((Date.now() - started) / 1000);
 
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes) + `\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
+}
+
+function report(
+  r: Record<string, unknown>,
+  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }>,
+  reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }>,
+  haveAz: boolean,
+  lro: LroSeries[],
+  rps: { emulatorRps: number; bareRps: number; ratio: number },
+  sizes: Record<string, { indexJs: number; allFiles: number }>,
+): string {
+  const out: string[] = [];
+  out.push(`aml-lifecycle bench  ${r.date}  (${r.durationS} s)`);
+  out.push(`Node ${r.node} on ${r.platform}, ${r.cpus} CPUs (${r.cpuModel}), load average at start ${(r.loadAvgAtStart as number[]).join(' ')}`);
+  out.push(
+    `Bundles measured: commit ${r.commit || 'unknown'}, tree ${r.treeDirty ? 'DIRTY' : 'clean'}, bundle files ${r.bundlesDirty ? 'DIRTY (differ from the commit)' : 'as committed'}, digest ${r.bundleDigest}`,
+  );
+  out.push(`Pairs: n = ${r.runs} after ${r.warmup} discarded warm-up pairs, ABBA order; ratio = median of per-pair ratios [min–max]`);
+  out.push('');
+  out.push(`1. register-model (a new model each run) against the emulator, via a recording proxy; baseline ${BASELINE} spawn → exit`);
+  const rows: string[][] = [];
+  for (const v of Object.values(register)) {
+    const row = (fig: string, c: Compared, goal = '') => [fig === 'first request' ? v.label : '', fig, ms(c.subject), ms(c.baseline), x(c.ratio), String(c.ratio.n), goal];
+    rows.push(row('first request', v.firstRequest, '<= 2.0×'));
+    rows.push(row('first ARM request', v.firstArmRequest));
+    rows.push(row('whole run', v.wholeRun));
+  }
+  out.push(formatTable(['bundle', 'spawn → ', 'ms median [min–max]', `baseline ms`, 'ratio median [min–max]', 'n', 'goal'], rows));
+  out.push('');
+  out.push(`2. No-op rerun (result unchanged), spawn → exit; baseline: ${haveAz ? 'warm `az version`' : 'skipped: az not installed'}; goal >= 4× faster than az version`);
+  out.push(
+    formatTable(
+      ['bundle', 'rerun ms median [min–max]', 'az version ms', 'speedup az/rerun [min–max]', 'n'],
+      Object.values(reruns).map((v) => [
+        v.label,
+        ms(v.rerun),
+        v.az ? ms(v.az) : 'skipped: az not installed',
+        v.speedupVsAz ? x(v.speedupVsAz) : 'skipped: az not installed',
+        String(v.rerun.n),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('3. Long-running operation (online endpoint create, no Retry-After): detection lag after the operation ends, polls; goal lag <= 1 s, polls <= 8 at 10 s');
+  out.push(
+    formatTable(
+      ['provisioning', 'lag ms median [min–max]', 'polls median [min–max]', 'n'],
+      lro.map((s) => [`${s.provisioningMs / 1000} s`, ms(s.detectionLagMs), formatRange(s.polls, 0), String(s.detectionLagMs.n)]),
+    ),
+  );
+  out.push('');
+  out.push('4. Emulator throughput: authenticated ARM GETs/s, against a bare Node HTTPS server returning the same JSON (same run)');
+  out.push(formatTable(['emulator req/s', 'bare req/s', 'ratio'], [[String(Math.round(rps.emulatorRps)), String(Math.round(rps.bareRps)), rps.ratio.toFixed(3)]]));
+  out.push('');
+  out.push(`5. Bundle sizes (goal: all files <= ${Math.round((1.5 * 1024 * 1024) / 1024)} kB per host kind)`);
+  out.push(
+    formatTable(
+      ['bundle', 'index.js kB', 'all files kB'],
+      Object.entries(sizes).map(([k, v]) => [k, (v.indexJs / 1024).toFixed(0), (v.allFiles / 1024).toFixed(0)]),
+    ),
+  );
+  return out.join('\n') + '\n';
 }
 
 main().catch((e) => {
