@@ -39,8 +39,8 @@ const EXTERNALS = ['open'];
 
 /**
  * @actions/core imports @actions/http-client for getIDToken, and http-client imports undici's ProxyAgent at the top:
- * bundled, undici (~0.9 MB) was compiled and evaluated by every action before it read an input, though the
- * ID token is fetched with node:https (auth/github-id-token.ts) and only a proxied runner ever needs ProxyAgent.
+ * bundled, undici (~0.9 MB) was compiled and evaluated by every action before it read an input, though http-client
+ * sends its requests (the ID token's among them) with node:http(s) and only a proxied runner ever needs ProxyAgent.
  * So `undici` is an ncc external resolved to this shim beside index.js, which loads undici, bundled on its own
  * as undici.js, the first time http-client touches one of its exports. Same undici, same code; only later.
  */

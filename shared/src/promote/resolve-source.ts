@@ -17,6 +17,18 @@ export interface WorkspaceSource {
   version: string;
 }
 
+/** A reference that needs no request to refuse as a promotion source (checked before signing in). */
+export function refuseRegistrySource(ref: ModelReference, input = 'model'): void {
+  if (ref.kind === 'registry') throw registrySourceError(ref, input);
+}
+
+function registrySourceError(ref: Extract<ModelReference, { kind: 'registry' }>, input: string): StepError {
+  return new StepError('input', `Input '${input}': ${describeModelReference(ref)} is already in registry '${ref.registry}'; there is nothing to promote.`, {
+    input,
+    hint: 'Deploy it from the registry directly, or name the workspace model version to promote.',
+  });
+}
+
 export async function resolveWorkspaceSource(
   ref: ModelReference,
   step: { client: AzureMlClient; resourceGroup: string; workspace: string },
@@ -24,10 +36,7 @@ export async function resolveWorkspaceSource(
 ): Promise<WorkspaceSource> {
   switch (ref.kind) {
     case 'registry':
-      throw new StepError('input', `Input '${input}': ${describeModelReference(ref)} is already in registry '${ref.registry}'; there is nothing to promote.`, {
-        input,
-        hint: 'Deploy it from the registry directly, or name the workspace model version to promote.',
-      });
+      throw registrySourceError(ref, input);
     case 'workspace-arm':
       return { client: step.client.forSubscription(ref.subscriptionId), resourceGroup: ref.resourceGroup, workspace: ref.workspace, name: ref.name, version: ref.version };
     case 'workspace-asset': {

@@ -6,7 +6,7 @@ import { checkModelName, checkModelVersion, checkRegistryName, checkResourceGrou
 import { parseModelReference } from '../../promote/model-reference';
 import { registryModels } from '../../promote/model-store';
 import { promoteToRegistry } from '../../promote/promote';
-import { resolveWorkspaceSource } from '../../promote/resolve-source';
+import { refuseRegistrySource, resolveWorkspaceSource } from '../../promote/resolve-source';
 import { promoteSummary } from '../../promote/summary';
 import type { StepContext } from '../definition';
 import { connectWorkspace, workspaceInputs } from '../workspace';
@@ -20,6 +20,7 @@ export async function promoteModel(ctx: StepContext): Promise<void> {
   // 1. Local checks: nothing is sent before all of these pass.
   workspaceInputs(ctx);
   const reference = parseModelReference(inputs.required('model'), { input: 'model', version: inputs.string('model-version') });
+  refuseRegistrySource(reference, 'model');
   const registry = checkRegistryName(inputs.required('registry'), 'registry');
   const destinationName = inputs.string('destination-name');
   if (destinationName !== undefined) checkModelName(destinationName, 'destination-name');

@@ -1,5 +1,4 @@
 /** register-model with `registry`: a local folder goes straight into a registry (pending upload, then the LRO PUT). */
-import { checkRegistryName } from '../../core/names';
 import { registerIntoRegistry } from '../../promote/register-into-registry';
 import { registryModels } from '../../promote/model-store';
 import { registryRegistrationSummary } from '../../promote/summary';
@@ -18,7 +17,6 @@ export async function registerModelInRegistry(
   registry: string,
 ): Promise<void> {
   const { host, inputs } = ctx;
-  checkRegistryName(registry, 'registry');
   const client = conn.client.forSubscription(inputs.string('registry-subscription-id') ?? conn.scope.subscriptionId);
   const resourceGroup = inputs.string('registry-resource-group') ?? conn.scope.resourceGroup;
   host.info(`Signing in as ${conn.principal}; registry ${registry} in ${resourceGroup} (${conn.cloud.name}).`);

@@ -19,6 +19,7 @@ import { moveAlias } from '../../promote/aliases';
 import { workspaceModels } from '../../promote/model-store';
 import { checkPathDatastoreExists } from '../../specs/datastore-check';
 import { createModelVersion } from './create-version';
+import { checkRegistryName, checkResourceGroup, checkSubscriptionId } from '../../core/names';
 
 /** Everything decided before talking to Azure. */
 function readPlan(ctx: StepContext): ModelVersionPlan {
@@ -100,6 +101,15 @@ function recordMetrics(plan: ModelVersionPlan, gate: GateSettings): void {
   for (const [k, v] of Object.entries(metricsAsProperties(gate.metrics))) if (!(k in props)) props[k] = v;
 }
 
+/** The registry inputs, checked before anything is sent (sign-in starts right after the local checks). */
+export function checkRegistryInputs(ctx: StepContext, registry: string): void {
+  checkRegistryName(registry, 'registry');
+  const rg = ctx.inputs.string('registry-resource-group');
+  if (rg !== undefined) checkResourceGroup(rg, 'registry-resource-group');
+  const sub = ctx.inputs.string('registry-subscription-id');
+  if (sub !== undefined) checkSubscriptionId(sub, 'registry-subscription-id');
+}
+
 export async function registerModel(ctx: StepContext): Promise<void> {
   const { host } = ctx;
   // 1. Inputs, files and content: all checked before anything is sent.
@@ -114,6 +124,7 @@ export async function registerModel(ctx: StepContext): Promise<void> {
       hint: 'Register the model in a workspace first, then copy it with promote-model.',
     });
   }
+  if (registry !== undefined) checkRegistryInputs(ctx, registry);
   // Sign-in starts while the content is hashed; its input errors are still reported after the content's.
   let connection: ConnectionPlan | undefined;
   let connectionError: unknown;
