@@ -1,7 +1,7 @@
 /**
  * The blob front: an HTTPS port on the emulator's certificate that every blob URL the emulator hands out points at.
  * Each request is matched against the fault rules (host 'blob', by method, path and Blob operation), journaled
- * (area 'blob') before its response leaves, and otherwise proxied as it is, streaming both ways, to Azurite.
+ * (area 'blob', also when a fault answered it: `fault` names the fault) before its response leaves, and otherwise proxied as it is, streaming both ways, to Azurite.
  * The Host header is passed on unchanged, so Azurite sees the front as its own address: a copy whose source URL
  * names the front is taken for one inside the same Azurite (and its access check comes back through the front).
  */
@@ -64,13 +64,13 @@ export async function startBlobFront(deps: BlobFrontDeps, port = 0): Promise<Run
     const fault = await takeFault(deps.store, method, url.pathname, { host: 'blob', operation });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs).unref());
     if (fault?.drop) {
-      await journal({ ...base, status: 0, fault: fault.id, area: 'fault' });
+      await journal({ ...base, status: 0, fault: fault.id });
       req.socket.destroy();
       return;
     }
     if (fault?.status !== undefined) {
       req.resume(); // read and drop the upload: the client then gets the answer, not a reset
-      await journal({ ...base, status: fault.status, fault: fault.id, area: 'fault' });
+      await journal({ ...base, status: fault.status, fault: fault.id });
       return sendXml(res, blobFaultReply(fault));
     }
     const entry = fault ? { ...base, fault: fault.id } : base;
