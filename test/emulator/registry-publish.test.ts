@@ -16,7 +16,7 @@ const regVersion = (name: string, version: string) => `${registryPath(t)}/models
 async function folderOf(modelUri: string): Promise<string> {
   const { arm } = await t.world();
   const reg = arm.registries.find((r: { name: string }) => r.name === 'mlr-shared');
-  const prefix = `https://127.0.0.1:${arm.azurite.port}/${reg.storageAccount}/${reg.container}/`;
+  const prefix = `https://127.0.0.1:${arm.azurite.frontPort}/${reg.storageAccount}/${reg.container}/`;
   expect(modelUri.startsWith(prefix)).toBe(true);
   return modelUri.slice(prefix.length);
 }

@@ -36,7 +36,7 @@ test('startPendingUpload returns a fresh folder in the registry container with a
   const ref = r.json.blobReferenceForConsumption;
   expect(r.json.pendingUploadType).toBe('TemporaryBlobReference');
   expect(r.json.pendingUploadId).toMatch(/^[0-9a-f-]{36}$/);
-  expect(ref.blobUri).toBe(`https://127.0.0.1:${arm.azurite.port}/${reg.storageAccount}/${reg.container}/${r.json.pendingUploadId}`);
+  expect(ref.blobUri).toBe(`https://127.0.0.1:${arm.azurite.frontPort}/${reg.storageAccount}/${reg.container}/${r.json.pendingUploadId}`);
   expect(ref.credential.credentialType).toBe('SAS');
   expect(ref.credential.sasUri.startsWith(`${ref.blobUri}?`)).toBe(true);
   expect(ref.storageAccountArmId).toMatch(new RegExp(`/providers/Microsoft\\.Storage/storageAccounts/${reg.storageAccount}$`));

@@ -11,7 +11,8 @@ const API = '2025-04-01';
 interface ArmWorld {
   registries: Array<{ name: string; storageAccount: string; container: string }>;
   storageAccounts: Array<{ name: string; key: string }>;
-  azurite: { port: number };
+  /** `frontPort`: the blob front every handed-out blob URL names; `port`: Azurite itself. */
+  azurite: { port: number; frontPort: number };
 }
 
 export interface ModelVersionJson {
@@ -84,7 +85,7 @@ export async function registryFiles(t: TestEmulator, modelUri: string): Promise<
   const world = (await t.control.world()).arm as ArmWorld;
   const reg = world.registries.find((r) => r.name === t.env.AML_REGISTRY_NAME)!;
   const account = world.storageAccounts.find((a) => a.name === reg.storageAccount)!;
-  const prefix = `https://127.0.0.1:${world.azurite.port}/${account.name}/${reg.container}/`;
+  const prefix = `https://127.0.0.1:${world.azurite.frontPort}/${account.name}/${reg.container}/`;
   if (!modelUri.startsWith(prefix)) throw new Error(`${modelUri} is not in the registry's storage (${prefix})`);
   const folder = modelUri.slice(prefix.length).replace(/\/?$/, '/');
   const container = new BlobServiceClient(`https://127.0.0.1:${world.azurite.port}/${account.name}`, new StorageSharedKeyCredential(account.name, account.key)).getContainerClient(reg.container);

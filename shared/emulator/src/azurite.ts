@@ -22,6 +22,8 @@ export interface AzuriteOptions {
   location: string;
   certPath: string;
   keyPath: string;
+  /** CA Azurite trusts for its own outgoing calls (a cross-account copy checks its source through the blob front). */
+  caPath?: string;
   accounts: StorageAccount[];
   port?: number;
   /** Lines Azurite prints (debugging). */
@@ -71,7 +73,7 @@ export async function startAzurite(opts: AzuriteOptions): Promise<RunningAzurite
     '--silent',
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, AZURITE_ACCOUNTS: opts.accounts.map((a) => `${a.name}:${a.key}`).join(';') },
+    env: { ...process.env, ...(opts.caPath ? { NODE_EXTRA_CA_CERTS: opts.caPath } : {}), AZURITE_ACCOUNTS: opts.accounts.map((a) => `${a.name}:${a.key}`).join(';') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = opts.log;

@@ -86,7 +86,7 @@ function send(ep: BlobEndpoint, method: string, path: string, headers: Record<st
 
 function failure(what: string, res: RawResponse): Error {
   const code = /<Code>([^<]*)<\/Code>/.exec(res.body.toString())?.[1];
-  return new Error(`${what}: HTTP ${res.status}${code ? ` ${code}` : ''}`);
+  return new Error(`${what}: blob storage answered HTTP ${res.status}${code ? ` ${code}` : ''}`);
 }
 
 function unescapeXml(s: string): string {

@@ -8,10 +8,17 @@ import type { ArmState } from './state/model';
 import type { Reply } from './http';
 import { isObject } from './http';
 
+/** Which front a fault watches: the emulator's own port (ARM, identity, data planes; the default), the blob front, or both. */
+export type FaultHost = 'emulator' | 'blob' | 'any';
+
 export interface FaultSpec {
   method?: string;
   /** Regex tested against the request path (without the query). */
   path: string;
+  /** Default 'emulator': a fault written before the blob front existed keeps meaning what it meant. */
+  host?: FaultHost;
+  /** Blob front only: the Blob service operation, e.g. PutBlob, PutBlock, PutBlockList, ListBlobs, GetBlob, CopyBlob (see blobOperation). */
+  operation?: string;
   status?: number;
   times?: number;
   /** Seconds, sent as `Retry-After`. */
@@ -39,7 +46,11 @@ export function validateFaultSpec(v: unknown): FaultSpec | string {
   }
   if (v.status !== undefined && (typeof v.status !== 'number' || v.status < 100 || v.status > 599)) return '`status` must be an HTTP status';
   if (v.times !== undefined && (typeof v.times !== 'number' || v.times < 1)) return '`times` must be a positive number';
+  if (v.host !== undefined && v.host !== 'emulator' && v.host !== 'blob' && v.host !== 'any') return "`host` must be 'emulator', 'blob' or 'any'";
+  if (v.operation !== undefined && typeof v.operation !== 'string') return '`operation` must be a string (a Blob service operation name)';
   if (v.status === undefined && !v.drop && v.delayMs === undefined) return 'a fault needs `status`, `drop` or `delayMs`';
+  // Only blob requests have an operation.
+  if (v.operation !== undefined && v.host === undefined) return { ...v, host: 'blob' } as unknown as FaultSpec;
   return v as unknown as FaultSpec;
 }
 
@@ -49,17 +60,26 @@ export function addFault(state: ArmState, spec: FaultSpec): Fault {
   return fault;
 }
 
-function matches(f: Fault, method: string, path: string): boolean {
+/** Which front received a request, and (on the blob front) the Blob service operation it is. */
+export interface FaultTarget {
+  host: 'emulator' | 'blob';
+  operation?: string;
+}
+
+function matches(f: Fault, method: string, path: string, target: FaultTarget): boolean {
+  const host = f.host ?? 'emulator';
+  if (host !== 'any' && host !== target.host) return false;
+  if (f.operation && f.operation.toLowerCase() !== (target.operation ?? '').toLowerCase()) return false;
   if (f.method && f.method.toUpperCase() !== method.toUpperCase()) return false;
   return new RegExp(f.path).test(path);
 }
 
 /** The fault that applies to this request, counted down; undefined when none does. */
-export async function takeFault(store: JsonStore<ArmState>, method: string, path: string): Promise<Fault | undefined> {
+export async function takeFault(store: JsonStore<ArmState>, method: string, path: string, target: FaultTarget = { host: 'emulator' }): Promise<Fault | undefined> {
   const snapshot = store.peek();
-  if (!snapshot.faults.some((f) => matches(f, method, path))) return undefined;
+  if (!snapshot.faults.some((f) => matches(f, method, path, target))) return undefined;
   return store.update((state) => {
-    const f = state.faults.find((x) => matches(x, method, path));
+    const f = state.faults.find((x) => matches(x, method, path, target));
     if (!f) return undefined;
     f.fired += 1;
     if (f.remaining !== undefined) {

@@ -88,7 +88,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;
     });
     if (opts.azurite !== false) {
-      storage = new StorageService(stateDir, store, tls, log);
+      storage = new StorageService(stateDir, store, tls, log, journal);
       await storage.sync();
     }
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };

@@ -14,6 +14,7 @@ import type { BlobLocation, CopyJob } from './registry-copy-job';
 import type { BlobEndpoint } from './blob-admin';
 import { getBlob, listBlobNames, putBlob } from './blob-admin';
 import { blobUrl } from './arm/blob-location';
+import { storageEndpoint } from './arm/datastores';
 import { pidAlive } from './pid';
 
 interface FileRef {
@@ -110,7 +111,8 @@ export class RegistryCopier {
     // An injected provisioning failure already decided the outcome: nothing to copy.
     if (!op || op.outcome !== 'Succeeded') return {};
     if (!state.azurite) return { error: { code: 'StorageUnavailable', message: `The storage behind ${job.destDisplay} is not reachable (the emulator runs without blob storage).` } };
-    const ep: BlobEndpoint = { hostPort: `127.0.0.1:${state.azurite.port}`, ca: this.ca };
+    // Through the blob front, as the service's own copy goes through storage: journaled, and failable by a blob fault.
+    const ep: BlobEndpoint = { hostPort: storageEndpoint(state), ca: this.ca };
     const account = (loc: BlobLocation) => {
       const a = state.storageAccounts[loc.account];
       if (!a) throw new Error(`storage account '${loc.account}' does not exist`);

@@ -1,7 +1,8 @@
 /**
  * Blob storage for the emulated workspaces: one Azurite per state dir (data in `<stateDir>/azurite`), reused
  * by another emulator process on the same dir while its owner runs, restarted on the same port when new
- * storage accounts appear (Azurite learns accounts only at start).
+ * storage accounts appear (Azurite learns accounts only at start). Its owner also runs the blob front (journal,
+ * faults, then Azurite), which keeps its port across Azurite restarts: clients only ever see the front.
  */
 import { join } from 'node:path';
 import type { JsonStore } from './state/json-store';
@@ -9,12 +10,16 @@ import type { ArmState, StorageAccount } from './state/model';
 import type { RunningAzurite } from './azurite';
 import { startAzurite } from './azurite';
 import { createContainer } from './blob-admin';
+import type { RunningBlobFront } from './blob-front';
+import { startBlobFront } from './blob-front';
+import type { Journal } from './journal';
 import type { TlsMaterial } from './tls';
 import { pidAlive } from './pid';
 import { portOpen } from './ports';
 
 export class StorageService {
   private owned?: RunningAzurite;
+  private front?: RunningBlobFront;
   private knownAccounts = new Set<string>();
 
   constructor(
@@ -22,6 +27,7 @@ export class StorageService {
     private readonly store: JsonStore<ArmState>,
     private readonly tls: TlsMaterial,
     private readonly log: (line: string) => void,
+    private readonly journal: Journal,
   ) {}
 
   /** Make sure Azurite runs with every account in the state and every account's containers exist. */
@@ -40,12 +46,20 @@ export class StorageService {
         location: join(this.stateDir, 'azurite'),
         certPath: this.tls.serverCertPath,
         keyPath: this.tls.serverKeyPath,
+        caPath: this.tls.caCertPath,
         accounts: accounts.map((a) => ({ name: a.name, key: a.key })),
         // Keep the port across restarts when it is free, so datastore endpoints stay valid.
         port: port && !(await portOpen(port)) ? port : undefined,
         log: (l) => this.log(`[azurite] ${l.trimEnd()}`),
       });
-      const running = { port: this.owned.port, pid: process.pid };
+      if (!this.front) {
+        const frontPort = state.azurite?.frontPort;
+        this.front = await startBlobFront(
+          { store: this.store, journal: this.journal, tls: this.tls, log: this.log },
+          frontPort && !(await portOpen(frontPort)) ? frontPort : 0,
+        );
+      }
+      const running = { port: this.owned.port, pid: process.pid, frontPort: this.front.port };
       await this.store.update((s) => {
         s.azurite = running;
       });
@@ -62,6 +76,9 @@ export class StorageService {
   }
 
   async stop(): Promise<void> {
+    const front = this.front;
+    this.front = undefined;
+    await front?.stop();
     if (!this.owned) return;
     const owned = this.owned;
     this.owned = undefined;

@@ -5,9 +5,12 @@ import { childrenOf, getResource, page, propertiesOf, top } from './resource-hel
 import { render } from './render';
 import { mfeNotFound } from './errors';
 
-/** host:port of the Azurite serving the accounts; clients build path-style URLs for an IP endpoint. */
-export function storageEndpoint(state: ArmState): string {
-  return state.azurite ? `127.0.0.1:${state.azurite.port}` : 'core.windows.net';
+/**
+ * host:port of the blob front serving the accounts (Azurite itself for a state written before the front existed);
+ * clients build path-style URLs for an IP endpoint.
+ */
+export function storageEndpoint(state: Pick<ArmState, 'azurite'>): string {
+  return state.azurite ? `127.0.0.1:${state.azurite.frontPort ?? state.azurite.port}` : 'core.windows.net';
 }
 
 function renderDatastore(ds: StoredResource, c: ArmCall) {

@@ -91,8 +91,11 @@ export interface ArmState {
   faults: Fault[];
   /** Monotonic counters (resource creation order, ids). */
   counters: Record<string, number>;
-  /** The Azurite instance serving the storage accounts, so another emulator process on this dir can reuse it. */
-  azurite?: { port: number; pid: number };
+  /**
+   * The Azurite instance serving the storage accounts, so another emulator process on this dir can reuse it, and
+   * the blob front its owner runs before it (`frontPort`): the address every blob URL handed out names.
+   */
+  azurite?: { port: number; pid: number; frontPort?: number };
 }
 
 export const DEFAULT_LRO_MS = 2000;
