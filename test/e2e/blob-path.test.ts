@@ -205,7 +205,8 @@ describe('promote-model', () => {
     const { r, journal } = await promote(name);
     expect(r.exitCode).toBe(1);
     const text = shown(r);
-    expect(text).toMatch(/AssetCopyFailed/);
+    expect(text).toMatch(/ended Failed: AssetCopyFailed/);
+    expect(text).not.toMatch(/rejected as invalid/);
     expect(text).toMatch(/writing \w+\/registry-[\w-]+\/[\w/.-]+: blob storage answered HTTP 500 InternalError/);
     expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(blobCalls(journal).some((c) => c.op === 'PutBlob' && c.status === 500 && c.path.startsWith(`${dest}/`))).toBe(true);

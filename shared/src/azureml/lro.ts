@@ -165,6 +165,9 @@ export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<Lro
         continue;
       }
       if (last.status === 404 && start.method === 'DELETE') return result(undefined);
+      // The Location answers a failed operation with its final error (400 / 422): the request was accepted, the
+      // operation failed; say so with the operation's code rather than calling the request invalid.
+      if (last.status === 400 || last.status === 422) throw classifyOperationFailure('Failed', obj(last.body)?.error, context);
       if (last.status >= 400) throw classifyResponse(last.status, last.text, { ...context, retries: last.retries });
       const doc = obj(last.body);
       if (doc && typeof doc.status === 'string' && isTerminal(doc.status) && !isSuccess(doc.status)) {

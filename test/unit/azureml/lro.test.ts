@@ -103,6 +103,20 @@ describe('LRO poller against a server', () => {
     expect(server.hits('GET', REG_V)).toHaveLength(1);
   });
 
+  test('Location answering a failed operation with 400: reported as the operation failing with its code, not as bad input', async () => {
+    const REG_V = /\/registries\/reg\/models\/m\/versions\/4$/;
+    const OP = /\/assetstore\/v1\.0\/operations\//;
+    server.on('PUT', REG_V, () => ({ status: 202, headers: { Location: `${server.base}/assetstore/v1.0/operations/def?sig=1` }, body: 'null' }));
+    server.sequence('GET', OP, [{ status: 202, body: '' }, { status: 400, body: { error: { code: 'AssetCopyFailed', message: 'Copying the model files failed.' } } }]);
+    const err = await testClient(server)
+      .createOrUpdateRegistryModelVersion('rg', 'reg', 'm', '4', { properties: { modelUri: 'azureml://x', modelType: 'custom_model' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepError);
+    expect((err as StepError).kind).toBe('service');
+    expect((err as StepError).message).toMatch(/ended Failed: AssetCopyFailed: Copying the model files failed\./);
+    expect((err as StepError).message).not.toMatch(/invalid/);
+  });
+
   test('original-uri: no operation header, the resource is polled until provisioningState is terminal', async () => {
     server.on('PUT', EP, () => ({ status: 201, body: endpoint('Creating') }));
     server.sequence('GET', EP, [{ status: 200, body: endpoint('Creating') }, { status: 200, body: endpoint('Updating') }, { status: 200, body: endpoint('Succeeded') }]);
