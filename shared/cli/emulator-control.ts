@@ -9,16 +9,8 @@ import type { IdentitySeed, IdentityWorld } from '../emulator/src/identity';
 
 export type { FaultSpec };
 
-export interface JournalEntry {
-  seq: number;
-  time: string;
-  method: string;
-  path: string;
-  query?: Record<string, string>;
-  status: number;
-  principal?: string;
-  requestBody?: unknown;
-}
+export type { JournalEntry } from '../emulator/src/journal';
+import type { JournalEntry } from '../emulator/src/journal';
 
 export interface EmulatorWorld {
   identity: IdentityWorld;
