@@ -1,24 +1,10 @@
 /** api-versions the emulator accepts, per provider. */
 import type { Reply } from '../http';
 import { armError } from './errors';
+import { KNOWN_API_VERSIONS } from '../../../src/specs/api-version';
 
-export const ML_API_VERSIONS = [
-  '2022-10-01',
-  '2023-04-01',
-  '2023-10-01',
-  '2024-04-01',
-  '2024-10-01',
-  '2025-04-01',
-  '2025-09-01',
-  '2025-12-01',
-  '2026-05-01',
-  '2026-07-01',
-  '2024-01-01-preview',
-  '2024-07-01-preview',
-  '2024-10-01-preview',
-  '2025-01-01-preview',
-  '2025-07-01-preview',
-];
+/** Azure ML's api-versions: the same list the steps check their `api-version` input against (one fact, one place). */
+export const ML_API_VERSIONS: readonly string[] = KNOWN_API_VERSIONS;
 
 export const RESOURCES_API_VERSIONS = [
   '2016-06-01',
