@@ -27,7 +27,7 @@ export class JsonStore<T> {
 
   /**
    * The current document, shared and read-only: parsed again only when the file changed (inode, size or mtime moved),
-   * so a request that only looks pays a stat instead of a parse. Never mutate it; use `read()` for a private copy.
+   * so a request that only looks pays a stat instead of a parse. It is frozen; use `read()` for a private copy.
    */
   peek(): Readonly<T> {
     let stamp: string;
@@ -38,7 +38,8 @@ export class JsonStore<T> {
       return this.initial();
     }
     if (this.cached?.stamp === stamp) return this.cached.doc;
-    const doc = JSON.parse(readFileSync(this.path, 'utf8')) as T;
+    // Frozen, so a look-only path that tried to change the shared copy fails loudly instead of leaking the change.
+    const doc = deepFreeze(JSON.parse(readFileSync(this.path, 'utf8')) as T);
     this.cached = { stamp, doc };
     return doc;
   }
@@ -63,4 +64,12 @@ export class JsonStore<T> {
     writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, this.path);
   }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
 }
