@@ -60,7 +60,10 @@ export class Journal {
   append(entry: NewJournalEntry): Promise<JournalEntry> {
     return new Promise((resolve, reject) => {
       this.pending.push({ entry, time: new Date().toISOString(), resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      this.flushing = true;
+      // After this turn of the event loop: every request answered in the same turn joins one batch.
+      setImmediate(() => void this.flush());
     });
   }
 
@@ -97,7 +100,6 @@ export class Journal {
 
   /** Write everything pending, a batch per lock turn, until nothing is left. */
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.pending.length) {
         let batch: Pending[] = [];
