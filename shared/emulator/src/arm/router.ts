@@ -29,6 +29,8 @@ export interface ArmRequest {
   baseUrl: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The shared state as peeked at the start of this request, if the caller already did (else peeked here). */
+  snapshot?: Readonly<ArmState>;
 }
 
 export interface ArmOutcome {
@@ -96,7 +98,7 @@ export class ArmRouter {
     const target = parseArmPath(r.url.pathname, r.method);
     if (target.kind === 'unknown') return this.unknownPath(r);
     // One consistent snapshot (one stat of the state file) serves the whole look-only part of the request.
-    const snapshot = this.store.peek() as ArmState;
+    const snapshot = (r.snapshot ?? this.store.peek()) as ArmState;
     if (!snapshot.subscriptions[key(target.subscriptionId)]) {
       return armError(404, 'SubscriptionNotFound', `The subscription '${target.subscriptionId}' could not be found.`);
     }
