@@ -10,7 +10,7 @@ import { withFileLock } from './lock';
 
 export class JsonStore<T> {
   /** The last parsed document and the identity of the file it came from (writers rename, so a write changes the inode). */
-  private cached: { stamp: string; doc: T } | undefined;
+  private cached: { ino: number; size: number; mtimeMs: number; ctimeMs: number; doc: T } | undefined;
 
   constructor(
     readonly path: string,
@@ -30,17 +30,15 @@ export class JsonStore<T> {
    * so a request that only looks pays a stat instead of a parse. It is frozen; use `read()` for a private copy.
    */
   peek(): Readonly<T> {
-    let stamp: string;
-    try {
-      const st = statSync(this.path, { bigint: true });
-      stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-    } catch {
-      return this.initial();
-    }
-    if (this.cached?.stamp === stamp) return this.cached.doc;
+    // Plain (not bigint) stat: cheaper, and its fractional-millisecond times still tell writes apart; every write
+    // is a rename, so the inode moves too.
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (!st) return this.initial();
+    const c = this.cached;
+    if (c && c.ino === st.ino && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ctimeMs === st.ctimeMs) return c.doc;
     // Frozen, so a look-only path that tried to change the shared copy fails loudly instead of leaking the change.
     const doc = deepFreeze(JSON.parse(readFileSync(this.path, 'utf8')) as T);
-    this.cached = { stamp, doc };
+    this.cached = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, doc };
     return doc;
   }
 
