@@ -158,17 +158,26 @@ export class Journal {
     return Number(readFileSync(this.seqPath, 'utf8')) || 0;
   }
 
+  /** A file descriptor to read `path`, undefined when it does not exist (a seam for the rotation tests). */
+  protected openForRead(path: string): number | undefined {
+    try {
+      return openSync(path, 'r');
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * The text of `journal.1.jsonl` then `journal.jsonl`. The current file is opened first: if it is rotated before
    * the old one is opened, both names lead to the same file, and the new current file is read after it.
    */
   private readGenerations(): string[] {
-    const cur = openOrUndefined(this.path);
-    const old = openOrUndefined(this.oldPath);
+    const cur = this.openForRead(this.path);
+    const old = this.openForRead(this.oldPath);
     const fds = [old, cur];
     try {
       if (old !== undefined && cur !== undefined && fstatSync(old).ino === fstatSync(cur).ino) {
-        fds.push(openOrUndefined(this.path));
+        fds.push(this.openForRead(this.path));
       }
       return fds.filter((fd): fd is number => fd !== undefined).map((fd) => readFileSync(fd, 'utf8'));
     } finally {
@@ -185,13 +194,6 @@ function statOrUndefined(path: string): { size: number; ino: number } | undefine
   }
 }
 
-function openOrUndefined(path: string): number | undefined {
-  try {
-    return openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whole lines only: a batch being appended right now may be half-visible; its tail is read next time. */
 function completeLines(text: string): string[] {
