@@ -29,6 +29,8 @@ export type NewJournalEntry = Omit<JournalEntry, 'seq' | 'time'>;
 /** Past this size the journal is rotated to `journal.1.jsonl` (one generation kept), so it never grows without bound. */
 export const JOURNAL_ROTATE_BYTES = Number(process.env.AML_EMULATOR_JOURNAL_MAX_BYTES) || 8 * 1024 * 1024;
 
+const SEQ_PREFIX = '{"seq":';
+
 interface Pending {
   entry: NewJournalEntry;
   time: string;
@@ -73,6 +75,8 @@ export class Journal {
     let last = since;
     for (const text of this.readGenerations()) {
       for (const line of completeLines(text)) {
+        // Lines are written seq-first: skip the ones at or below `last` without parsing them.
+        if (line.startsWith(SEQ_PREFIX) && Number.parseInt(line.slice(SEQ_PREFIX.length), 10) <= last) continue;
         let e: JournalEntry;
         try {
           e = JSON.parse(line) as JournalEntry;
@@ -133,7 +137,11 @@ export class Journal {
       writeFileSync(this.seqPath, String(seq));
       renameSync(this.path, this.oldPath);
     }
-    const full = batch.map((p): JournalEntry => ({ seq: ++seq, time: p.time, ...p.entry }));
+    // seq first (readers skip old lines by it), and never overridden by a stray field of the entry.
+    const full = batch.map((p): JournalEntry => {
+      seq += 1;
+      return Object.assign({ seq, time: p.time }, p.entry, { seq, time: p.time });
+    });
     const text = full.map((e) => `${JSON.stringify(e)}\n`).join('');
     const fd = openSync(this.path, 'a');
     try {
