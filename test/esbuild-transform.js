@@ -19,7 +19,8 @@ module.exports = {
       keepNames: true,
       // Jest's CommonJS runtime cannot run import(); esbuild then lowers it to require().
       supported: { 'dynamic-import': false },
-      tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, esModuleInterop: true } },
+      // strict as tsc emits it ("use strict"): assigning to a frozen object throws, as in the bundles.
+      tsconfigRaw: { compilerOptions: { alwaysStrict: true, useDefineForClassFields: true, esModuleInterop: true } },
     });
     return { code, map };
   },

@@ -71,12 +71,33 @@ function matches(f: Fault, method: string, path: string, target: FaultTarget): b
   if (host !== 'any' && host !== target.host) return false;
   if (f.operation && f.operation.toLowerCase() !== (target.operation ?? '').toLowerCase()) return false;
   if (f.method && f.method.toUpperCase() !== method.toUpperCase()) return false;
-  return new RegExp(f.path).test(path);
+  return pathRegex(f.path).test(path);
 }
 
-/** The fault that applies to this request, counted down; undefined when none does. */
-export async function takeFault(store: JsonStore<ArmState>, method: string, path: string, target: FaultTarget = { host: 'emulator' }): Promise<Fault | undefined> {
-  const snapshot = store.peek();
+/** Compiled fault paths (a fault's regex is fixed once it is added). */
+const compiled = new Map<string, RegExp>();
+
+function pathRegex(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) {
+    if (compiled.size >= 256) compiled.clear();
+    re = new RegExp(source);
+    compiled.set(source, re);
+  }
+  return re;
+}
+
+/**
+ * The fault that applies to this request, counted down; undefined when none does. `snapshot`: the state the
+ * caller already peeked for this request (saves a second stat); the count-down itself always re-reads under the lock.
+ */
+export async function takeFault(
+  store: JsonStore<ArmState>,
+  method: string,
+  path: string,
+  target: FaultTarget = { host: 'emulator' },
+  snapshot: Readonly<ArmState> = store.peek(),
+): Promise<Fault | undefined> {
   if (!snapshot.faults.some((f) => matches(f, method, path, target))) return undefined;
   return store.update((state) => {
     const f = state.faults.find((x) => matches(x, method, path, target));

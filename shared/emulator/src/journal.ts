@@ -1,19 +1,10 @@
 /**
  * The request journal, `<stateDir>/journal.jsonl`: one JSON line per request, appended under a cross-process
- * lock with a sequence number that keeps growing (also across a clear), so `since` works for every reader.
+ * lock with a sequence number that keeps growing (also across a rotation or a clear), so `since` works for every
+ * reader. Appends that arrive while this process waits for (or holds) the lock are written together in one
+ * write under one lock turn (group commit), so the lock is paid once per batch instead of once per request.
  */
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLock } from './state/lock';
 
@@ -38,13 +29,24 @@ export type NewJournalEntry = Omit<JournalEntry, 'seq' | 'time'>;
 /** Past this size the journal is rotated to `journal.1.jsonl` (one generation kept), so it never grows without bound. */
 export const JOURNAL_ROTATE_BYTES = Number(process.env.AML_EMULATOR_JOURNAL_MAX_BYTES) || 8 * 1024 * 1024;
 
+const SEQ_PREFIX = '{"seq":';
+
+interface Pending {
+  entry: NewJournalEntry;
+  time: string;
+  resolve: (e: JournalEntry) => void;
+  reject: (e: Error) => void;
+}
+
 export class Journal {
   readonly path: string;
   private readonly oldPath: string;
   private readonly seqPath: string;
   private readonly lockPath: string;
-  /** The journal's size and last sequence number after this process's last append (valid while the size matches). */
+  /** The journal's size, inode and last sequence number after this process's last write (valid while both match). */
   private known: { size: number; ino: number; seq: number } | undefined;
+  private pending: Pending[] = [];
+  private flushing = false;
 
   constructor(
     stateDir: string,
@@ -56,33 +58,36 @@ export class Journal {
     this.lockPath = join(stateDir, 'journal.lock');
   }
 
+  /** Record `entry`; resolves once its line is in the file (with the sequence number it got). */
   append(entry: NewJournalEntry): Promise<JournalEntry> {
-    return withFileLock(this.lockPath, () => {
-      let size = this.size();
-      const seq = this.lastSeq(size) + 1;
-      if (size >= this.maxBytes) {
-        // The sequence survives in journal.seq (written only here and on clear), so `since` keeps working.
-        writeFileSync(this.seqPath, String(seq - 1));
-        renameSync(this.path, this.oldPath);
-        size = 0;
-      }
-      const full: JournalEntry = { seq, time: new Date().toISOString(), ...entry };
-      const line = `${JSON.stringify(full)}\n`;
-      appendFileSync(this.path, line);
-      const st = statSync(this.path);
-      this.known = { size: st.size, ino: st.ino, seq };
-      return full;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry, time: new Date().toISOString(), resolve, reject });
+      if (this.flushing) return;
+      this.flushing = true;
+      // After this turn of the event loop: every request answered in the same turn joins one batch.
+      setImmediate(() => void this.flush());
     });
   }
 
+  /** Entries with a sequence number above `since`, in order, from the rotated generation and the current file. */
   list(since = 0): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (const file of [this.oldPath, this.path]) {
-      if (!existsSync(file)) continue;
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line) continue;
-        const e = JSON.parse(line) as JournalEntry;
-        if (e.seq > since) out.push(e);
+    let last = since;
+    for (const text of this.readGenerations()) {
+      for (const line of completeLines(text)) {
+        // Lines are written seq-first: skip the ones at or below `last` without parsing them.
+        if (line.startsWith(SEQ_PREFIX) && Number.parseInt(line.slice(SEQ_PREFIX.length), 10) <= last) continue;
+        let e: JournalEntry;
+        try {
+          e = JSON.parse(line) as JournalEntry;
+        } catch {
+          continue; // a line torn by a crash mid-write
+        }
+        // Strictly increasing: a generation read twice (rotated while we read) adds nothing.
+        if (e.seq > last) {
+          out.push(e);
+          last = e.seq;
+        }
       }
     }
     return out;
@@ -90,49 +95,136 @@ export class Journal {
 
   clear(): Promise<void> {
     return withFileLock(this.lockPath, () => {
-      writeFileSync(this.seqPath, String(this.lastSeq(this.size())));
+      writeFileSync(this.seqPath, String(this.lastSeq()));
       writeFileSync(this.path, '');
       rmSync(this.oldPath, { force: true });
       this.known = undefined;
     });
   }
 
-  private size(): number {
+  /** Write everything pending, a batch per lock turn, until nothing is left. */
+  private async flush(): Promise<void> {
     try {
-      return statSync(this.path).size;
-    } catch {
-      return 0;
+      while (this.pending.length) {
+        let batch: Pending[] = [];
+        try {
+          const written = await withFileLock(this.lockPath, () => {
+            // Take the batch only once the lock is ours, so everything that queued while we waited joins it.
+            batch = this.pending;
+            this.pending = [];
+            return this.write(batch);
+          });
+          batch.forEach((p, i) => p.resolve(written[i]));
+        } catch (e) {
+          if (!batch.length) {
+            batch = this.pending;
+            this.pending = [];
+          }
+          batch.forEach((p) => p.reject(e as Error));
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 
-  /** Last sequence number: from this process's own last append when nobody wrote since, else the journal's last line. */
-  private lastSeq(size: number): number {
-    if (this.known && this.known.size === size && size > 0) {
-      try {
-        if (statSync(this.path).ino === this.known.ino) return this.known.seq;
-      } catch {
-        /* fall through */
-      }
+  /** Under the lock: number the batch after the last entry on disk, rotate if the file is full, append one write. */
+  private write(batch: Pending[]): JournalEntry[] {
+    const st = statOrUndefined(this.path);
+    let seq = this.lastSeq(st);
+    if (st && st.size >= this.maxBytes) {
+      // The sequence survives in journal.seq (written only here and on clear), so `since` keeps working.
+      writeFileSync(this.seqPath, String(seq));
+      renameSync(this.path, this.oldPath);
     }
-    if (size > 0) {
-      const fd = openSync(this.path, 'r');
-      try {
-        const len = Math.min(size, 64 * 1024);
-        const buf = Buffer.alloc(len);
-        readSync(fd, buf, 0, len, size - len);
-        const lines = buf.toString('utf8').split('\n').filter(Boolean);
-        const last = lines[lines.length - 1];
-        if (last) {
-          const seq = Number((JSON.parse(last) as JournalEntry).seq);
-          if (Number.isFinite(seq)) return seq;
-        }
-      } catch {
-        /* a torn or oversized last line: fall back to the seq file */
-      } finally {
-        closeSync(fd);
-      }
+    // seq first (readers skip old lines by it), and never overridden by a stray field of the entry.
+    const full = batch.map((p): JournalEntry => {
+      seq += 1;
+      return Object.assign({ seq, time: p.time }, p.entry, { seq, time: p.time });
+    });
+    const text = full.map((e) => `${JSON.stringify(e)}\n`).join('');
+    const fd = openSync(this.path, 'a');
+    try {
+      const buf = Buffer.from(text);
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+      const st = fstatSync(fd);
+      this.known = { size: st.size, ino: st.ino, seq };
+    } finally {
+      closeSync(fd);
+    }
+    return full;
+  }
+
+  /** Last sequence number: from this process's own last write when nobody wrote since, else the journal's last line. */
+  private lastSeq(st = statOrUndefined(this.path)): number {
+    if (st && st.size > 0) {
+      if (this.known && this.known.size === st.size && this.known.ino === st.ino) return this.known.seq;
+      const seq = lastLineSeq(this.path, st.size);
+      if (seq !== undefined) return seq;
     }
     if (!existsSync(this.seqPath)) return 0;
     return Number(readFileSync(this.seqPath, 'utf8')) || 0;
   }
+
+  /** A file descriptor to read `path`, undefined when it does not exist (a seam for the rotation tests). */
+  protected openForRead(path: string): number | undefined {
+    try {
+      return openSync(path, 'r');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The text of `journal.1.jsonl` then `journal.jsonl`. The current file is opened first: if it is rotated before
+   * the old one is opened, both names lead to the same file, and the new current file is read after it.
+   */
+  private readGenerations(): string[] {
+    const cur = this.openForRead(this.path);
+    const old = this.openForRead(this.oldPath);
+    const fds = [old, cur];
+    try {
+      if (old !== undefined && cur !== undefined && fstatSync(old).ino === fstatSync(cur).ino) {
+        fds.push(this.openForRead(this.path));
+      }
+      return fds.filter((fd): fd is number => fd !== undefined).map((fd) => readFileSync(fd, 'utf8'));
+    } finally {
+      for (const fd of fds) if (fd !== undefined) closeSync(fd);
+    }
+  }
+}
+
+function statOrUndefined(path: string): { size: number; ino: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+
+/** Whole lines only: a batch being appended right now may be half-visible; its tail is read next time. */
+function completeLines(text: string): string[] {
+  const end = text.lastIndexOf('\n');
+  return end < 0 ? [] : text.slice(0, end).split('\n').filter(Boolean);
+}
+
+function lastLineSeq(path: string, size: number): number | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    const lines = completeLines(buf.toString('utf8'));
+    const last = lines[lines.length - 1];
+    if (last) {
+      const seq = Number((JSON.parse(last) as JournalEntry).seq);
+      if (Number.isFinite(seq)) return seq;
+    }
+  } catch {
+    /* a torn or oversized last line: fall back to the seq file */
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
 }

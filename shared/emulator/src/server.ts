@@ -105,7 +105,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
   const ctx: RequestContext = { baseUrl: deps.baseUrl };
   const entryBase = { method, path: url.pathname, query: query(url) };
-  const fault = await takeFault(deps.store, method, url.pathname);
+  // One look at the shared state serves the fault check and, when no fault fired, the ARM front door.
+  const snapshot = deps.store.peek();
+  const fault = await takeFault(deps.store, method, url.pathname, { host: 'emulator' }, snapshot);
   if (fault) {
     // unref: a delayed answer must not keep a stopped emulator (or the test process hosting it) alive.
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs).unref());
@@ -127,7 +129,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
   if (url.pathname.startsWith('/subscriptions/')) {
     ctx.area = 'arm';
-    const out = await deps.arm.handle({ method, url, baseUrl: deps.baseUrl, headers: req.headers, body });
+    const out = await deps.arm.handle({ method, url, baseUrl: deps.baseUrl, headers: req.headers, body, snapshot: fault ? undefined : snapshot });
     ctx.principal = out.principal;
     ctx.requestBody = out.requestBody;
     return send(res, out.reply);

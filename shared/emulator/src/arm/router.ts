@@ -12,7 +12,7 @@ import type { ArmState } from '../state/model';
 import { key } from '../state/model';
 import type { Reply } from '../http';
 import { parseJson } from '../http';
-import { settle } from '../lro/settle';
+import { needsSettle, settle } from '../lro/settle';
 import { verifySignature, mfePollPath } from '../lro/poll-urls';
 import { findOperation, operationNotFound, renderMfeResult, renderMfeStatus } from '../lro/poll-routes';
 import type { ArmCall, Handler, ResourceTypeHandler } from './call';
@@ -29,6 +29,8 @@ export interface ArmRequest {
   baseUrl: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The shared state as peeked at the start of this request, if the caller already did (else peeked here). */
+  snapshot?: Readonly<ArmState>;
 }
 
 export interface ArmOutcome {
@@ -95,7 +97,8 @@ export class ArmRouter {
     if (!apiVersion) return missingApiVersion();
     const target = parseArmPath(r.url.pathname, r.method);
     if (target.kind === 'unknown') return this.unknownPath(r);
-    const snapshot = this.store.peek();
+    // One consistent snapshot (one stat of the state file) serves the whole look-only part of the request.
+    const snapshot = (r.snapshot ?? this.store.peek()) as ArmState;
     if (!snapshot.subscriptions[key(target.subscriptionId)]) {
       return armError(404, 'SubscriptionNotFound', `The subscription '${target.subscriptionId}' could not be found.`);
     }
@@ -106,12 +109,12 @@ export class ArmRouter {
       case 'subscription':
       case 'resourceGroups':
       case 'resourceGroup':
-        return this.resources(r, target, apiVersion, deny);
+        return this.resources(r, target, apiVersion, deny, snapshot);
       case 'operation':
-        return this.poll(r, target, apiVersion, now, deny);
+        return this.poll(r, target, apiVersion, now, deny, snapshot);
       case 'provider':
         return (
-          this.subscriptionList(r, target, apiVersion, now, principal, deny) ??
+          this.subscriptionList(r, target, apiVersion, now, principal, deny, snapshot) ??
           armError(
             404,
             'NoRegisteredProviderFound',
@@ -119,7 +122,7 @@ export class ArmRouter {
           )
         );
       case 'resource':
-        return this.resource(r, target, apiVersion, now, principal, body, deny);
+        return this.resource(r, target, apiVersion, now, principal, body, deny, snapshot);
     }
   }
 
@@ -131,6 +134,7 @@ export class ArmRouter {
     now: number,
     principal: VerifiedToken,
     deny: (action: string, scope: string) => Reply | undefined,
+    snapshot: ArmState,
   ): Reply | undefined {
     if (t.resourceGroup !== undefined || t.rest.length !== 1) return undefined;
     const handler = this.types.find(
@@ -145,8 +149,7 @@ export class ArmRouter {
     const denied = deny(`${type}/read`, subScope);
     if (denied) return denied;
     if (r.method !== 'GET') return methodNotAllowed(r.method);
-    const state = this.store.read();
-    settle(state, now);
+    const state = this.settled(now, snapshot);
     return handler.listBySubscription({
       method: r.method,
       url: r.url,
@@ -174,11 +177,11 @@ export class ArmRouter {
     t: Extract<ArmTarget, { kind: 'subscription' | 'resourceGroups' | 'resourceGroup' }>,
     apiVersion: string,
     deny: (action: string, scope: string) => Reply | undefined,
+    state: ArmState,
   ): Reply {
     const bad = checkResourcesApiVersion(apiVersion);
     if (bad) return bad;
     if (r.method !== 'GET') return methodNotAllowed(r.method);
-    const state = this.store.read();
     const sub = state.subscriptions[key(t.subscriptionId)];
     const subScope = `/subscriptions/${sub.subscriptionId}`;
     if (t.kind === 'subscription') {
@@ -224,8 +227,8 @@ export class ArmRouter {
     apiVersion: string,
     now: number,
     deny: (action: string, scope: string) => Reply | undefined,
+    state: ArmState,
   ): Reply {
-    const state = this.store.read();
     const op = findOperation(state, t.token);
     if (!op) return operationNotFound(t.token);
     if (!verifySignature(state.signingKey, mfePollPath(op, t.pollKind), r.url.searchParams.get('sig'))) {
@@ -247,6 +250,7 @@ export class ArmRouter {
     principal: VerifiedToken,
     body: unknown,
     deny: (action: string, scope: string) => Reply | undefined,
+    snapshot: ArmState,
   ): Promise<Reply> {
     const handler = this.types.find(
       (h) =>
@@ -269,7 +273,6 @@ export class ArmRouter {
     const isMl = namespace === ML_PROVIDER;
     const type = `${namespace}/${handler.path.join('/')}`;
     const id = resourceId(t.subscriptionId, t.resourceGroup, namespace, handler.path, t.names);
-    const snapshot = this.store.peek();
     const rg = snapshot.resourceGroups[key(rgId(t.subscriptionId, t.resourceGroup))];
     const wsId = isMl && handler.path[0] === 'workspaces' && t.names.length > 0 ? resourceId(t.subscriptionId, t.resourceGroup, namespace, ['workspaces'], [t.names[0]]) : undefined;
     const location = String((wsId && getResource(snapshot, wsId)?.body.location) ?? rg?.location ?? 'eastus');
@@ -319,15 +322,22 @@ export class ArmRouter {
       return fn(call);
     };
 
-    if (r.method === 'GET') {
-      const state = this.store.read();
-      settle(state, now);
-      return run(state);
-    }
+    if (r.method === 'GET') return run(this.settled(now, snapshot));
     return this.store.update((state) => {
       settle(state, now);
       return run(state);
     });
+  }
+
+  /**
+   * The state a GET answers from: the shared read-only snapshot when no finished operation is waiting to be
+   * applied (the common case, no parse), else a private copy with the operations settled.
+   */
+  private settled(now: number, snapshot: ArmState): ArmState {
+    if (!needsSettle(snapshot, now)) return snapshot;
+    const state = this.store.read();
+    settle(state, now);
+    return state;
   }
 
   private pick(h: ResourceTypeHandler, method: string, t: Extract<ArmTarget, { kind: 'resource' }>): Handler | undefined {

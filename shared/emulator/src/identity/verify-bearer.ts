@@ -25,17 +25,32 @@ function armTime(seconds: number): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-/**
- * Tokens whose signature already checked out, per signing key: a signature over the same bytes with the same key
- * verifies the same way every time, so only claims (expiry, audience, tenant) are re-checked on each request.
- */
-const verified = new Map<string, string>();
+type Decoded = NonNullable<ReturnType<typeof decodeJwt>>;
 
-function signatureOk(token: string, jwt: NonNullable<ReturnType<typeof decodeJwt>>, key: SigningKey): boolean {
-  if (verified.get(token) === key.publicPem) return true;
+/**
+ * Tokens already decoded, and the key their signature checked out against: a token's header and claims never
+ * change, and a signature over the same bytes with the same key verifies the same way every time, so a repeated
+ * token costs a map lookup; only the claims (expiry, audience, tenant) are re-checked on each request.
+ */
+const seen = new Map<string, { jwt: Decoded; verifiedWith?: string }>();
+
+function decodeCached(token: string): Decoded | undefined {
+  const hit = seen.get(token);
+  if (hit) return hit.jwt;
+  const jwt = decodeJwt(token);
+  if (!jwt) return undefined;
+  Object.freeze(jwt.header);
+  Object.freeze(jwt.claims);
+  if (seen.size >= 1024) seen.clear();
+  seen.set(token, { jwt });
+  return jwt;
+}
+
+function signatureOk(token: string, jwt: Decoded, key: SigningKey): boolean {
+  const entry = seen.get(token);
+  if (entry?.verifiedWith === key.publicPem) return true;
   if (!verifySignature(jwt, key.publicPem)) return false;
-  if (verified.size >= 1024) verified.clear();
-  verified.set(token, key.publicPem);
+  if (entry) entry.verifiedWith = key.publicPem;
   return true;
 }
 
@@ -50,7 +65,7 @@ export function verifyBearerToken(
   }
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
   if (!m?.[1]) return fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
-  const jwt = decodeJwt(m[1]);
+  const jwt = decodeCached(m[1]);
   if (!jwt) return fail('InvalidAuthenticationToken', 'The access token is invalid.');
   if (jwt.header.alg !== 'RS256' || (jwt.header.kid !== undefined && jwt.header.kid !== key.kid) || !signatureOk(m[1], jwt, key)) {
     return fail('InvalidAuthenticationToken', 'The access token is invalid.');

@@ -53,3 +53,24 @@ export function busy(state: ArmState, res: StoredResource | undefined, now: numb
   const op = state.operations[res.opId];
   return !!op && !isDone(op, now);
 }
+
+/** Per parsed document: the earliest time at which `settle` would change something (-Infinity: it would now). */
+const settleDue = new WeakMap<object, number>();
+
+/**
+ * False when `settle(state, now)` would change nothing, so a read-only request can use a shared snapshot as is
+ * instead of settling a private copy. Computed once per document (the snapshot is immutable), then O(1).
+ */
+export function needsSettle(state: Readonly<ArmState>, now: number): boolean {
+  let due = settleDue.get(state);
+  if (due === undefined) {
+    due = Infinity;
+    for (const res of Object.values(state.resources)) {
+      if (!res.opId) continue;
+      const op = state.operations[res.opId];
+      due = Math.min(due, op ? op.start + op.durationMs : -Infinity);
+    }
+    settleDue.set(state, due);
+  }
+  return now >= due;
+}

@@ -10,7 +10,7 @@ import { withFileLock } from './lock';
 
 export class JsonStore<T> {
   /** The last parsed document and the identity of the file it came from (writers rename, so a write changes the inode). */
-  private cached: { stamp: string; doc: T } | undefined;
+  private cached: { ino: number; size: number; mtimeMs: number; ctimeMs: number; doc: T } | undefined;
 
   constructor(
     readonly path: string,
@@ -27,19 +27,18 @@ export class JsonStore<T> {
 
   /**
    * The current document, shared and read-only: parsed again only when the file changed (inode, size or mtime moved),
-   * so a request that only looks pays a stat instead of a parse. Never mutate it; use `read()` for a private copy.
+   * so a request that only looks pays a stat instead of a parse. It is frozen; use `read()` for a private copy.
    */
   peek(): Readonly<T> {
-    let stamp: string;
-    try {
-      const st = statSync(this.path, { bigint: true });
-      stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-    } catch {
-      return this.initial();
-    }
-    if (this.cached?.stamp === stamp) return this.cached.doc;
-    const doc = JSON.parse(readFileSync(this.path, 'utf8')) as T;
-    this.cached = { stamp, doc };
+    // Plain (not bigint) stat: cheaper, and its fractional-millisecond times still tell writes apart; every write
+    // is a rename, so the inode moves too.
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (!st) return this.initial();
+    const c = this.cached;
+    if (c && c.ino === st.ino && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ctimeMs === st.ctimeMs) return c.doc;
+    // Frozen, so a look-only path that tried to change the shared copy fails loudly instead of leaking the change.
+    const doc = deepFreeze(JSON.parse(readFileSync(this.path, 'utf8')) as T);
+    this.cached = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, doc };
     return doc;
   }
 
@@ -63,4 +62,12 @@ export class JsonStore<T> {
     writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, this.path);
   }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
 }

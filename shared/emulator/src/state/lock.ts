@@ -3,7 +3,7 @@
  * A lock whose holder is gone (same host, pid not alive) or that is older than `staleMs` is broken.
  * Within one process, callers queue on a promise chain first so only one of them contends for the file.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { pidAlive } from '../pid';
@@ -22,7 +22,19 @@ interface LockContent {
   nonce: string;
 }
 
+/** What identifies the lock file we created: its inode and the time its content was written. */
+interface Held {
+  content: LockContent;
+  ino: bigint;
+  mtimeNs: bigint;
+}
+
 const queues = new Map<string, Promise<void>>();
+/** Asked once: `os.hostname()` is a system call. */
+const HOST = hostname();
+/** Nonces: a random per-process prefix and a counter (unique without asking for randomness per lock). */
+const NONCE_PREFIX = randomBytes(6).toString('hex');
+let nonceCounter = 0;
 
 function readContent(path: string): LockContent | undefined {
   try {
@@ -35,7 +47,7 @@ function readContent(path: string): LockContent | undefined {
 function isStale(c: LockContent | undefined, staleMs: number, mtimeFallback: () => number): boolean {
   // A lock file caught between create and write has no content yet: judge it by its age only.
   if (!c) return Date.now() - mtimeFallback() > staleMs;
-  if (c.host === hostname() && c.pid !== process.pid && !pidAlive(c.pid)) return true;
+  if (c.host === HOST && c.pid !== process.pid && !pidAlive(c.pid)) return true;
   return Date.now() - c.time > staleMs;
 }
 
@@ -47,20 +59,21 @@ function fileAge(path: string): number {
   }
 }
 
-function tryCreate(path: string, content: LockContent): boolean {
+function tryCreate(path: string, content: LockContent): Held | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw e;
   }
   try {
     writeSync(fd, JSON.stringify(content));
+    const st = fstatSync(fd, { bigint: true });
+    return { content, ino: st.ino, mtimeNs: st.mtimeNs };
   } finally {
     closeSync(fd);
   }
-  return true;
 }
 
 /** Move an abandoned lock aside; if what we moved turns out to be a fresh lock, put it back. */
@@ -86,12 +99,13 @@ function breakStale(path: string, judged: LockContent | undefined): void {
   }
 }
 
-async function acquire(path: string, staleMs: number, timeoutMs: number): Promise<LockContent> {
+async function acquire(path: string, staleMs: number, timeoutMs: number): Promise<Held> {
   const deadline = Date.now() + timeoutMs;
   let delay = 1;
   for (;;) {
-    const mine: LockContent = { pid: process.pid, host: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
-    if (tryCreate(path, mine)) return mine;
+    const mine: LockContent = { pid: process.pid, host: HOST, time: Date.now(), nonce: `${NONCE_PREFIX}-${++nonceCounter}` };
+    const created = tryCreate(path, mine);
+    if (created) return created;
     const held = readContent(path);
     if (isStale(held, staleMs, () => fileAge(path))) {
       breakStale(path, held);
@@ -103,9 +117,19 @@ async function acquire(path: string, staleMs: number, timeoutMs: number): Promis
   }
 }
 
-function release(path: string, mine: LockContent): void {
-  const held = readContent(path);
-  if (held && held.nonce !== mine.nonce) return; // broken and re-taken by someone else: not ours to remove
+function release(path: string, mine: Held): void {
+  let st;
+  try {
+    st = statSync(path, { bigint: true });
+  } catch {
+    return; // already gone
+  }
+  // Still the file we wrote (a stat instead of reading it back)? A file with another inode or write time may be
+  // someone else's lock taken after ours was broken: compare the content before touching it.
+  if (st.ino !== mine.ino || st.mtimeNs !== mine.mtimeNs) {
+    const held = readContent(path);
+    if (!held || held.nonce !== mine.content.nonce) return; // not ours to remove
+  }
   try {
     unlinkSync(path);
   } catch {
