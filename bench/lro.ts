@@ -36,7 +36,7 @@ export async function measureLro(t: TestEmulator, provisioningMs: number): Promi
   await client.getWorkspace(rg, ws); // sign in first, so the figure is about polling only
   const name = `bench-${randomBytes(3).toString('hex')}`;
   const t0 = performance.now();
-  const result = await client.createOrUpdateOnlineEndpoint(rg, ws, name, { location: 'eastus', properties: { authMode: 'Key' } });
+  const result = await client.online.createOrUpdateEndpoint(rg, ws, name, { location: 'eastus', properties: { authMode: 'Key' } });
   const elapsed = performance.now() - t0;
   return { provisioningMs, detectionLagMs: Math.max(0, Math.round(elapsed - provisioningMs)), polls: result.pollCount };
 }

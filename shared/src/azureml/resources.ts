@@ -114,6 +114,56 @@ export interface OnlineEndpointProperties extends Open {
 }
 export type OnlineEndpoint = TrackedArmResource<OnlineEndpointProperties>;
 
+/** A managed or Kubernetes online deployment (the fields the steps read; the rest is kept as sent). */
+export interface OnlineDeploymentProperties extends Open {
+  endpointComputeType: 'Managed' | 'Kubernetes' | 'AzureMLCompute' | string;
+  model?: string;
+  environmentId?: string;
+  codeConfiguration?: { codeId?: string; scoringScript: string };
+  instanceType?: string;
+  environmentVariables?: StringMap;
+  scaleSettings?: { scaleType: 'Default' | 'TargetUtilization' | string; [key: string]: unknown };
+  requestSettings?: Open;
+  livenessProbe?: Open;
+  readinessProbe?: Open;
+  appInsightsEnabled?: boolean;
+  egressPublicNetworkAccess?: string;
+  description?: string;
+  properties?: StringMap;
+  provisioningState?: string;
+}
+export type OnlineDeployment = TrackedArmResource<OnlineDeploymentProperties>;
+
+export interface EndpointAuthKeys {
+  primaryKey?: string;
+  secondaryKey?: string;
+}
+
+export interface EndpointAuthToken {
+  accessToken?: string;
+  expiryTimeUtc?: number;
+  refreshAfterTimeUtc?: number;
+  tokenType?: string;
+}
+
+/** One row of the workspace `usages` list: vCPUs of a VM family (or cores) used against a limit. */
+export interface Usage extends Open {
+  id?: string;
+  type?: string;
+  unit?: string;
+  currentValue: number;
+  limit: number;
+  name: { value: string; localizedValue?: string };
+}
+
+export interface VirtualMachineSize extends Open {
+  name: string;
+  family?: string;
+  vCPUs?: number;
+  gpus?: number;
+  memoryGB?: number;
+}
+
 export interface RegistryProperties extends Open {
   discoveryUrl?: string;
   mlFlowRegistryUri?: string;

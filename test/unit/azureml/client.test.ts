@@ -97,7 +97,7 @@ describe('AzureMlClient', () => {
       },
     };
     server.on('PUT', SCHED, (req) => ({ status: 201, body: { id: 's', name: 'mon', type: 't', properties: { ...(req.json as typeof body).properties, provisioningState: 'Succeeded' } } }));
-    const result = await testClient(server).createOrUpdateSchedule('rg', 'ws', 'mon', body);
+    const result = await testClient(server).schedules.createOrUpdate('rg', 'ws', 'mon', body);
     expect(server.hits('PUT', SCHED)[0].json).toEqual(body);
     expect(result.resource?.properties.action.actionType).toBe('CreateMonitor');
   });

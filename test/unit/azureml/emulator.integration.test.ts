@@ -78,12 +78,12 @@ test('a model version with stage goes raw at the newer api-version and reads bac
 });
 
 test('online endpoint create and delete run through the poller', async () => {
-  const created = await client.createOrUpdateOnlineEndpoint(rg, ws, 'client-ep', { location: 'eastus', properties: { authMode: 'Key' } });
+  const created = await client.online.createOrUpdateEndpoint(rg, ws, 'client-ep', { location: 'eastus', properties: { authMode: 'Key' } });
   expect(created.resource?.properties.provisioningState).toBe('Succeeded');
   expect(created.pollCount).toBeGreaterThan(0);
-  const deleted = await client.deleteOnlineEndpoint(rg, ws, 'client-ep');
+  const deleted = await client.online.deleteEndpoint(rg, ws, 'client-ep');
   expect(deleted.resource).toBeUndefined();
-  expect(await client.getOnlineEndpoint(rg, ws, 'client-ep')).toBeUndefined();
+  expect(await client.online.getEndpoint(rg, ws, 'client-ep')).toBeUndefined();
 });
 
 test('an injected 429 with Retry-After is retried', async () => {

@@ -56,7 +56,7 @@ describe('LRO poller against a server', () => {
     ]);
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded', { scoringUri: 'https://ep.westeurope.inference.ml.azure.com/score' }) }));
 
-    const result = await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    const result = await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     expect(result.pollCount).toBe(3);
     expect(result.resource?.properties.scoringUri).toMatch(/\/score$/);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(0);
@@ -72,7 +72,7 @@ describe('LRO poller against a server', () => {
     const loc = () => `${server.base}/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/westeurope/mfeOperationResults/oe:guid:op2?api-version=2025-12-01&sig=x`;
     server.on('DELETE', EP, () => ({ status: 202, headers: { Location: loc() } }));
     server.sequence('GET', RESULTS, [{ status: 202 }, { status: 202 }, { status: 204 }]);
-    const result = await testClient(server).deleteOnlineEndpoint('rg', 'ws', 'ep');
+    const result = await testClient(server).online.deleteEndpoint('rg', 'ws', 'ep');
     expect(result.resource).toBeUndefined();
     expect(result.pollCount).toBe(3);
     expect(server.hits('GET', RESULTS).every((r) => r.query.get('sig') === 'x')).toBe(true);
@@ -86,7 +86,7 @@ describe('LRO poller against a server', () => {
       body: 'null',
     }));
     server.sequence('GET', ASYNC, [{ status: 200, body: { status: 'Deleting' } }, { status: 200, body: { status: 'Succeeded' } }]);
-    const result = await testClient(server).deleteOnlineEndpoint('rg', 'ws', 'ep');
+    const result = await testClient(server).online.deleteEndpoint('rg', 'ws', 'ep');
     expect(result.pollCount).toBe(2);
     expect(server.hits('GET', RESULTS)).toHaveLength(0);
   });
@@ -120,7 +120,7 @@ describe('LRO poller against a server', () => {
   test('original-uri: no operation header, the resource is polled until provisioningState is terminal', async () => {
     server.on('PUT', EP, () => ({ status: 201, body: endpoint('Creating') }));
     server.sequence('GET', EP, [{ status: 200, body: endpoint('Creating') }, { status: 200, body: endpoint('Updating') }, { status: 200, body: endpoint('Succeeded') }]);
-    const result = await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    const result = await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     expect(result.pollCount).toBe(3);
     expect(result.resource?.properties.provisioningState).toBe('Succeeded');
   });
@@ -129,7 +129,7 @@ describe('LRO poller against a server', () => {
     server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Updating') }));
     server.sequence('GET', ASYNC, [{ status: 200, body: { status: 'Succeeded' } }]);
     server.sequence('GET', EP, [{ status: 200, body: endpoint('Updating') }, { status: 200, body: endpoint('Succeeded') }]);
-    const result = await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    const result = await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     expect(result.resource?.properties.provisioningState).toBe('Succeeded');
     expect(server.hits('GET', EP)).toHaveLength(2);
   });
@@ -151,7 +151,7 @@ describe('LRO poller against a server', () => {
       { status: 200, body: { status: 'Succeeded' } },
     ]);
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
-    await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     const [first, second] = server.hits('GET', ASYNC);
     expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
   });
@@ -161,7 +161,7 @@ describe('LRO poller against a server', () => {
     server.sequence('GET', ASYNC, [{ status: 200, body: { status: 'Updating' } }, { status: 200, body: { status: 'Updating' } }, { status: 200, body: { status: 'Succeeded' } }]);
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
     const put = Date.now();
-    await testClient(server, { pollSchedule: undefined }).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    await testClient(server, { pollSchedule: undefined }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     const polls = server.hits('GET', ASYNC).map((r) => r.at);
     const gaps = [polls[0] - put, polls[1] - polls[0], polls[2] - polls[1]];
     for (const g of gaps) {
@@ -176,7 +176,7 @@ describe('LRO poller against a server', () => {
     server.on('GET', ASYNC, () => ({ status: 200, body: { status: ++n >= 30 ? 'Succeeded' : 'Updating' } }));
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
     const logger = recordingLogger();
-    const result = await testClient(server, { logger, progressIntervalMs: 200 }).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY);
+    const result = await testClient(server, { logger, progressIntervalMs: 200 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
     const progress = logger.lines.filter((l) => l.level === 'progress');
     expect(result.pollCount).toBe(30);
     expect(progress.length).toBeGreaterThanOrEqual(1);
@@ -188,7 +188,7 @@ describe('LRO poller against a server', () => {
     server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
     server.on('GET', ASYNC, () => ({ status: 200, body: { status: 'Updating' } }));
     const started = Date.now();
-    const err = (await testClient(server, { timeoutMs: 600 }).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
+    const err = (await testClient(server, { timeoutMs: 600 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
     expect(err).toBeInstanceOf(StepError);
     expect(err.kind).toBe('timeout');
     expect(err.message).toMatch(/create or update online endpoint 'ep' did not finish within 1s: it was still Updating after \d+ polls/);
@@ -200,7 +200,7 @@ describe('LRO poller against a server', () => {
     server.on('GET', ASYNC, () => ({ status: 200, body: { status: 'Updating' } }));
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
-    const err = (await testClient(server, { signal: ac.signal, pollSchedule: () => 10_000 }).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
+    const err = (await testClient(server, { signal: ac.signal, pollSchedule: () => 10_000 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('cancelled');
     expect(err.message).toMatch(/was cancelled while Creating/);
   });
@@ -211,7 +211,7 @@ describe('LRO poller against a server', () => {
       { status: 200, body: { status: 'Updating' } },
       { status: 200, body: { status: 'Failed', error: { code: 'BadArgument', message: 'The identity lacks AcrPull on the registry.' } } },
     ]);
-    const err = (await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
+    const err = (await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('service');
     expect(err.code).toBe('BadArgument');
     expect(err.message).toBe("create or update online endpoint 'ep' ended Failed: BadArgument: The identity lacks AcrPull on the registry.");
@@ -220,7 +220,7 @@ describe('LRO poller against a server', () => {
   test('a Failed operation for quota is classified as quota', async () => {
     server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
     server.on('GET', ASYNC, () => ({ status: 200, body: { status: 'Failed', error: { code: 'OutOfQuota', message: 'Not enough Standard_DS3_v2 quota in westeurope.' } } }));
-    const err = (await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
+    const err = (await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('quota');
     expect(err.message).toMatch(/Not enough Standard_DS3_v2 quota/);
   });
@@ -229,14 +229,14 @@ describe('LRO poller against a server', () => {
     server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
     server.on('GET', ASYNC, () => ({ status: 200, body: { status: 'Succeeded' } }));
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Failed') }));
-    const err = (await testClient(server).createOrUpdateOnlineEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
+    const err = (await testClient(server).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY).catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('service');
     expect(err.message).toMatch(/ended Failed/);
   });
 
   test('DELETE of an endpoint that does not exist finishes at once', async () => {
     server.on('DELETE', EP, () => ({ status: 204 }));
-    const result = await testClient(server).deleteOnlineEndpoint('rg', 'ws', 'ep');
+    const result = await testClient(server).online.deleteEndpoint('rg', 'ws', 'ep');
     expect(result.pollCount).toBe(0);
     expect(result.initialStatus).toBe(204);
   });

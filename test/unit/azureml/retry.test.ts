@@ -71,7 +71,7 @@ describe('retry policy against a server', () => {
       'drop',
       { status: 200, body: ENDPOINT },
     ]);
-    const ep = await testClient(server).getOnlineEndpoint('rg', 'ws', 'ep');
+    const ep = await testClient(server).online.getEndpoint('rg', 'ws', 'ep');
     expect(ep?.properties.authMode).toBe('Key');
     expect(server.hits('GET', EP)).toHaveLength(3);
   });
@@ -108,7 +108,7 @@ describe('retry policy against a server', () => {
       { status: 409, body: { error: { code: 'Conflict', message: 'Another operation is in progress on endpoint ep.' } } },
       { status: 200, body: ENDPOINT },
     ]);
-    const ep = await testClient(server).getOnlineEndpoint('rg', 'ws', 'ep');
+    const ep = await testClient(server).online.getEndpoint('rg', 'ws', 'ep');
     expect(ep?.name).toBe('ep');
     expect(server.hits('GET', EP)).toHaveLength(3);
   });
@@ -116,7 +116,7 @@ describe('retry policy against a server', () => {
   test('a 409 that does not clear within the window becomes a conflict', async () => {
     server.sequence('GET', EP, [{ status: 409, body: { error: { code: 'Conflict', message: 'Another operation is in progress.' } } }]);
     const err = (await testClient(server, { retry: { conflictDelayMs: 50, conflictWindowMs: 300 } })
-      .getOnlineEndpoint('rg', 'ws', 'ep')
+      .online.getEndpoint('rg', 'ws', 'ep')
       .catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('conflict');
     expect(server.hits('GET', EP).length).toBeGreaterThan(2);
@@ -130,7 +130,7 @@ describe('retry policy against a server', () => {
       return { status: 200, body: ENDPOINT };
     });
     const started = Date.now();
-    const ep = await testClient(server, { requestTimeoutMs: 300 }).getOnlineEndpoint('rg', 'ws', 'ep');
+    const ep = await testClient(server, { requestTimeoutMs: 300 }).online.getEndpoint('rg', 'ws', 'ep');
     expect(ep?.name).toBe('ep');
     expect(calls).toBe(2);
     expect(Date.now() - started).toBeLessThan(1400);
