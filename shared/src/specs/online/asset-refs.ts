@@ -38,7 +38,7 @@ export function parseAssetRef(raw: string, type: AssetType, options: RefOptions 
   const what = SINGULAR[type];
   const reg = REGISTRY.exec(value);
   if (reg) {
-    if (reg[2]!.toLowerCase() !== type) return { problem: `'${value}' is a registry reference to ${reg[2]}, not to a ${what}` };
+    if (reg[2]!.toLowerCase() !== type) return { problem: `'${value}' is a registry reference to ${reg[2]}, not to ${type === 'environments' ? 'an' : 'a'} ${what}` };
     if (options.kubernetes) return { problem: `Registry reference for ${what} is not supported for K8SDeployment: '${value}'`, hint: `Use a ${what} of the workspace (azureml:<name>:<version>).` };
     return { ref: { form: 'id', id: value } };
   }

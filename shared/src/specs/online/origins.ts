@@ -40,8 +40,12 @@ export function originError(origin: Origin, message: string, hint?: string): Ste
 /** Nodes created by overrides, mapped to the input they came from (they have no position in the file). */
 export type OriginMap = WeakMap<Node, Origin>;
 
-function lineOf(e: StepError): number {
-  return e.location?.line ?? Number.MAX_SAFE_INTEGER;
+/** File order: line, then column; problems without a position (inputs) last. */
+function order(a: StepError, b: StepError): number {
+  const key = (e: StepError): [number, number] => [e.location?.line ?? Number.MAX_SAFE_INTEGER, e.location?.column ?? 0];
+  const [la, ca] = key(a);
+  const [lb, cb] = key(b);
+  return la - lb || ca - cb;
 }
 
 /** Problems found while loading one spec: all are reported, in file order, instead of only the first. */
@@ -77,7 +81,7 @@ export class Problems {
    */
   throwIfAny(what: string): void {
     if (this.list.length === 0) return;
-    const sorted = [...this.list].sort((a, b) => lineOf(a) - lineOf(b));
+    const sorted = [...this.list].sort(order);
     if (sorted.length === 1) throw sorted[0]!;
     const first = sorted[0]!;
     throw inputError(`${sorted.length} problems in ${what}: ${sorted.map((e, i) => `(${i + 1}) ${e.message}`).join(' ')}`, {
