@@ -28,7 +28,8 @@ function fromMapping(text: string, inputName: string): Record<string, string> | 
   return out;
 }
 
-function unquote(v: string): string {
+/** Strips one pair of matching surrounding quotes. */
+export function unquote(v: string): string {
   const m = /^(["'])(.*)\1$/s.exec(v);
   return m ? m[2]! : v;
 }

@@ -4,7 +4,7 @@
  */
 import { datastoreNameProblem, modelVersionProblem } from '../core/names';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, type Node } from 'yaml';
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { angleBracketPlaceholder } from './placeholders';
 import { classifyModelPath, assertMlflowFolder, type ModelPath } from './model-path';
 import { datastoreUri, expandShortDatastoreUri, type WorkspaceScope } from './datastore-uri';
@@ -213,6 +213,11 @@ export function parseModelType(value: string, source: ValueSource): ModelType {
 /** Reads and checks a model YAML file. */
 export function loadModelSpec(file: string): ModelSpec {
   return readSpec(loadYamlFile(file, { input: 'model-file' }), file, dirname(resolve(file)));
+}
+
+/** An inline model mapping inside another spec (an online deployment's `model:`), read like a model YAML. */
+export function modelSpecFromMapping(yaml: YamlSource, map: YAMLMap, baseDir: string): ModelSpec {
+  return readSpec({ ...yaml, root: map }, yaml.file, baseDir);
 }
 
 /** Same as loadModelSpec, from text already in memory (`file` is used for messages and relative paths). */
