@@ -56,6 +56,7 @@ test('deployment body validation: the service error codes and messages', async (
     ['good', props({ endpointComputeType: 'Kubernetes' }), 'BadArgument', /managed online endpoint/],
     ['good', props({ instanceType: 'Standard_X99' }), 'BadArgument', /Instance type 'Standard_X99' is not supported/],
     ['good', deploymentBody(a, {}, 0), 'BadArgument', /sku.capacity' must be an integer between 1 and 50/],
+    ['good', { ...deploymentBody(a), sku: { capacity: 1 } }, 'BadArgument', /'sku.name' is required/],
     ['good', props({ model: `${t.wsPath}/models/nope/versions/9` }), 'ModelNotFound', /was not found/],
     ['good', props({ model: 'azureml://registries/nope/models/x/versions/1' }), 'ModelNotFound', /was not found/],
     ['good', props({ model: 'clf:1' }), 'BadArgument', /Invalid model reference/],
@@ -78,7 +79,7 @@ test('deployment body validation: the service error codes and messages', async (
   }
   expect((await t.arm('PUT', dep(t, 'nope-ep', 'blue'), deploymentBody(a))).status).toBe(404);
   // An MLflow model needs neither environment nor scoring script; enum casing is normalised.
-  const mlflow = await deploy(t, 'ep-valid', 'mlflow', { location: 'eastus', sku: { capacity: 1 }, properties: { endpointComputeType: 'managed', model: a.mlflow, instanceType: 'Standard_DS2_v2' } });
+  const mlflow = await deploy(t, 'ep-valid', 'mlflow', { location: 'eastus', sku: { name: 'Default', capacity: 1 }, properties: { endpointComputeType: 'managed', model: a.mlflow, instanceType: 'Standard_DS2_v2' } });
   expect(mlflow.put.status).toBe(201);
   expect(mlflow.put.json.properties.endpointComputeType).toBe('Managed');
   expect(mlflow.final.status).toBe('Succeeded');

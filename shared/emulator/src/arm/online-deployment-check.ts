@@ -150,6 +150,7 @@ export function checkDeployment(c: ArmCall, endpoint: StoredResource, incoming: 
   }
   if (incoming.sku !== undefined && incoming.sku !== null && !isObject(incoming.sku)) return bad("'sku' must be an object.");
   const sku = (incoming.sku ?? {}) as Json;
+  if (isObject(incoming.sku) && (typeof sku.name !== 'string' || !sku.name)) return bad("'sku.name' is required when 'sku' is given (e.g. 'Default').");
   const capBad = checkCapacity(sku.capacity);
   if (capBad) return capBad;
   const capacity = (sku.capacity as number | undefined) ?? 1;
