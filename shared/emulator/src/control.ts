@@ -14,6 +14,7 @@ import { REGISTRY_NAME, addRegistry, addRoleAssignment, addWorkspace, ensureReso
 import { KNOWN_ROLES } from './arm/rbac';
 import { propertiesOf } from './arm/resource-helpers';
 import { REGISTRY_TYPE, registryScope, registryStorage } from './arm/registries';
+import { handleOnlineControl } from './arm/online-control';
 
 export interface SeedRequest {
   identity?: IdentitySeed;
@@ -127,6 +128,8 @@ export async function handleControl(deps: ControlDeps, method: string, url: URL,
   const route = url.pathname.replace(/\/+$/, '');
   const parsed = parseJson(body);
   if (parsed.error) return bad(`invalid JSON: ${parsed.error}`);
+  const onlineReply = await handleOnlineControl(deps.store, method, route, parsed.value);
+  if (onlineReply) return onlineReply;
   switch (`${method} ${route}`) {
     case 'GET /_emulator/journal': {
       const since = Number(url.searchParams.get('since') ?? 0) || 0;

@@ -23,6 +23,8 @@ import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
+import type { DeploymentRuntime } from './arm/online-runtime';
+import { RuntimeReconciler, noopRuntime } from './arm/online-runtime';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -36,6 +38,8 @@ export interface EmulatorOptions {
   /** Provisioning time of long-running operations; when given, it becomes the state's default. */
   lroDurationMs?: number;
   log?: (line: string) => void;
+  /** Runs what online deployments serve (started once a deployment succeeds, stopped when it goes); default: nothing. */
+  deploymentRuntime?: DeploymentRuntime;
 }
 
 export interface RunningEmulator {
@@ -72,6 +76,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   let storage: StorageService | undefined;
   let copier: RegistryCopier | undefined;
+  const runtime = new RuntimeReconciler(store, opts.deploymentRuntime ?? noopRuntime, log);
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -94,6 +99,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
     copier = new RegistryCopier(store, tls.caCertPem, log);
     copier.start();
+    runtime.start();
     handler = createRequestHandler({
       baseUrl: url,
       store,
@@ -135,6 +141,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
           server.close(() => done());
           server.closeAllConnections();
         });
+        await runtime.stop();
         await copier?.stop();
         await storage?.stop();
       },

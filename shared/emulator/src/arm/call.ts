@@ -39,8 +39,13 @@ export interface ResourceTypeHandler {
   /** Accepted api-versions (default: the Microsoft.MachineLearningServices list). */
   apiVersions?: string[];
   list?: Handler;
-  /** GET /subscriptions/{s}/providers/{namespace}/{type} (top-level types only); `resourceGroup` is ''. */
+  /**
+   * GET /subscriptions/{s}/providers/{namespace}/{type}[/{name}/{type}...] (e.g. `registries`, `locations/{loc}/usages`);
+   * `resourceGroup` is '' and `names` holds the names along the path.
+   */
   listBySubscription?: Handler;
+  /** Served only under a subscription (e.g. `locations/{loc}/usages`), never under a resource group. */
+  subscriptionOnly?: boolean;
   get?: Handler;
   put?: Handler;
   patch?: Handler;

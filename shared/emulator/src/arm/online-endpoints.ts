@@ -14,6 +14,7 @@ import { ML_PROVIDER } from './target';
 import { startOperation } from '../lro/operation';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders, mfeCreateHeaders } from '../lro/poll-urls';
+import { endpointActions, initialKeys } from './online-endpoint-keys';
 
 const TYPE = `${ML_PROVIDER}/workspaces/onlineEndpoints`;
 const NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -54,11 +55,28 @@ function validate(c: ArmCall, endpointId: string): Reply | Json {
     return bad(`'properties.authMode' is required and must be one of ${AUTH_MODES.join(', ')}${authMode === undefined ? '' : `; got '${String(authMode)}'`}.`);
   }
   const deployments = childrenOf(c.state, endpointId, 'deployments').map((d) => d.id.slice(d.id.lastIndexOf('/') + 1).toLowerCase());
+  const { traffic, mirrorTraffic } = body.properties;
   return (
-    checkTraffic('traffic', body.properties.traffic, deployments, { sumIs: [0, 100] }) ??
-    checkTraffic('mirrorTraffic', body.properties.mirrorTraffic, deployments, { sumAtMost: 50 }) ??
+    checkTraffic('traffic', traffic, deployments, { sumIs: [0, 100] }) ??
+    checkTraffic('mirrorTraffic', mirrorTraffic, deployments, { sumAtMost: 50 }) ??
+    checkMirror(traffic, mirrorTraffic) ??
     body
   );
+}
+
+/** Mirroring goes to one deployment, which takes no live traffic. */
+function checkMirror(traffic: unknown, mirror: unknown): Reply | undefined {
+  if (!isObject(mirror)) return undefined;
+  const targets = Object.entries(mirror).filter(([, v]) => typeof v === 'number' && v > 0);
+  if (targets.length > 1) {
+    return bad(`Traffic can be mirrored to only one deployment; 'mirrorTraffic' names ${targets.map(([k]) => `'${k}'`).join(', ')}.`);
+  }
+  const live = isObject(traffic) ? traffic : {};
+  for (const [name] of targets) {
+    const both = Object.entries(live).find(([k, v]) => k.toLowerCase() === name.toLowerCase() && typeof v === 'number' && v > 0);
+    if (both) return bad(`Deployment '${name}' cannot receive both live traffic (${String(both[1])}%) and mirrored traffic; mirror traffic to a deployment that takes no live traffic.`);
+  }
+  return undefined;
 }
 
 export function conflict(c: ArmCall): Reply {
@@ -66,7 +84,7 @@ export function conflict(c: ArmCall): Reply {
   return userError(message, { code: 'Conflict', message }, 409);
 }
 
-function renderEndpoint(res: StoredResource, c: ArmCall): Json {
+export function renderEndpoint(res: StoredResource, c: ArmCall): Json {
   const props = propertiesOf(res.body);
   const ready = props.provisioningState === 'Succeeded' || props.provisioningState === 'Updating';
   const workspaceId = String(propertiesOf(c.workspace!.body).workspaceId);
@@ -84,11 +102,19 @@ function desiredBody(c: ArmCall, incoming: Json, prev: StoredResource | undefine
     identity.principalId = prevIdentity?.principalId ?? randomUUID();
     identity.tenantId = c.principal.tenantId;
   }
+  const prevKeys = prev ? propertiesOf(prev.body).keys : undefined;
   return {
     ...incoming,
     tags: incoming.tags ?? {},
     identity,
-    properties: { publicNetworkAccess: 'Enabled', ...props, traffic: props.traffic ?? {}, mirrorTraffic: props.mirrorTraffic ?? {}, provisioningState },
+    properties: {
+      publicNetworkAccess: 'Enabled',
+      ...props,
+      traffic: props.traffic ?? {},
+      mirrorTraffic: props.mirrorTraffic ?? {},
+      keys: isObject(prevKeys) ? prevKeys : initialKeys(props.keys),
+      provisioningState,
+    },
     systemData: systemData(prev?.body.systemData as Json | undefined, c),
   };
 }
@@ -128,16 +154,19 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
       pending: desired,
       opId: op.id,
     });
+    // On an update the echo keeps the traffic in force: the new split applies when the operation ends.
+    const echo = prev ? { ...desired, properties: { ...propertiesOf(desired), traffic: propertiesOf(prev.body).traffic ?? {}, mirrorTraffic: propertiesOf(prev.body).mirrorTraffic ?? {} } } : desired;
     return {
       status: 201,
       headers: mfeCreateHeaders(c.baseUrl, op, c.apiVersion, c.state.signingKey),
-      body: renderEndpoint({ ...stored, body: desired }, c),
+      body: renderEndpoint({ ...stored, body: echo }, c),
     };
   },
+  patch: patchEndpoint,
   delete: (c) => {
     const prev = getResource(c.state, c.id);
     if (!prev) return { status: 204 };
-    if (busy(c.state, prev, c.now)) return conflict(c);
+    if (busy(c.state, prev, c.now) || childrenOf(c.state, c.id, 'deployments').some((d) => busy(c.state, d, c.now))) return conflict(c);
     const ws = c.workspace!;
     const op = startOperation(c.state, {
       resourceId: c.id,
@@ -154,4 +183,37 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
     prev.body = { ...prev.body, properties: { ...propertiesOf(prev.body), provisioningState: 'Deleting' } };
     return { status: 202, headers: mfeAcceptedHeaders(c.baseUrl, op, c.apiVersion, c.state.signingKey) };
   },
+  actions: endpointActions,
 };
+
+/** PATCH (PartialMinimalTrackedResourceWithIdentity): tags and identity only; traffic needs a PUT. */
+function patchEndpoint(c: ArmCall): Reply {
+  const prev = getResource(c.state, c.id);
+  if (!prev) return mfeNotFound('online endpoint', c.names[1]);
+  if (busy(c.state, prev, c.now)) return conflict(c);
+  if (!isObject(c.body)) return bad('The request body is required and must be a JSON object.');
+  const extra = Object.keys(c.body).filter((k) => !['tags', 'identity'].includes(k));
+  if (extra.length) return bad(`An online endpoint PATCH can only change 'tags' and 'identity'; send a full PUT to change ${extra.map((k) => `'${k}'`).join(', ')} (traffic included).`);
+  if (c.body.tags !== undefined && c.body.tags !== null && !isObject(c.body.tags)) return bad("'tags' must be a map of string to string.");
+  if (c.body.identity !== undefined && c.body.identity !== null && !isObject(c.body.identity)) return bad("'identity' must be an object.");
+  const next: Json = { ...prev.body, systemData: systemData(prev.body.systemData as Json, c) };
+  if (isObject(c.body.tags)) next.tags = c.body.tags;
+  if (isObject(c.body.identity)) next.identity = desiredBody(c, { ...prev.body, identity: c.body.identity }, prev, 'Succeeded').identity;
+  const ws = c.workspace!;
+  const op = startOperation(c.state, {
+    resourceId: c.id,
+    resourceType: TYPE,
+    kind: 'update',
+    prefix: 'oe',
+    subscriptionId: c.subscriptionId,
+    workspaceId: String(propertiesOf(ws.body).workspaceId),
+    location: String(ws.body.location),
+    runningStatus: 'Updating',
+    now: c.now,
+    result: renderEndpoint({ ...prev, body: { ...next, properties: { ...propertiesOf(next), provisioningState: 'Succeeded' } } }, c),
+  });
+  prev.pending = next;
+  prev.opId = op.id;
+  prev.body = { ...prev.body, properties: { ...propertiesOf(prev.body), provisioningState: 'Updating' } };
+  return { status: 202, headers: mfeAcceptedHeaders(c.baseUrl, op, c.apiVersion, c.state.signingKey) };
+}

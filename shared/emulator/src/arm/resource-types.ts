@@ -7,6 +7,9 @@ import { onlineEndpointHandlers } from './online-endpoints';
 import { registryHandlers } from './registries';
 import { registryModelContainerHandlers, registryModelVersionHandlers } from './registry-models';
 import { publishModelVersion } from './model-publish';
+import { onlineDeploymentHandlers, onlineDeploymentSkuHandlers } from './online-deployments';
+import { codeContainerHandlers, codeVersionHandlers, environmentContainerHandlers, environmentVersionHandlers } from './assets';
+import { usageHandlers, vmSizeHandlers } from './vm-sizes';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
@@ -14,6 +17,14 @@ export const resourceTypes: ResourceTypeHandler[] = [
   modelContainerHandlers,
   { ...modelVersionHandlers, actions: { ...modelVersionHandlers.actions, publish: publishModelVersion } },
   onlineEndpointHandlers,
+  onlineDeploymentHandlers,
+  onlineDeploymentSkuHandlers,
+  environmentContainerHandlers,
+  environmentVersionHandlers,
+  codeContainerHandlers,
+  codeVersionHandlers,
+  usageHandlers,
+  vmSizeHandlers,
   registryHandlers,
   registryModelContainerHandlers,
   registryModelVersionHandlers,

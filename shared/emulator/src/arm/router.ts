@@ -136,16 +136,18 @@ export class ArmRouter {
     deny: (action: string, scope: string) => Reply | undefined,
     snapshot: ArmState,
   ): Reply | undefined {
-    if (t.resourceGroup !== undefined || t.rest.length !== 1) return undefined;
+    if (t.resourceGroup !== undefined) return undefined;
+    const onPath = (p: string[]) => t.rest.length === p.length * 2 - 1 && p.every((x, i) => x.toLowerCase() === t.rest[i * 2].toLowerCase());
     const handler = this.types.find(
-      (h) => h.listBySubscription && h.path.length === 1 && h.path[0].toLowerCase() === t.rest[0].toLowerCase() && (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase(),
+      (h) => h.listBySubscription && onPath(h.path) && (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase(),
     );
     if (!handler?.listBySubscription) return undefined;
     const namespace = handler.namespace ?? ML_PROVIDER;
-    const bad = checkMlApiVersion(apiVersion, handler.path[0], 'global', handler.apiVersions);
+    const names = t.rest.filter((_, i) => i % 2 === 1);
+    const bad = checkMlApiVersion(apiVersion, handler.path.join('/'), names[0] ?? 'global', handler.apiVersions);
     if (bad) return bad;
     const subScope = `/subscriptions/${t.subscriptionId}`;
-    const type = `${namespace}/${handler.path[0]}`;
+    const type = `${namespace}/${handler.path.join('/')}`;
     const denied = deny(`${type}/read`, subScope);
     if (denied) return denied;
     if (r.method !== 'GET') return methodNotAllowed(r.method);
@@ -161,8 +163,8 @@ export class ArmRouter {
       subscriptionId: t.subscriptionId,
       resourceGroup: '',
       type,
-      names: [],
-      id: `${subScope}/providers/${namespace}/${handler.path[0]}`,
+      names,
+      id: `${subScope}/providers/${namespace}/${t.rest.join('/')}`,
       parentId: subScope,
       state,
     });
@@ -254,6 +256,7 @@ export class ArmRouter {
   ): Promise<Reply> {
     const handler = this.types.find(
       (h) =>
+        !h.subscriptionOnly &&
         (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase() &&
         h.path.length === t.types.length &&
         h.path.every((p, i) => p.toLowerCase() === t.types[i].toLowerCase()),

@@ -14,6 +14,8 @@ export type OperationStyle = 'mfe' | 'assetstore';
 export interface OperationError {
   code: string;
   message: string;
+  /** Nested errors, as the MFE reports them for deployment failures. */
+  details?: OperationError[];
 }
 
 export interface Operation {
@@ -100,10 +102,14 @@ export interface StartOperation {
   runningStatus: string;
   result?: unknown;
   now: number;
+  /** A failure decided by the handler (e.g. quota, an injected deployment failure); wins over `provisioningFailures`. */
+  failure?: OperationError & { status?: 'Failed' | 'Canceled' };
+  /** Duration override (ms); default: the configured duration of the type. */
+  durationMs?: number;
 }
 
 export function startOperation(state: ArmState, s: StartOperation): Operation {
-  const failure = s.kind === 'delete' ? undefined : takeFailure(state, s.resourceId);
+  const failure = s.failure ?? (s.kind === 'delete' ? undefined : takeFailure(state, s.resourceId));
   const op: Operation = {
     id: randomUUID(),
     resourceId: s.resourceId,
@@ -116,9 +122,9 @@ export function startOperation(state: ArmState, s: StartOperation): Operation {
     location: s.location,
     runningStatus: s.runningStatus,
     start: s.now,
-    durationMs: durationFor(state, s.resourceType),
+    durationMs: s.durationMs ?? durationFor(state, s.resourceType),
     outcome: failure ? (failure.status ?? 'Failed') : 'Succeeded',
-    error: failure ? { code: failure.code, message: failure.message } : undefined,
+    error: failure ? { code: failure.code, message: failure.message, ...('details' in failure && failure.details ? { details: failure.details } : {}) } : undefined,
     result: s.result,
   };
   state.operations[op.id] = op;

@@ -1,0 +1,85 @@
+/**
+ * What online endpoints and deployments keep beside their resources, in the shared ARM state document (under
+ * `online`, so state/model.ts need not know): quota limits, injected deployment failures, deployment logs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ArmState } from '../state/model';
+
+export const FAILURE_KINDS = ['ImageBuildFailure', 'OutOfQuota', 'CrashLoop', 'LivenessProbeFailure', 'ReadinessProbeFailure'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** An injected failure for deployment create/update operations (set from the control surface). */
+export interface DeploymentFailureSpec {
+  kind: FailureKind;
+  /** Deployment name (case-insensitive); absent = the next deployment operations, whatever their name. */
+  deployment?: string;
+  /** Endpoint name (case-insensitive); absent = any endpoint. */
+  endpoint?: string;
+  /** Operations left to fail; absent = every matching one (default 1 when `deployment` is absent). */
+  times?: number;
+  /** Replaces the service's message. */
+  message?: string;
+  /** Replaces the logs getLogs returns for the failed deployment. */
+  logs?: { storageInitializer?: string; inferenceServer?: string };
+}
+
+export interface DeploymentFailure extends DeploymentFailureSpec {
+  id: string;
+}
+
+export interface DeploymentLogs {
+  storageInitializer: string;
+  inferenceServer: string;
+}
+
+export interface OnlineExtension {
+  /** vCPU limits: location (lower-case, or `*`) → family (lower-case, or `total`) → limit. */
+  quota: Record<string, Record<string, number>>;
+  failures: DeploymentFailure[];
+  /** Keyed by lower-case deployment id. */
+  logs: Record<string, DeploymentLogs>;
+}
+
+/** The `online` part of the state, created empty when absent (on a read copy nothing is saved). */
+export function online(state: ArmState): OnlineExtension {
+  const s = state as ArmState & { online?: OnlineExtension };
+  s.online ??= { quota: {}, failures: [], logs: {} };
+  s.online.quota ??= {};
+  s.online.failures ??= [];
+  s.online.logs ??= {};
+  return s.online;
+}
+
+export function peekOnline(state: Readonly<ArmState>): OnlineExtension | undefined {
+  return (state as ArmState & { online?: OnlineExtension }).online;
+}
+
+export function addFailure(state: ArmState, spec: DeploymentFailureSpec): DeploymentFailure {
+  const f: DeploymentFailure = { ...spec, id: randomUUID() };
+  if (f.times === undefined && !f.deployment) f.times = 1;
+  online(state).failures.push(f);
+  return f;
+}
+
+/** The failure that applies to this deployment operation, counted down. */
+export function takeDeploymentFailure(state: ArmState, endpoint: string, deployment: string): DeploymentFailure | undefined {
+  const list = online(state).failures;
+  const i = list.findIndex(
+    (f) =>
+      (!f.deployment || f.deployment.toLowerCase() === deployment.toLowerCase()) && (!f.endpoint || f.endpoint.toLowerCase() === endpoint.toLowerCase()),
+  );
+  if (i < 0) return undefined;
+  const f = list[i];
+  if (f.times !== undefined) {
+    if (f.times <= 1) list.splice(i, 1);
+    else list[i] = { ...f, times: f.times - 1 };
+  }
+  return f;
+}
+
+export function setLogs(state: ArmState, deploymentId: string, logs: Partial<DeploymentLogs>): void {
+  const all = online(state).logs;
+  const k = deploymentId.toLowerCase();
+  const prev: Partial<DeploymentLogs> = all[k] ?? {};
+  all[k] = { storageInitializer: '', inferenceServer: '', ...prev, ...logs };
+}
