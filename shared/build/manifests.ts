@@ -70,6 +70,9 @@ const GROUPS: Record<string, string> = {
   connection: 'Azure connection',
   model: 'Model',
   gate: 'Gate',
+  endpoint: 'Endpoint',
+  deployment: 'Deployment',
+  rollout: 'Rollout',
   advanced: 'Advanced',
 };
 

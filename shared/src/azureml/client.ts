@@ -27,6 +27,7 @@ import { SDK_API_VERSION } from './sdk-client';
 import { ArmCore } from './arm-core';
 import { OnlineOperations } from './online';
 import { ScheduleOperations } from './schedules';
+import { AssetVersionOperations } from './asset-versions';
 
 export { DEFAULT_API_VERSION } from './api-version';
 export type { OnlineEndpointBody, OnlineDeploymentBody } from './online';
@@ -106,6 +107,8 @@ export class AzureMlClient {
   readonly online: OnlineOperations;
   /** Schedules (model monitoring) */
   readonly schedules: ScheduleOperations;
+  /** Environment and code versions, quota and VM sizes */
+  readonly assets: AssetVersionOperations;
   private readonly options: AzureMlClientOptions;
 
   constructor(opts: AzureMlClientOptions) {
@@ -113,6 +116,7 @@ export class AzureMlClient {
     this.core = new ArmCore(opts);
     this.online = new OnlineOperations(this.core);
     this.schedules = new ScheduleOperations(this.core);
+    this.assets = new AssetVersionOperations(this.core);
   }
 
   get apiVersion(): string {

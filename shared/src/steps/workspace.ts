@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { describeAuth } from '../auth/config';
 import { prefetchSignIn } from '../auth/prefetch';
 import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select';
@@ -13,6 +14,8 @@ export interface WorkspaceConnection {
   client: AzureMlClient;
   scope: WorkspaceScope;
   cloud: CloudEndpoints;
+  /** The signed-in credential, for data-plane tokens (https://ml.azure.com). */
+  credential: TokenCredential;
   /** Who signs in, for messages (no secrets). */
   principal: string;
   timeoutMs: number;
@@ -110,6 +113,7 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
     client,
     scope: { subscriptionId, resourceGroup: plan.resourceGroup, workspaceName: plan.workspaceName },
     cloud: auth.cloud,
+    credential,
     principal: describeAuth(auth.config),
     timeoutMs: plan.timeoutMs,
     dryRun: plan.dryRun,
