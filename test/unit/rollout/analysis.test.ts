@@ -1,17 +1,13 @@
-import { StepError } from '../../../shared/src/core/errors';
+import type { StepError } from '../../../shared/src/core/errors';
 import { checkRecord, describeCheck, evaluateRules } from '../../../shared/src/rollout/analysis';
 import { parseAnalysisRules } from '../../../shared/src/rollout/analysis-rules';
 import { combineSources } from '../../../shared/src/rollout/metrics';
+import { inputErrorOf } from './input-error';
 
 function ruleError(text: string): StepError {
-  try {
-    parseAnalysisRules(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(StepError);
-    expect((e as StepError).input).toBe('analysis');
-    return e as StepError;
-  }
-  throw new Error('expected an error');
+  const e = inputErrorOf(() => parseAnalysisRules(text));
+  expect(e.input).toBe('analysis');
+  return e;
 }
 
 describe('analysis rules', () => {

@@ -18,6 +18,7 @@ export class FakeEndpoint implements RolloutPorts {
   /** Scripted measurements per call to measure(); the last one repeats */
   measurements: Array<Measurements | Error> = [{}];
   windows: MetricWindow[] = [];
+  load?: (deployment: string, signal: AbortSignal) => Promise<void>;
   /** Make an operation fail, hang until aborted, or run a hook first */
   failOn = new Map<string, Error>();
   hangOn = new Set<string>();

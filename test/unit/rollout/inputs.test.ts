@@ -1,4 +1,3 @@
-import { StepError } from '../../../shared/src/core/errors';
 import {
   parseDeploymentChoice,
   parseMirrorPercent,
@@ -9,17 +8,9 @@ import {
   parseTrafficSteps,
   parseFailureLimit,
 } from '../../../shared/src/rollout/inputs';
+import { inputErrorOf } from './input-error';
 
-function inputErr(fn: () => unknown): StepError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StepError);
-    expect((e as StepError).kind).toBe('input');
-    return e as StepError;
-  }
-  throw new Error('expected an input error');
-}
+const inputErr = inputErrorOf;
 
 describe('rollout inputs', () => {
   test('strategy: the three names, any case; blank is undefined; anything else names the input', () => {
