@@ -9,7 +9,7 @@ import type { Usage, VirtualMachineSize } from './resources';
 export interface EnvironmentVersion {
   id?: string;
   name?: string;
-  properties: { image?: string; condaFile?: string; build?: { contextUri: string; dockerfilePath?: string }; osType?: string; isAnonymous?: boolean; [key: string]: unknown };
+  properties: { image?: string; condaFile?: string; build?: { contextUri?: string; dockerfilePath?: string }; osType?: string; isAnonymous?: boolean; [key: string]: unknown };
 }
 
 export interface CodeVersion {

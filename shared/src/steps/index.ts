@@ -1,9 +1,10 @@
 import type { StepDefinition } from './definition';
+import { deployOnlineStep } from './deploy-online/definition';
 import { promoteModelStep } from './promote-model/definition';
 import { registerModelStep } from './register-model/definition';
 
 /** Every lifecycle step, in lifecycle order. */
-export const steps: StepDefinition[] = [registerModelStep, promoteModelStep];
+export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, deployOnlineStep];
 
 export function findStep(id: string): StepDefinition | undefined {
   return steps.find((s) => s.id === id);

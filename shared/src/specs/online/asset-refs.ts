@@ -13,7 +13,7 @@ export type AssetRef =
   | { form: 'id'; id: string }
   /** A workspace asset version: its ARM id needs only the workspace scope (assetRefId). */
   | { form: 'version'; name: string; version: string }
-  /** A label (only `latest` resolves): the step looks the version up. */
+  /** A label (`latest`, or for models an alias): the step looks the version up. */
   | { form: 'label'; name: string; label: string };
 
 export type RefResult = { ref: AssetRef } | { problem: string; hint?: string } | { notRef: true };
@@ -67,7 +67,9 @@ export function parseAssetRef(raw: string, type: AssetType, options: RefOptions 
   const tail = m[3] ?? '';
   if (m[2] === '@') {
     if (type === 'codes') return { problem: `'${value}': labels are not resolved for code assets`, hint: `Write azureml:${name}:<version>.` };
-    if (tail !== 'latest') return { problem: `'${value}': only the label 'latest' is resolved for ${type}`, hint: `Write azureml:${name}@latest or azureml:${name}:<version>.` };
+    // Models also resolve an alias (the version tagged alias.<name>, as register-model and promote-model move them).
+    const alias = type === 'models' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(tail);
+    if (tail !== 'latest' && !alias) return { problem: `'${value}': only the label 'latest' is resolved for ${type}`, hint: `Write azureml:${name}@latest or azureml:${name}:<version>.` };
     return { ref: { form: 'label', name, label: tail } };
   }
   const problem = modelVersionProblem(tail);

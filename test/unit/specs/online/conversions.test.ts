@@ -53,7 +53,9 @@ describe('asset references', () => {
       '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/models/churn/versions/3',
     );
   });
-  test('labels: only latest, and never for code', () => {
+  test('labels: latest (and for models an alias), never for code', () => {
+    expect(parseAssetRef('azureml:churn@champion', 'models')).toEqual({ ref: { form: 'label', name: 'churn', label: 'champion' } });
+    expect(parseAssetRef('azureml:churn@bad label', 'models')).toMatchObject({ problem: expect.stringMatching(/only the label 'latest'/) });
     expect(parseAssetRef('azureml:env@latest', 'environments')).toEqual({ ref: { form: 'label', name: 'env', label: 'latest' } });
     expect(parseAssetRef('azureml:env@prod', 'environments')).toMatchObject({ problem: expect.stringMatching(/only the label 'latest'/) });
     expect(parseAssetRef('azureml:code@latest', 'codes')).toMatchObject({ problem: expect.stringMatching(/not resolved for code/) });

@@ -1,0 +1,95 @@
+/**
+ * deploy-online, step 1: everything decided from the inputs and files alone, before signing in. Any problem here
+ * is an input error naming the input or file:line, and nothing has been sent.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { resolve } from 'node:path';
+import { inputError } from '../../core/errors';
+import { loadProbeFile, parseRolloutInputs, type ProbeFile, type RolloutChoices } from '../../rollout';
+import { loadOnlineDeploymentSpec, loadOnlineEndpointSpec, type OnlineDeploymentPlan, type OnlineEndpointPlan } from '../../specs/online';
+import type { StepContext } from '../definition';
+
+export interface DeployOnlinePlan {
+  endpoint: OnlineEndpointPlan;
+  deployment: OnlineDeploymentPlan;
+  rollout: RolloutChoices;
+  probe?: ProbeFile;
+  /** True when `deployment-name` is auto: the plan's deployment name is only a placeholder until the live state is read. */
+  autoName: boolean;
+}
+
+/** `name@alias` and `name:version` without the `azureml:` prefix, as register/promote users write them. */
+export function normaliseModelInput(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^azureml:/i.test(v) || v.startsWith('/') || existsSync(resolve(v))) return v;
+  return /^[A-Za-z0-9][\w.-]*[:@][\w.-]+$/.test(v) ? `azureml:${v}` : v;
+}
+
+/** `name:` and `endpoint_name:` at the top of a deployment YAML (a quick look; the loader checks the file). */
+function topLevelNames(path: string): { name?: string; endpoint?: string } {
+  try {
+    const doc = parse(readFileSync(path, 'utf8')) as { name?: unknown; endpoint_name?: unknown } | null;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return { name: str(doc?.name), endpoint: str(doc?.endpoint_name) };
+  } catch {
+    return {};
+  }
+}
+
+export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
+  const { inputs } = ctx;
+  const endpointFile = inputs.string('endpoint-file');
+  const deploymentFile = inputs.string('deployment-file');
+  // Without deployment-name, the file's own `name:` is kept (the YAML works unchanged); else the pair is used.
+  const top = deploymentFile ? topLevelNames(resolve(deploymentFile)) : {};
+  const fileName = top.name;
+  const rollout = parseRolloutInputs({
+    strategy: inputs.string('strategy'),
+    'deployment-name': inputs.string('deployment-name') ?? fileName,
+    'deployment-names': inputs.string('deployment-names'),
+    'traffic-steps': inputs.string('traffic-steps'),
+    'mirror-percent': inputs.string('mirror-percent'),
+    analysis: inputs.string('analysis'),
+    'failure-limit': inputs.string('failure-limit'),
+    'on-success': inputs.string('on-success'),
+    'on-failure': inputs.string('on-failure'),
+    bakeTimeMs: inputs.durationMs('bake-time'),
+    checkIntervalMs: inputs.durationMs('check-interval'),
+  });
+  const endpoint = loadOnlineEndpointSpec({
+    file: endpointFile ? resolve(endpointFile) : undefined,
+    fileInput: 'endpoint-file',
+    // Without an endpoint file or name, the deployment file's endpoint_name names it (as `az ml` does with -e).
+    inputs: { endpointName: inputs.string('endpoint-name') ?? (endpointFile ? undefined : top.endpoint), authMode: inputs.choice('auth-mode') },
+  });
+  // With `auto`, the deployment's name is chosen from the live traffic later; load it under the pair's first name.
+  const autoName = rollout.deployment.kind === 'auto';
+  const deployment = loadOnlineDeploymentSpec({
+    file: deploymentFile ? resolve(deploymentFile) : undefined,
+    fileInput: 'deployment-file',
+    set: inputs.string('set'),
+    setInput: 'set',
+    inputs: {
+      endpointName: endpoint.name,
+      deploymentName: rollout.deployment.kind === 'named' ? rollout.deployment.name : deploymentFile ? undefined : rollout.deployment.pair[0],
+      model: normaliseModelInput(inputs.string('model')),
+      environment: inputs.string('environment'),
+      code: inputs.string('code'),
+      scoringScript: inputs.string('scoring-script'),
+      instanceType: inputs.string('instance-type'),
+      instanceCount: inputs.string('instance-count'),
+    },
+  });
+  if (deployment.endpointName.toLowerCase() !== endpoint.name.toLowerCase()) {
+    throw inputError(`The deployment names endpoint '${deployment.endpointName}' but the endpoint is '${endpoint.name}'.`, { input: 'endpoint-name' });
+  }
+  if (deployment.kind !== 'managed') {
+    throw inputError(`The deployment is a Kubernetes deployment; deploy-online deploys managed ones (use deploy-arc for Kubernetes).`, { input: 'deployment-file' });
+  }
+  if (!deployment.model) throw inputError("A model is required: the 'model' input, or 'model:' in the deployment file.", { input: 'model' });
+  const probeFile = inputs.string('probe-file');
+  const probe = probeFile ? loadProbeFile(resolve(probeFile)) : undefined;
+  return { endpoint, deployment, rollout, probe, autoName };
+}
