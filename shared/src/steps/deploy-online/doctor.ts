@@ -84,8 +84,9 @@ export async function runDoctor(client: AzureMlClient, s: DoctorSubject): Promis
 }
 
 export function doctorError(findings: Finding[]): StepError {
-  const lines = findings.map((f, i) => `${i + 1}. ${f.input}: ${f.problem} ${f.fix}`);
-  return new StepError(findings.some((f) => f.input === 'instance-count') ? 'quota' : 'input', `The pre-flight checks found ${findings.length} problem${findings.length === 1 ? '' : 's'}; nothing was written:\n${lines.join('\n')}`, {
+  // One line (messages never span lines): (1) input: problem fix (2) …
+  const items = findings.map((f, i) => `(${i + 1}) ${f.input}: ${f.problem} ${f.fix}`);
+  return new StepError(findings.some((f) => f.input === 'instance-count') ? 'quota' : 'input', `The pre-flight checks found ${findings.length} problem${findings.length === 1 ? '' : 's'}; nothing was written: ${items.join(' ')}`, {
     input: findings[0]?.input,
   });
 }
