@@ -73,7 +73,7 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
     setInput: 'set',
     inputs: {
       endpointName: endpoint.name,
-      deploymentName: rollout.deployment.kind === 'named' ? rollout.deployment.name : deploymentFile ? undefined : rollout.deployment.pair[0],
+      deploymentName: rollout.deployment.kind === 'named' ? rollout.deployment.name : rollout.deployment.pair[0],
       model: normaliseModelInput(inputs.string('model')),
       environment: inputs.string('environment'),
       code: inputs.string('code'),
