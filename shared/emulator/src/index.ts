@@ -23,6 +23,7 @@ import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
+import { DeploymentRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -45,6 +46,8 @@ export interface RunningEmulator {
   env: Record<string, string>;
   /** Credentials the emulator hands out (client secrets, OIDC request tokens, storage keys), for masking. */
   secretValues(): string[];
+  /** Runs deployments' scoring scripts (start after a deployment succeeds, stop when it is deleted). */
+  scoring: DeploymentRuntime;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   let storage: StorageService | undefined;
   let copier: RegistryCopier | undefined;
+  let scoring: DeploymentRuntime | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -94,16 +98,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
     copier = new RegistryCopier(store, tls.caCertPem, log);
     copier.start();
+    const runtime = new DeploymentRuntime({ stateDir, store, ca: tls.caCertPem, log });
+    scoring = runtime;
     handler = createRequestHandler({
       baseUrl: url,
       store,
       journal,
       identity,
-      arm: new ArmRouter(store, identity, resourceTypes),
+      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics }),
       control,
-      extraRoutes: [registryDataPlane({ store, identity })],
+      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
+      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],
       log,
     });
+    // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.
+    await runtime.recover();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -130,7 +139,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       url,
       env,
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
+      scoring: runtime,
       stop: async () => {
+        await runtime.stopAll();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();
@@ -141,6 +152,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     };
   } catch (e) {
     server.close();
+    await scoring?.stopAll();
     await copier?.stop();
     await storage?.stop();
     throw e;

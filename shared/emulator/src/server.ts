@@ -21,6 +21,9 @@ import { renderAssetStore } from './lro/poll-routes';
 /** A route served beside ARM (data planes). Return undefined when the request is not yours. */
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: Buffer, ctx: RequestContext) => Promise<Reply | undefined>;
 
+/** A control route beside the built-in ones (`/_emulator/...`); undefined when the path is not yours. */
+export type ControlRoute = (method: string, url: URL, body: Buffer) => Promise<Reply | undefined>;
+
 export interface RequestContext {
   baseUrl: string;
   /** Set by a route to journal the caller. */
@@ -38,6 +41,7 @@ export interface ServerDeps {
   arm: ArmRouter;
   control: ControlDeps;
   extraRoutes?: ExtraRoute[];
+  controlRoutes?: ControlRoute[];
   log: (line: string) => void;
 }
 
@@ -100,6 +104,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
   if (url.pathname.startsWith('/_emulator/')) {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, armError(403, 'Forbidden', 'The control surface is loopback-only.'));
+    for (const route of deps.controlRoutes ?? []) {
+      const reply = await route(method, url, body);
+      if (reply) return send(res, reply);
+    }
     return send(res, await handleControl(deps.control, method, url, body));
   }
 
