@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 100 });
   await putEndpoint(t, 'ep-route', 'Key');
   for (const [name, color] of [['blue', 'blue'], ['green', 'green']]) {
-    const r = await seedDeployment(t, 'ep-route', name, { environmentVariables: { COLOR: color }, requestTimeoutMs: 1500 });
+    const r = await seedDeployment(t, 'ep-route', name, { environmentVariables: { DEPLOYMENT_COLOR: color }, requestTimeoutMs: 1500 });
     expect(r.json.ok).toBe(true);
   }
   const ep = await putEndpoint(t, 'ep-route', 'Key', { blue: 90, green: 10 });

@@ -99,7 +99,8 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
-  const url = new URL(req.url ?? '/', deps.baseUrl);
+  // `//subscriptions/…` (SDKs joining `/{+resourceUri}` with an id that starts with '/') is a path, as ARM reads it.
+  const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), deps.baseUrl);
   const method = (req.method ?? 'GET').toUpperCase();
 
   if (url.pathname.startsWith('/_emulator/')) {
