@@ -25,6 +25,7 @@ import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
 import type { DeploymentRuntime } from './arm/online-runtime';
 import { RuntimeReconciler, noopRuntime } from './arm/online-runtime';
+import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -49,6 +50,8 @@ export interface RunningEmulator {
   env: Record<string, string>;
   /** Credentials the emulator hands out (client secrets, OIDC request tokens, storage keys), for masking. */
   secretValues(): string[];
+  /** Runs deployments' scoring scripts (start after a deployment succeeds, stop when it is deleted). */
+  scoring: ScoringRuntime;
   stop(): Promise<void>;
 }
 
@@ -76,7 +79,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   let storage: StorageService | undefined;
   let copier: RegistryCopier | undefined;
-  const runtime = new RuntimeReconciler(store, opts.deploymentRuntime ?? noopRuntime, log);
+  const reconciler = new RuntimeReconciler(store, opts.deploymentRuntime ?? noopRuntime, log);
+  let scoring: ScoringRuntime | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -99,17 +103,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
     copier = new RegistryCopier(store, tls.caCertPem, log);
     copier.start();
-    runtime.start();
+    reconciler.start();
+    const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
+    scoring = runtime;
     handler = createRequestHandler({
       baseUrl: url,
       store,
       journal,
       identity,
-      arm: new ArmRouter(store, identity, resourceTypes),
+      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics }),
       control,
-      extraRoutes: [registryDataPlane({ store, identity })],
+      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
+      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],
       log,
     });
+    // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.
+    await runtime.recover();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -136,18 +145,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       url,
       env,
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
+      scoring: runtime,
       stop: async () => {
+        await runtime.stopAll();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();
         });
-        await runtime.stop();
+        await reconciler.stop();
         await copier?.stop();
         await storage?.stop();
       },
     };
   } catch (e) {
     server.close();
+    await reconciler.stop();
+    await scoring?.stopAll();
     await copier?.stop();
     await storage?.stop();
     throw e;

@@ -21,6 +21,9 @@ import { renderAssetStore } from './lro/poll-routes';
 /** A route served beside ARM (data planes). Return undefined when the request is not yours. */
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: Buffer, ctx: RequestContext) => Promise<Reply | undefined>;
 
+/** A control route beside the built-in ones (`/_emulator/...`); undefined when the path is not yours. */
+export type ControlRoute = (method: string, url: URL, body: Buffer) => Promise<Reply | undefined>;
+
 export interface RequestContext {
   baseUrl: string;
   /** Set by a route to journal the caller. */
@@ -38,6 +41,7 @@ export interface ServerDeps {
   arm: ArmRouter;
   control: ControlDeps;
   extraRoutes?: ExtraRoute[];
+  controlRoutes?: ControlRoute[];
   log: (line: string) => void;
 }
 
@@ -95,11 +99,16 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
-  const url = new URL(req.url ?? '/', deps.baseUrl);
+  // `//subscriptions/…` (SDKs joining `/{+resourceUri}` with an id that starts with '/') is a path, as ARM reads it.
+  const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), deps.baseUrl);
   const method = (req.method ?? 'GET').toUpperCase();
 
   if (url.pathname.startsWith('/_emulator/')) {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, armError(403, 'Forbidden', 'The control surface is loopback-only.'));
+    for (const route of deps.controlRoutes ?? []) {
+      const reply = await route(method, url, body);
+      if (reply) return send(res, reply);
+    }
     return send(res, await handleControl(deps.control, method, url, body));
   }
 

@@ -22,6 +22,7 @@ import { authorize } from './rbac';
 import type { ArmTarget } from './target';
 import { ML_PROVIDER, parseArmPath, resourceId, rgId } from './target';
 import { getResource, page } from './resource-helpers';
+import { insightsTarget, serveInsights, type MetricsDeps } from './metrics';
 
 export interface ArmRequest {
   method: string;
@@ -58,6 +59,8 @@ export class ArmRouter {
     private readonly store: JsonStore<ArmState>,
     private readonly identity: IdentityService,
     private readonly types: ResourceTypeHandler[],
+    /** Serves {resourceId}/providers/Microsoft.Insights/metrics[Definitions] when given. */
+    private readonly insights?: MetricsDeps,
   ) {}
 
   async handle(r: ArmRequest): Promise<ArmOutcome> {
@@ -104,6 +107,11 @@ export class ArmRouter {
     }
     const now = Date.now();
     const deny = (action: string, scope: string) => authorize(snapshot, principal.principalId, principal.appId, action, scope);
+    const insights = this.insights && insightsTarget(r.url.pathname);
+    if (insights) {
+      if (r.method !== 'GET') return methodNotAllowed(r.method);
+      return deny(`Microsoft.Insights/${insights.what}/read`, insights.resourceId) ?? serveInsights(this.insights!, this.settled(now, snapshot), insights, r.url, now);
+    }
 
     switch (target.kind) {
       case 'subscription':

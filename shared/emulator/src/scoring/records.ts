@@ -1,0 +1,113 @@
+/**
+ * What a running deployment leaves in the state directory, so every emulator process on that directory can
+ * route to it, read its logs and clean up after a dead owner:
+ *   <stateDir>/scoring/deployments/<endpoint>.<deployment>.<hash>/runtime.json   (this record)
+ *   .../inference-server.log, storage-initializer.log                             (bounded logs)
+ *   .../model/, .../code/                                                           (materialized files)
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A blob folder (or single blob) in an emulated storage account. */
+export interface BlobSource {
+  account: string;
+  container: string;
+  path: string;
+}
+
+/** Files come from a local folder (tests, local runs) or a blob folder in Azurite. */
+export type FileSource = string | { local: string } | { blob: BlobSource };
+
+export interface DeploymentSpec {
+  /** ARM id of the deployment: .../workspaces/{w}/onlineEndpoints/{e}/deployments/{d}. */
+  id: string;
+  /** The folder holding the scoring script (codeConfiguration's code asset). */
+  code: FileSource;
+  /** Path of the scoring script inside `code` (codeConfiguration.scoringScript). */
+  scoringScript: string;
+  /** The model files; AZUREML_MODEL_DIR points at their folder. */
+  model?: FileSource;
+  environmentVariables?: Record<string, string>;
+  /** Harness processes to run (sku.capacity / instanceCount); default 1. */
+  instanceCount?: number;
+  /** requestSettings.requestTimeout in ms; default 5000. */
+  requestTimeoutMs?: number;
+  /** requestSettings.maxConcurrentRequestsPerInstance; default 1 (the service answers 429 beyond 2 × this × instances). */
+  maxConcurrentRequestsPerInstance?: number;
+  /** How long init() may take before the start counts as failed; default 120000. */
+  startupTimeoutMs?: number;
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  pid: number;
+  port: number;
+}
+
+export interface RuntimeRecord {
+  id: string;
+  status: 'starting' | 'running' | 'failed' | 'stopped';
+  /** The emulator process that started (and will stop) the harness processes. */
+  ownerPid: number;
+  startedAt: number;
+  instances: InstanceRecord[];
+  requestTimeoutMs: number;
+  maxConcurrentRequestsPerInstance: number;
+  /** The spec as given, so a restarted emulator can bring the deployment back. */
+  spec: DeploymentSpec;
+  error?: { code: string; message: string };
+}
+
+export function scoringRoot(stateDir: string): string {
+  return join(stateDir, 'scoring');
+}
+
+/** Endpoint and deployment names of a deployment id. */
+export function deploymentNames(id: string): { endpoint: string; deployment: string; endpointId: string } {
+  const m = /^(.*\/onlineEndpoints\/([^/]+))\/deployments\/([^/]+)$/i.exec(id);
+  if (!m) throw new Error(`'${id}' is not an online deployment id (…/onlineEndpoints/{endpoint}/deployments/{deployment}).`);
+  return { endpointId: m[1], endpoint: m[2], deployment: m[3] };
+}
+
+export function deploymentDir(stateDir: string, id: string): string {
+  const { endpoint, deployment } = deploymentNames(id);
+  const hash = createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, 10);
+  return join(scoringRoot(stateDir), 'deployments', `${endpoint.toLowerCase()}.${deployment.toLowerCase()}.${hash}`);
+}
+
+const RECORD = 'runtime.json';
+
+export function readRecord(stateDir: string, id: string): RuntimeRecord | undefined {
+  const file = join(deploymentDir(stateDir, id), RECORD);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RuntimeRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRecord(stateDir: string, rec: RuntimeRecord): void {
+  const dir = deploymentDir(stateDir, rec.id);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `${RECORD}.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(tmp, JSON.stringify(rec, null, 1));
+  renameSync(tmp, join(dir, RECORD));
+}
+
+export function allRecords(stateDir: string): RuntimeRecord[] {
+  const root = join(scoringRoot(stateDir), 'deployments');
+  if (!existsSync(root)) return [];
+  const out: RuntimeRecord[] = [];
+  for (const d of readdirSync(root)) {
+    const file = join(root, d, RECORD);
+    if (!existsSync(file)) continue;
+    try {
+      out.push(JSON.parse(readFileSync(file, 'utf8')) as RuntimeRecord);
+    } catch {
+      // a half-written record of a crashed process: ignore
+    }
+  }
+  return out;
+}
