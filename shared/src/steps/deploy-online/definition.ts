@@ -58,7 +58,7 @@ export const deployOnlineStep: StepDefinition = {
     { name: 'traffic-steps', type: 'string', description: 'Canary traffic percentages, increasing, ending at 100 (default 10,50,100).', group: 'rollout' },
     { name: 'bake-time', type: 'string', description: 'How long each traffic step is watched before the next (default 5m).', group: 'rollout' },
     { name: 'check-interval', type: 'string', description: 'How often the analysis rules are checked during a bake (default 1m, at most bake-time).', group: 'rollout' },
-    { name: 'failure-limit', type: 'string', description: 'Failed checks tolerated during one bake before rolling back (default 1: the first failure rolls back).', group: 'rollout' },
+    { name: 'failure-limit', type: 'string', description: 'Failed checks tolerated during one bake before rolling back (default 1: the second failed check rolls back; 0: the first does).', group: 'rollout' },
     { name: 'deployment-names', type: 'string', description: 'The pair `deployment-name: auto` alternates between (default blue,green).', group: 'rollout' },
     { name: 'mirror-percent', type: 'string', description: 'Mirror this share (1–50) of live traffic to the new deployment first, for one bake.', group: 'rollout' },
     {

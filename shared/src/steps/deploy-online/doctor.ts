@@ -59,20 +59,25 @@ export async function runDoctor(client: AzureMlClient, s: DoctorSubject): Promis
     });
   } else if (size.vCPUs !== undefined && size.family) {
     const usages = await client.assets.listUsages(s.location);
-    const family = usages.find((u) => u.name.value.toLowerCase() === size.family!.toLowerCase());
-    if (family) {
-      const existing = s.deployments.find((d) => d.name?.toLowerCase() === s.deploymentName.toLowerCase());
-      // Replacing a deployment in place releases what it holds; a new deployment (blue/green) needs room beside the old.
-      const held = existing && existing.properties.instanceType?.toLowerCase() === s.instanceType.toLowerCase() ? size.vCPUs * reservedInstances(existing.sku?.capacity ?? 1) : 0;
-      const needed = size.vCPUs * reservedInstances(s.instanceCount) - held;
-      const free = family.limit - family.currentValue;
-      if (needed > free) {
-        findings.push({
-          input: 'instance-count',
-          problem: `${s.instanceCount} × ${size.name} needs ${needed} more vCPUs of ${size.family} in ${s.location} (with the 20% upgrade reserve); ${free} of ${family.limit} are free.`,
-          fix: 'Request more quota for this family, use a smaller instance-type or instance-count, or delete deployments that no longer take traffic.',
-        });
-      }
+    const existing = s.deployments.find((d) => d.name?.toLowerCase() === s.deploymentName.toLowerCase());
+    // Replacing a deployment in place releases what it holds; a new deployment (blue/green) needs room beside the old.
+    const held = existing && existing.properties.instanceType?.toLowerCase() === s.instanceType.toLowerCase() ? size.vCPUs * reservedInstances(existing.sku?.capacity ?? 1) : 0;
+    const needed = size.vCPUs * reservedInstances(s.instanceCount) - held;
+    // The VM family's quota, then the region's total: the service refuses the deployment when either is short.
+    const pools = [
+      { usage: usages.find((u) => u.name.value.toLowerCase() === size.family!.toLowerCase()), of: size.family, fix: 'Request more quota for this family' },
+      { usage: usages.find((u) => u.name.value.toLowerCase() === 'totalcores'), of: 'the regional total', fix: 'Request more total regional vCPU quota' },
+    ];
+    for (const { usage, of, fix } of pools) {
+      if (!usage) continue;
+      const free = usage.limit - usage.currentValue;
+      if (needed <= free) continue;
+      findings.push({
+        input: 'instance-count',
+        problem: `${s.instanceCount} × ${size.name} needs ${needed} more vCPUs of ${of} in ${s.location} (with the 20% upgrade reserve); ${free} of ${usage.limit} are free.`,
+        fix: `${fix}, use a smaller instance-type or instance-count, or delete deployments that no longer take traffic.`,
+      });
+      break;
     }
   }
 

@@ -3,6 +3,7 @@
  * deployment PUT/PATCH/DELETE with triage on failure, the probe through the scoring URI with the
  * azureml-model-deployment header, and Azure Monitor (with the probe's own observations as a fallback).
  */
+import type { AzureMlClient } from '../../azureml/client';
 import type { OnlineDeploymentBody, OnlineEndpointBody } from '../../azureml/online';
 import type { OnlineEndpoint } from '../../azureml/resources';
 import { ScoringClient } from '../../azureml/scoring';
@@ -91,13 +92,21 @@ export function bindPorts(p: PortsContext, live: () => Promise<OnlineEndpoint | 
     }
   };
 
+  // The client answers to the job's signal; the restore after a cancellation (SIGTERM) runs under the driver's own
+  // restore signal, so its writes go through a client bound to that signal instead of being cancelled too.
+  const clientFor = async (signal: AbortSignal | undefined): Promise<AzureMlClient> => {
+    if (!signal || signal === client.core.signal) return client;
+    const { AzureMlClient: Client } = await import('../../azureml/client');
+    return new Client({ ...client.core.options, signal });
+  };
+
   const ports: RolloutPorts = {
-    async setTraffic(traffic: TrafficMap, mirror: TrafficMap) {
+    async setTraffic(traffic: TrafficMap, mirror: TrafficMap, signal: AbortSignal) {
       const body: OnlineEndpointBody = { ...p.endpointBody, properties: { ...p.endpointBody.properties, traffic: { ...traffic }, mirrorTraffic: { ...mirror } } };
-      await client.online.createOrUpdateEndpoint(rg, ws, p.endpointName, body);
+      await (await clientFor(signal)).online.createOrUpdateEndpoint(rg, ws, p.endpointName, body);
     },
     createOrUpdateDeployment: (deployment) => withTriage(deployment, () => client.online.createOrUpdateDeployment(rg, ws, p.endpointName, deployment, p.deploymentBody)),
-    deleteDeployment: async (deployment) => void (await client.online.deleteDeployment(rg, ws, p.endpointName, deployment)),
+    deleteDeployment: async (deployment, signal) => void (await (await clientFor(signal)).online.deleteDeployment(rg, ws, p.endpointName, deployment)),
     scaleDeployment: (deployment, instances) => withTriage(deployment, () => client.online.updateDeployment(rg, ws, p.endpointName, deployment, { sku: { capacity: instances } })),
     async smoke(deployment, signal) {
       if (!runner) return { passed: true, detail: 'no probe-file: the deployment is provisioned and ready (give probe-file to score requests at 0%)' };

@@ -6,7 +6,7 @@
 import { StepError } from '../../core/errors';
 import type { OnlineDeploymentBody, OnlineEndpointBody } from '../../azureml/online';
 import type { OnlineDeployment, OnlineEndpoint } from '../../azureml/resources';
-import { formatMap, liveIn, planRollout, planTable, runRollout, type EndpointState, type RolloutResult } from '../../rollout';
+import { formatMap, liveIn, planRollout, planTable, runRollout, type EndpointState, type RolloutPlan, type RolloutResult } from '../../rollout';
 import { resolveEndpointBody, withResolvedAssets } from '../../specs/online';
 import type { StepContext } from '../definition';
 import { connectWorkspace } from '../workspace';
@@ -47,8 +47,14 @@ export async function deployOnline(ctx: StepContext): Promise<void> {
   );
 
   // 3. Plan: the rollout, the assets, the bodies.
-  const rollout = planRollout(state, plan.rollout);
-  const name = rollout.deployment;
+  // A plan that is refused (e.g. the named deployment serves live traffic) still allows the idempotent rerun below.
+  let rollout: RolloutPlan | undefined;
+  let refused: unknown;
+  try {
+    rollout = planRollout(state, plan.rollout);
+  } catch (e) {
+    refused = e;
+  }
   const assets = await planAssets({ client, scope, logger: host, signal: ctx.deadline.signal }, plan.deployment);
   const deploymentBody = { ...withResolvedAssets(plan.deployment, { location, scope, ...assets.ids }), location } as OnlineDeploymentBody;
   const resolvedEndpoint = resolveEndpointBody(plan.endpoint, { location, scope });
@@ -67,11 +73,15 @@ export async function deployOnline(ctx: StepContext): Promise<void> {
   // Idempotent: the deployment serving all traffic already runs exactly this.
   const live = liveIn(state.traffic);
   const serving = live.length === 1 && state.traffic[live[0]!] === 100 ? deployments.find((d) => d.name?.toLowerCase() === live[0]) : undefined;
-  const outcome: DeployOutcome = { result: 'deployed', endpoint: endpointName, deployment: name, previous: rollout.previous, plan: rollout, writes: assets.writes.map((w) => w.what), scoringUri: endpoint?.properties.scoringUri ?? undefined };
+  const scoringUri = endpoint?.properties.scoringUri ?? undefined;
   if (serving && assets.writes.length === 0 && sameDeployment(deploymentBody, serving)) {
     host.info(`Deployment ${serving.name} already serves 100% of ${endpointName} with this model, environment, code and settings; nothing to do.`);
-    return finish(ctx, { ...outcome, result: 'unchanged', deployment: serving.name!, previous: [], plan: rollout });
+    const asIs = rollout ?? planRollout(state, { ...plan.rollout, strategy: 'replace', deployment: { kind: 'named', name: serving.name!.toLowerCase() } });
+    return finish(ctx, { result: 'unchanged', endpoint: endpointName, deployment: serving.name!, previous: [], plan: asIs, writes: [], scoringUri });
   }
+  if (!rollout) throw refused;
+  const name = rollout.deployment;
+  const outcome: DeployOutcome = { result: 'deployed', endpoint: endpointName, deployment: name, previous: rollout.previous, plan: rollout, writes: assets.writes.map((w) => w.what), scoringUri };
 
   // 4. Doctor: quota, SKU, busy endpoint, references. Nothing is written when it finds a problem.
   const findings = await runDoctor(client, {
