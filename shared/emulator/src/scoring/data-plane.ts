@@ -138,7 +138,8 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
   function running(endpointRes: StoredResource, state: ArmState, name: string): RuntimeRecord | undefined {
     const dep = getResource(state, `${endpointRes.id}/deployments/${name}`);
-    if (!dep || !SERVING.has(String(propertiesOf(dep.body).provisioningState))) return undefined;
+    // A deployment whose update failed keeps serving its previous version (as on the service): its record says.
+    if (!dep || String(propertiesOf(dep.body).provisioningState) === 'Deleting') return undefined;
     const rec = readRecord(deps.stateDir, dep.id);
     return rec?.status === 'running' && rec.instances.length ? rec : undefined;
   }
