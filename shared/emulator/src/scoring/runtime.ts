@@ -1,6 +1,7 @@
 /**
- * DeploymentRuntime: what sits behind a managed online deployment once ARM says it succeeded. `start(spec)`
- * materializes the code and model into <stateDir>/scoring/deployments/<…>/, starts one python3 harness per
+ * DeploymentRuntime: what sits behind a managed online deployment (a deployment operation starts it before it
+ * can succeed: deployment-starter.ts). `start(spec)` materializes the code and model into
+ * <stateDir>/scoring/deployments/<…>/versions/<v>/, starts one python3 harness per
  * instance (scoring/harness.ts), waits for init() to finish, and records ports and pids in runtime.json so any
  * emulator process can route scoring requests to it. `stop(id)` ends the processes. Processes are killed when
  * this emulator process exits; a later emulator on the same state directory reaps what a dead one left
