@@ -1,17 +1,10 @@
 import { startTestEmulator, sleep, type TestEmulator } from './harness';
 import { createEndpoint, dep, deploy, deploymentBody, ep, seedAssets } from './online-helpers';
-import type { DeploymentRuntime, RunningDeployment } from '../../shared/emulator/src/arm/online-runtime';
-
-const events: string[] = [];
-const runtime: DeploymentRuntime = {
-  start: (d: RunningDeployment) => void events.push(`start ${d.endpointName}/${d.deploymentName} cap=${(d.body.sku as { capacity: number }).capacity}`),
-  stop: (d: RunningDeployment) => void events.push(`stop ${d.endpointName}/${d.deploymentName}`),
-};
 
 let t: TestEmulator;
 let a: Awaited<ReturnType<typeof seedAssets>>;
 beforeAll(async () => {
-  t = await startTestEmulator({ lroDurationMs: 300, deploymentRuntime: runtime });
+  t = await startTestEmulator({ lroDurationMs: 300 });
   a = await seedAssets(t);
   await createEndpoint(t, 'ep-q');
 });
@@ -93,21 +86,6 @@ test('a failure for the next N deployment operations, with custom message and lo
   }
   expect((await t.control('GET', '/online/failures')).json.failures).toHaveLength(0);
   expect((await t.control('POST', '/online/failures', { kind: 'Nope' })).status).toBe(400);
-});
-
-test('the runtime hook starts a deployment once it succeeded, restarts it on a new version, stops it on delete', async () => {
-  await createEndpoint(t, 'ep-rt');
-  events.length = 0;
-  await deploy(t, 'ep-rt', 'blue', deploymentBody(a));
-  await sleep(400);
-  expect(events).toEqual(['start ep-rt/blue cap=1']);
-  const p = await t.arm('PATCH', dep(t, 'ep-rt', 'blue'), { sku: { capacity: 2 } });
-  expect(p.status).toBe(202);
-  await sleep(700);
-  expect(events).toEqual(['start ep-rt/blue cap=1', 'stop ep-rt/blue', 'start ep-rt/blue cap=2']);
-  await t.arm('DELETE', dep(t, 'ep-rt', 'blue'));
-  await sleep(700);
-  expect(events.at(-1)).toBe('stop ep-rt/blue');
 });
 
 test('keys, regenerateKeys (202 operation), token for AMLToken endpoints only', async () => {

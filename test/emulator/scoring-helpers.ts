@@ -1,6 +1,6 @@
 /**
  * Scoring tests: an emulator with online endpoints made through ARM and deployments started through the test
- * seam (POST /_emulator/scoring/deployments) until ARM online deployments call the runtime themselves.
+ * seam (POST /_emulator/scoring/deployments), from local folders; online-scoring.test.ts goes through ARM only.
  */
 import { join } from 'node:path';
 import { http, sleep, type HttpResult, type TestEmulator } from './harness';

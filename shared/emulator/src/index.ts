@@ -23,8 +23,7 @@ import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
-import type { DeploymentRuntime } from './arm/online-runtime';
-import { RuntimeReconciler, noopRuntime } from './arm/online-runtime';
+import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 
 export interface EmulatorOptions {
@@ -39,8 +38,6 @@ export interface EmulatorOptions {
   /** Provisioning time of long-running operations; when given, it becomes the state's default. */
   lroDurationMs?: number;
   log?: (line: string) => void;
-  /** Runs what online deployments serve (started once a deployment succeeds, stopped when it goes); default: nothing. */
-  deploymentRuntime?: DeploymentRuntime;
 }
 
 export interface RunningEmulator {
@@ -50,7 +47,7 @@ export interface RunningEmulator {
   env: Record<string, string>;
   /** Credentials the emulator hands out (client secrets, OIDC request tokens, storage keys), for masking. */
   secretValues(): string[];
-  /** Runs deployments' scoring scripts (start after a deployment succeeds, stop when it is deleted). */
+  /** Runs deployments' scoring scripts (started while a deployment's operation runs, stopped when it goes). */
   scoring: ScoringRuntime;
   stop(): Promise<void>;
 }
@@ -79,7 +76,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   let storage: StorageService | undefined;
   let copier: RegistryCopier | undefined;
-  const reconciler = new RuntimeReconciler(store, opts.deploymentRuntime ?? noopRuntime, log);
+  let starter: DeploymentStarter | undefined;
   let scoring: ScoringRuntime | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
@@ -103,9 +100,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const control: ControlDeps = { store, journal, identity, syncStorage: () => storage?.sync() ?? Promise.resolve() };
     copier = new RegistryCopier(store, tls.caCertPem, log);
     copier.start();
-    reconciler.start();
     const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
     scoring = runtime;
+    // Deployment operations wait for their scoring process: this process may be the one that starts it.
+    starter = new DeploymentStarter(store, runtime, log);
     handler = createRequestHandler({
       baseUrl: url,
       store,
@@ -119,6 +117,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     });
     // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.
     await runtime.recover();
+    starter.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -147,19 +146,19 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
       scoring: runtime,
       stop: async () => {
+        await starter?.stop();
         await runtime.stopAll();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();
         });
-        await reconciler.stop();
         await copier?.stop();
         await storage?.stop();
       },
     };
   } catch (e) {
     server.close();
-    await reconciler.stop();
+    await starter?.stop();
     await scoring?.stopAll();
     await copier?.stop();
     await storage?.stop();

@@ -3,6 +3,7 @@
  * reports `Updating`, as the live service does even on create); PATCH (tags, sku) and DELETE answer 202. The
  * operation fails as the service does when the VM family's quota is short or a failure was injected (control
  * surface), and getLogs then returns logs that fit. Deleting a deployment that still takes (mirrored) traffic is refused.
+ * A create or update of a deployment with code starts its scoring process before the operation can end (online-start.ts).
  */
 import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
@@ -21,6 +22,8 @@ import { DEPLOYMENT_TYPE, quotaShortfall } from './vm-sizes';
 import { online, setLogs, takeDeploymentFailure } from './online-state';
 import type { DeploymentContext, PlannedFailure } from './online-failures';
 import { plannedFailure, quotaFailure, successLogs, tailLines } from './online-failures';
+import { holdForStart, scoringSpec } from './online-start';
+import type { DeploymentSpec } from '../scoring/records';
 
 const CONTAINER_TYPES = ['StorageInitializer', 'InferenceServer'];
 
@@ -71,6 +74,18 @@ function start(c: ArmCall, kind: OperationKind, runningStatus: string, failure?:
   });
 }
 
+/**
+ * The failure planned for the operation, else the scoring process to start before it can succeed (none for an
+ * injected failure or short quota: no process starts; an unreadable code or model fails the operation).
+ */
+function planWithStart(c: ArmCall, body: Json, managed: boolean, instanceType: string, capacity: number, withStart = true): [PlannedFailure | undefined, DeploymentSpec | undefined] {
+  const failure = plan(c, body, managed, instanceType, capacity);
+  if (failure || !withStart) return [failure, undefined];
+  const spec = scoringSpec(c, body);
+  if (spec && !('id' in spec)) return [{ error: spec, logs: { storageInitializer: `${new Date(c.now).toISOString()} | ERROR | ${spec.message}`, inferenceServer: '' } }, undefined];
+  return [undefined, spec];
+}
+
 /** Refusals shared by every write: a missing endpoint, an operation running on it or on the deployment. */
 function guard(c: ArmCall, prev: StoredResource | undefined): Reply | StoredResource {
   const endpoint = endpointOf(c);
@@ -93,8 +108,9 @@ function put(c: ArmCall): Reply {
   const sd = systemData(prev?.body.systemData as Json | undefined, c);
   const echo = withState({ ...checked.echo, systemData: sd }, 'Updating');
   const desired = { ...checked.desired, systemData: sd };
-  const failure = plan(c, desired, checked.managed, checked.instanceType, checked.capacity);
+  const [failure, spec] = planWithStart(c, desired, checked.managed, checked.instanceType, checked.capacity);
   const op = start(c, prev ? 'update' : 'create', 'Updating', failure);
+  if (spec) holdForStart(c, op, spec);
   putResource(c.state, {
     id: c.id,
     type: DEPLOYMENT_TYPE,
@@ -125,10 +141,12 @@ function patch(c: ArmCall): Reply {
   const newSku = isObject(sku) ? { ...oldSku, ...sku } : oldSku;
   const capacity = typeof newSku.capacity === 'number' ? newSku.capacity : 1;
   const desired: Json = { ...prev.body, tags: isObject(tags) ? tags : prev.body.tags, sku: newSku, systemData: systemData(prev.body.systemData as Json, c) };
-  const failure = plan(c, desired, props.endpointComputeType === 'Managed', String(props.instanceType), capacity);
   const scaling = capacity !== oldSku.capacity;
+  // A new instance count restarts the scoring process with it (the old instances serve until the new are ready).
+  const [failure, spec] = planWithStart(c, desired, props.endpointComputeType === 'Managed', String(props.instanceType), capacity, scaling);
   const result = render({ ...prev, body: withState(desired, 'Succeeded') });
   const op = start(c, 'update', scaling ? 'Scaling' : 'Updating', failure, result);
+  if (spec) holdForStart(c, op, spec);
   prev.body = withState(prev.body, scaling ? 'Scaling' : 'Updating');
   prev.pending = failure ? prev.body : desired;
   prev.opId = op.id;

@@ -1,10 +1,10 @@
 /**
  * Online endpoint credentials: `listKeys` (Key endpoints), `regenerateKeys` (an operation answered 202, the new key
- * in force when it ends), `token` (AML tokens for AMLToken endpoints), and the check a scoring data plane makes
- * (`verifyScoringCredential`).
+ * in force when it ends), `token` (AML tokens for AMLToken endpoints). Keys and tokens are those the scoring data
+ * plane checks (scoring/credentials.ts).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ArmState, Json, StoredResource } from '../state/model';
+import { randomBytes } from 'node:crypto';
+import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, Handler } from './call';
@@ -15,9 +15,7 @@ import { startOperation } from '../lro/operation';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders } from '../lro/poll-urls';
 import { conflict } from './online-endpoints';
-
-/** AML tokens live an hour; clients refresh after half of it. */
-const TOKEN_LIFETIME_S = 3600;
+import { endpointKeys, issueAmlToken, regenerateKey } from '../scoring/credentials';
 
 function bad(message: string): Reply {
   return userError(message, { code: 'BadArgument', message });
@@ -32,11 +30,6 @@ export function initialKeys(given: unknown): Json {
     primaryKey: typeof k.primaryKey === 'string' && k.primaryKey ? k.primaryKey : newKey(),
     secondaryKey: typeof k.secondaryKey === 'string' && k.secondaryKey ? k.secondaryKey : newKey(),
   };
-}
-
-function keysOf(res: StoredResource): { primaryKey: string; secondaryKey: string } {
-  const k = propertiesOf(res.body).keys;
-  return isObject(k) ? (k as { primaryKey: string; secondaryKey: string }) : { primaryKey: '', secondaryKey: '' };
 }
 
 function endpoint(c: ArmCall): StoredResource | Reply {
@@ -56,7 +49,7 @@ const listKeys: Handler = (c) => {
   const res = endpoint(c);
   if ('status' in res) return res as Reply;
   if (authMode(res) !== 'Key') return wrongMode(c, res, 'Key', 'Listing keys');
-  return { status: 200, body: keysOf(res) };
+  return { status: 200, body: endpointKeys(c.state, res) };
 };
 
 const regenerateKeys: Handler = (c) => {
@@ -71,8 +64,7 @@ const regenerateKeys: Handler = (c) => {
   if (body.keyValue !== undefined && body.keyValue !== null && (typeof body.keyValue !== 'string' || body.keyValue.length < 16)) {
     return bad("'keyValue' must be a string of at least 16 characters.");
   }
-  const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
-  const keys = { ...keysOf(res), [keyType === 'Primary' ? 'primaryKey' : 'secondaryKey']: value };
+  const value = typeof body.keyValue === 'string' ? body.keyValue : undefined;
   const ws = c.workspace!;
   const op = startOperation(c.state, {
     resourceId: c.id,
@@ -86,19 +78,9 @@ const regenerateKeys: Handler = (c) => {
     now: c.now,
   });
   res.opId = op.id;
-  res.pending = { ...res.body, properties: { ...propertiesOf(res.body), keys } };
+  res.pending = regenerateKey(c.state, res, keyType as 'Primary' | 'Secondary', value);
   return { status: 202, headers: mfeAcceptedHeaders(c.baseUrl, op, c.apiVersion, c.state.signingKey) };
 };
-
-function signToken(signingKey: string, payload: string): string {
-  return createHmac('sha256', Buffer.from(signingKey, 'base64')).update(`amltoken.${payload}`).digest('base64url');
-}
-
-export function issueAmlToken(state: ArmState, endpointId: string, now: number): { accessToken: string; expiryTimeUtc: number; refreshAfterTimeUtc: number; tokenType: string } {
-  const exp = Math.floor(now / 1000) + TOKEN_LIFETIME_S;
-  const payload = Buffer.from(JSON.stringify({ aud: endpointId.toLowerCase(), exp, jti: randomBytes(8).toString('hex') })).toString('base64url');
-  return { accessToken: `${payload}.${signToken(state.signingKey, payload)}`, expiryTimeUtc: exp, refreshAfterTimeUtc: exp - TOKEN_LIFETIME_S / 2, tokenType: 'Bearer' };
-}
 
 const token: Handler = (c) => {
   const res = endpoint(c);
@@ -106,34 +88,5 @@ const token: Handler = (c) => {
   if (authMode(res) !== 'AMLToken') return wrongMode(c, res, 'AMLToken', 'Getting an AML token');
   return { status: 200, body: issueAmlToken(c.state, res.id, c.now) };
 };
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/**
- * For a scoring data plane: does `credential` (the bearer value) open endpoint `endpointId`? A key of a Key endpoint,
- * or an unexpired AML token issued for an AMLToken endpoint. AADToken endpoints take Entra tokens, which the caller checks.
- */
-export function verifyScoringCredential(state: Readonly<ArmState>, endpointId: string, credential: string, now = Date.now()): boolean {
-  const res = (state.resources as Record<string, StoredResource>)[endpointId.toLowerCase()];
-  if (!res || !credential) return false;
-  const mode = authMode(res);
-  if (mode === 'Key') {
-    const k = keysOf(res);
-    return (!!k.primaryKey && same(credential, k.primaryKey)) || (!!k.secondaryKey && same(credential, k.secondaryKey));
-  }
-  if (mode !== 'AMLToken') return false;
-  const [payload, sig] = credential.split('.');
-  if (!payload || !sig || !same(sig, signToken(state.signingKey, payload))) return false;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { aud?: string; exp?: number };
-    return claims.aud === endpointId.toLowerCase() && typeof claims.exp === 'number' && claims.exp * 1000 > now;
-  } catch {
-    return false;
-  }
-}
 
 export const endpointActions: Record<string, Handler> = { listkeys: listKeys, regeneratekeys: regenerateKeys, token };

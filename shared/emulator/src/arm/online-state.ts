@@ -1,9 +1,11 @@
 /**
  * What online endpoints and deployments keep beside their resources, in the shared ARM state document (under
- * `online`, so state/model.ts need not know): quota limits, injected deployment failures, deployment logs.
+ * `online`, so state/model.ts need not know): quota limits, injected deployment failures, deployment logs, and the
+ * scoring starts that deployment operations wait for.
  */
 import { randomUUID } from 'node:crypto';
 import type { ArmState } from '../state/model';
+import type { DeploymentSpec } from '../scoring/records';
 
 export const FAILURE_KINDS = ['ImageBuildFailure', 'OutOfQuota', 'CrashLoop', 'LivenessProbeFailure', 'ReadinessProbeFailure'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -32,21 +34,41 @@ export interface DeploymentLogs {
   inferenceServer: string;
 }
 
+/**
+ * A deployment version to start in a scoring process. Written with its operation (held open); an emulator process
+ * claims it, starts the process and only then lets the operation end (see deployment-starter.ts).
+ */
+export interface StartJob {
+  opId: string;
+  deploymentId: string;
+  spec: DeploymentSpec;
+  /** How long the operation lasts at least (the configured operation time). */
+  durationMs: number;
+  /** The emulator process carrying the job out (`nonce` tells apart several emulators in one process). */
+  claim?: { pid: number; host: string; at: number; nonce: string };
+}
+
+/** How long a deployment operation waits for a process to start its scoring process; it then ends as the start ends. */
+export const START_HOLD_MS = 60 * 60 * 1000;
+
 export interface OnlineExtension {
   /** vCPU limits: location (lower-case, or `*`) → family (lower-case, or `total`) → limit. */
   quota: Record<string, Record<string, number>>;
   failures: DeploymentFailure[];
   /** Keyed by lower-case deployment id. */
   logs: Record<string, DeploymentLogs>;
+  /** Scoring starts to carry out, by operation id. */
+  starts: Record<string, StartJob>;
 }
 
 /** The `online` part of the state, created empty when absent (on a read copy nothing is saved). */
 export function online(state: ArmState): OnlineExtension {
   const s = state as ArmState & { online?: OnlineExtension };
-  s.online ??= { quota: {}, failures: [], logs: {} };
+  s.online ??= { quota: {}, failures: [], logs: {}, starts: {} };
   s.online.quota ??= {};
   s.online.failures ??= [];
   s.online.logs ??= {};
+  s.online.starts ??= {};
   return s.online;
 }
 

@@ -2,9 +2,9 @@
  * Control routes of the scoring runtime (loopback, no auth, JSON), under /_emulator/scoring/:
  *   POST   deployments  {endpointId | endpoint, deployment, code, scoringScript, model?, environmentVariables?,
  *                        instanceCount?, requestTimeoutMs?, maxConcurrentRequestsPerInstance?}
- *          The test seam until ARM online deployments call the runtime: stores a deployment resource (marked
- *          `emulatorSeeded`) when none exists, starts the runtime and sets provisioningState Succeeded / Failed.
- *          A deployment created through ARM is left as it is (only the runtime is started).
+ *          A test seam beside ARM (whose deployment operations start the runtime themselves): stores a deployment
+ *          resource (marked `emulatorSeeded`) when none exists, starts the runtime and sets provisioningState
+ *          Succeeded / Failed. A deployment created through ARM is left as it is (only the runtime is started).
  *   DELETE deployments?id=…   stop the runtime (and remove a seeded resource)
  *   GET    deployments?id=…   the runtime record (status, instances with pid/port)
  *   GET    logs?id=…&containerType=InferenceServer|StorageInitializer&tail=N

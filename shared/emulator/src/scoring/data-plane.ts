@@ -120,7 +120,13 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
       const n = roundRobin.get(key) ?? 0;
       roundRobin.set(key, n + 1);
       const inst = rec.instances[n % rec.instances.length];
-      const out = await forward(inst.port, body, contentType, timeout - (Date.now() - started));
+      let out = await forward(inst.port, body, contentType, timeout - (Date.now() - started));
+      if (out === 'unreachable') {
+        // A new version may have taken over (its processes replace the old ones once ready): ask it instead.
+        const now = readRecord(deps.stateDir, rec.id);
+        const next = now?.status === 'running' ? now.instances[n % Math.max(1, now.instances.length)] : undefined;
+        if (next && next.port !== inst.port) out = await forward(next.port, body, contentType, timeout - (Date.now() - started));
+      }
       if (out === 'timeout') return { status: 408, body: { message: `Request timed out after ${timeout} ms (request_timeout_ms).` }, headers: {}, bytesOut: 0 };
       if (out === 'unreachable') return { status: 502, body: { message: `The deployment '${deployment}' is not reachable (its inference server is not running).` }, headers: {}, bytesOut: 0 };
       if (out.status === 200) return { status: 200, modelStatus: 200, body: parseMaybe(out.text), headers: {}, bytesOut: out.text.length };
@@ -138,7 +144,8 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
   function running(endpointRes: StoredResource, state: ArmState, name: string): RuntimeRecord | undefined {
     const dep = getResource(state, `${endpointRes.id}/deployments/${name}`);
-    if (!dep || !SERVING.has(String(propertiesOf(dep.body).provisioningState))) return undefined;
+    // A deployment whose update failed keeps serving its previous version (as on the service): its record says.
+    if (!dep || String(propertiesOf(dep.body).provisioningState) === 'Deleting') return undefined;
     const rec = readRecord(deps.stateDir, dep.id);
     return rec?.status === 'running' && rec.instances.length ? rec : undefined;
   }

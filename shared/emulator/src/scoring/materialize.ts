@@ -16,8 +16,11 @@ export interface MaterializeDeps {
   ca: string;
 }
 
-/** Copies or downloads `source` into `dest` (emptied first); returns the file names written, relative to `dest`. */
-export async function materialize(deps: MaterializeDeps, source: FileSource, dest: string, log: (line: string) => void): Promise<string[]> {
+/**
+ * Copies or downloads `source` into `dest` (emptied first); returns the file names written, relative to `dest`.
+ * `nestFolder`: a blob folder's files go under `dest/<folder name>/` (how the service lays out a folder model).
+ */
+export async function materialize(deps: MaterializeDeps, source: FileSource, dest: string, log: (line: string) => void, nestFolder = false): Promise<string[]> {
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   const local = typeof source === 'string' ? source : 'local' in source ? source.local : undefined;
@@ -41,11 +44,12 @@ export async function materialize(deps: MaterializeDeps, source: FileSource, des
   const names = await listBlobNames(ep, account, loc.container, path);
   const single = path !== '' && names.includes(path);
   const prefix = path ? `${path}/` : '';
+  const nest = nestFolder && !single && path ? `${path.slice(path.lastIndexOf('/') + 1)}/` : '';
   const files = single ? [path] : names.filter((n) => n.startsWith(prefix));
   if (!files.length) throw new Error(`No blobs found under ${loc.account}/${loc.container}/${path}.`);
   const written: string[] = [];
   for (const name of files) {
-    const rel = single ? name.slice(name.lastIndexOf('/') + 1) : name.slice(prefix.length);
+    const rel = single ? name.slice(name.lastIndexOf('/') + 1) : nest + name.slice(prefix.length);
     const target = normalize(join(dest, rel));
     if (!target.startsWith(dest + sep)) throw new Error(`Blob name '${name}' escapes the destination folder.`);
     mkdirSync(dirname(target), { recursive: true });

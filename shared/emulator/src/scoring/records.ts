@@ -3,7 +3,7 @@
  * route to it, read its logs and clean up after a dead owner:
  *   <stateDir>/scoring/deployments/<endpoint>.<deployment>.<hash>/runtime.json   (this record)
  *   .../inference-server.log, storage-initializer.log                             (bounded logs)
- *   .../model/, .../code/                                                           (materialized files)
+ *   .../versions/<v>/model/, .../versions/<v>/code/                                 (materialized files)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,11 @@ export interface DeploymentSpec {
   scoringScript: string;
   /** The model files; AZUREML_MODEL_DIR points at their folder. */
   model?: FileSource;
+  /**
+   * Lay a blob folder model out as Azure ML v2 does: its files under $AZUREML_MODEL_DIR/<folder name>/ (a single
+   * file model stays directly in $AZUREML_MODEL_DIR). Default false: the files directly in it (local test folders).
+   */
+  nestModelFolder?: boolean;
   environmentVariables?: Record<string, string>;
   /** Harness processes to run (sku.capacity / instanceCount); default 1. */
   instanceCount?: number;
@@ -54,6 +59,8 @@ export interface RuntimeRecord {
   instances: InstanceRecord[];
   requestTimeoutMs: number;
   maxConcurrentRequestsPerInstance: number;
+  /** The folder (under versions/) of the files the running processes use. */
+  version?: string;
   /** The spec as given, so a restarted emulator can bring the deployment back. */
   spec: DeploymentSpec;
   error?: { code: string; message: string };

@@ -1,13 +1,14 @@
 /**
- * DeploymentRuntime: what sits behind a managed online deployment once ARM says it succeeded. `start(spec)`
- * materializes the code and model into <stateDir>/scoring/deployments/<…>/, starts one python3 harness per
+ * DeploymentRuntime: what sits behind a managed online deployment (a deployment operation starts it before it
+ * can succeed: deployment-starter.ts). `start(spec)` materializes the code and model into
+ * <stateDir>/scoring/deployments/<…>/versions/<v>/, starts one python3 harness per
  * instance (scoring/harness.ts), waits for init() to finish, and records ports and pids in runtime.json so any
  * emulator process can route scoring requests to it. `stop(id)` ends the processes. Processes are killed when
  * this emulator process exits; a later emulator on the same state directory reaps what a dead one left
  * (`recover()`) and brings running deployments back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState } from '../state/model';
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
 }
 
 interface Live {
+  /** The deployment id as given. */
+  id: string;
   children: ChildProcess[];
   timer?: NodeJS.Timeout;
   last: Map<number, { usage: ProcUsage; at: number }>;
@@ -63,6 +66,9 @@ export function findPython(searchPath = process.env.PATH ?? ''): string | undefi
 
 export class DeploymentRuntime {
   private readonly live = new Map<string, Live>();
+  /** Versions being started (not serving yet). */
+  private readonly starting = new Set<Live>();
+  private seq = 0;
   readonly metrics: MetricsStore;
   private readonly onExit = () => this.killAllSync();
 
@@ -75,13 +81,19 @@ export class DeploymentRuntime {
     this.opts.log?.(line);
   }
 
-  /** Start (or restart) the harness processes of a deployment. Never throws for user errors: see StartResult. */
+  /**
+   * Start (or restart) the harness processes of a deployment. Never throws for user errors: see StartResult.
+   * A deployment that already serves keeps serving until the new processes are ready; they then take over and
+   * the old ones stop. A failed start leaves the old processes serving (as a failed update does on the service).
+   */
   async start(spec: DeploymentSpec): Promise<StartResult> {
     const id = spec.id;
+    const k = id.toLowerCase();
     const { deployment } = deploymentNames(id);
-    await this.stop(id);
     const dir = deploymentDir(this.opts.stateDir, id);
     mkdirSync(dir, { recursive: true });
+    const previous = readRecord(this.opts.stateDir, id);
+    const serving = previous?.status === 'running' && previous.instances.length ? previous : undefined;
     const inference = new BoundedLog(join(dir, LOG_FILES.InferenceServer));
     const storage = new BoundedLog(join(dir, LOG_FILES.StorageInitializer));
     inference.reset();
@@ -96,10 +108,16 @@ export class DeploymentRuntime {
       maxConcurrentRequestsPerInstance: spec.maxConcurrentRequestsPerInstance ?? 1,
       spec,
     };
-    writeRecord(this.opts.stateDir, base);
-    const fail = (code: string, message: string): StartResult => {
+    if (!serving) writeRecord(this.opts.stateDir, base);
+    const fresh: Live = { id, children: [], last: new Map() };
+    this.starting.add(fresh);
+    const fail = async (code: string, message: string): Promise<StartResult> => {
+      await Promise.all(fresh.children.map((c) => stopChild(c)));
+      this.starting.delete(fresh);
       inference.flush();
-      writeRecord(this.opts.stateDir, { ...base, status: 'failed', error: { code, message } });
+      const current = readRecord(this.opts.stateDir, id);
+      if (current?.status === 'running' && current.instances.length) writeRecord(this.opts.stateDir, { ...current, error: { code, message } });
+      else writeRecord(this.opts.stateDir, { ...base, status: 'failed', error: { code, message } });
       return { ok: false, code, message, log: readLog(inference.path) };
     };
 
@@ -110,18 +128,21 @@ export class DeploymentRuntime {
       return fail('PythonNotFound', message);
     }
 
-    // StorageInitializer: the files, as the service's init container downloads them.
-    const codeDir = join(dir, 'code');
-    const modelDir = join(dir, 'model');
+    // StorageInitializer: the files, as the service's init container downloads them (a folder per version).
+    const version = `${Date.now().toString(36)}-${process.pid}-${(this.seq++).toString(36)}`;
+    const codeDir = join(dir, 'versions', version, 'code');
+    const modelDir = join(dir, 'versions', version, 'model');
+    const deps = { store: this.opts.store, ca: this.opts.ca };
+    const info = (l: string) => storage.line(`${new Date().toISOString()} | INFO | ${l}`);
     try {
-      storage.line(`${new Date().toISOString()} | INFO | Starting storage initializer for deployment ${deployment}`);
+      info(`Starting storage initializer for deployment ${deployment}`);
       if (spec.model !== undefined) {
-        storage.line(`${new Date().toISOString()} | INFO | Downloading model files to ${modelDir}`);
-        await materialize({ store: this.opts.store, ca: this.opts.ca }, spec.model, modelDir, (l) => storage.line(`${new Date().toISOString()} | INFO | ${l}`));
+        info(`Downloading model files to ${modelDir}`);
+        await materialize(deps, spec.model, modelDir, info, spec.nestModelFolder);
       } else mkdirSync(modelDir, { recursive: true });
-      storage.line(`${new Date().toISOString()} | INFO | Downloading code to ${codeDir}`);
-      await materialize({ store: this.opts.store, ca: this.opts.ca }, spec.code, codeDir, (l) => storage.line(`${new Date().toISOString()} | INFO | ${l}`));
-      storage.line(`${new Date().toISOString()} | INFO | Storage initializer completed successfully`);
+      info(`Downloading code to ${codeDir}`);
+      await materialize(deps, spec.code, codeDir, info);
+      info('Storage initializer completed successfully');
     } catch (e) {
       storage.line(`${new Date().toISOString()} | ERROR | ${(e as Error).message}`);
       return fail('FilesUnavailable', `The storage initializer could not fetch the deployment's files: ${(e as Error).message}`);
@@ -131,25 +152,38 @@ export class DeploymentRuntime {
     const harness = join(scoringRoot(this.opts.stateDir), HARNESS_FILE);
     writeFileSync(harness, HARNESS_PY);
 
-    const live: Live = { children: [], last: new Map() };
-    this.live.set(id.toLowerCase(), live);
     const count = Math.max(1, Math.floor(spec.instanceCount ?? 1));
     const instances: InstanceRecord[] = [];
     for (let i = 0; i < count; i++) {
       const instanceId = `${deployment}-${i}`;
-      const outcome = await this.spawnInstance(python, harness, script, modelDir, spec, instanceId, inference, live, spec.startupTimeoutMs ?? 120000);
+      const outcome = await this.spawnInstance(python, harness, script, modelDir, spec, instanceId, inference, fresh, spec.startupTimeoutMs ?? 120000);
       if (typeof outcome === 'string') {
-        await this.stop(id);
         const trace = outcome.trim().split('\n').pop() ?? '';
         return fail('ResourceNotReady', `User container has crashed or terminated: Back-off restarting failed container (init() failed${trace ? `: ${trace}` : ''}). ${TSG}`);
       }
       instances.push({ instanceId, pid: outcome.pid, port: outcome.port });
     }
-    const record: RuntimeRecord = { ...base, status: 'running', instances };
+    // Ready: the new processes take the traffic, then the old ones stop.
+    const old = this.live.get(k);
+    this.starting.delete(fresh);
+    this.live.set(k, fresh);
+    const record: RuntimeRecord = { ...base, status: 'running', instances, version };
     writeRecord(this.opts.stateDir, record);
-    this.startSampling(record, live);
+    this.startSampling(record, fresh);
+    await this.retire(old, serving, fresh);
+    removeOtherVersions(dir, version);
     this.log(`deployment ${id} serving on ${instances.map((x) => x.port).join(', ')}`);
     return { ok: true, record };
+  }
+
+  /** Ends the processes of a replaced version: ours (`old`), and those another emulator process recorded. */
+  private async retire(old: Live | undefined, replaced: RuntimeRecord | undefined, keep: Live): Promise<void> {
+    if (old?.timer) clearInterval(old.timer);
+    const waits = (old?.children ?? []).map((c) => stopChild(c));
+    for (const inst of replaced?.instances ?? []) {
+      if (!old?.children.some((c) => c.pid === inst.pid) && !keep.children.some((c) => c.pid === inst.pid)) killIfHarness(inst.pid);
+    }
+    await Promise.all(waits);
   }
 
   /** Resolves with the port, or with the last stderr text when the process ended (or timed out) before it was ready. */
@@ -295,12 +329,19 @@ export class DeploymentRuntime {
 
   /** Stop every deployment this process runs (emulator stop). */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.live.keys()].map((id) => this.stop(readRecord(this.opts.stateDir, id)?.id ?? id)));
+    const starting = [...this.starting].flatMap((l) => l.children);
+    this.starting.clear();
+    await Promise.all([...this.live.values()].map((l) => this.stop(l.id)).concat(starting.map((c) => stopChild(c))));
     process.off('exit', this.onExit);
   }
 
+  /** Ids of the deployments this process serves. */
+  running(): string[] {
+    return [...this.live.values()].map((l) => l.id);
+  }
+
   private killAllSync(): void {
-    for (const live of this.live.values()) for (const c of live.children) c.kill('SIGKILL');
+    for (const live of [...this.live.values(), ...this.starting]) for (const c of live.children) c.kill('SIGKILL');
   }
 }
 
@@ -315,6 +356,12 @@ function stopChild(c: ChildProcess): Promise<void> {
     });
     c.kill('SIGTERM');
   });
+}
+
+/** Removes the folders of versions other than `keep` (their processes have stopped). */
+function removeOtherVersions(dir: string, keep: string): void {
+  const root = join(dir, 'versions');
+  for (const v of existsSync(root) ? readdirSync(root) : []) if (v !== keep) rmSync(join(root, v), { recursive: true, force: true });
 }
 
 /** Kill a recorded pid only while it still runs our harness (pids are reused). */
