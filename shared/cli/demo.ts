@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startEmulator } from '../emulator/src';
 import { EmulatorControl } from './emulator-control';
-import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from './runners';
+import { baseEnv, runAdoTask, runGitHubAction, runNode, type AdoServiceConnectionSpec, type ProcessResult } from './runners';
 import { packageTask } from './task-package';
 import { registerModelStep } from '../src/steps/register-model/definition';
+import { runDeployDemo } from './demo-deploy';
 
 /** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
 export function packageRoot(start = __dirname): string {
@@ -31,12 +32,14 @@ function banner(title: string): void {
   process.stdout.write(`\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n`);
 }
 
-function report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }): boolean {
-  process.stdout.write(`exit code ${r.exitCode}\noutputs:\n`);
+/** Prints a run; with `expectFailure` a failing run is the expected outcome (the demo's rolled-back canary). */
+function report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }, expectFailure = false): boolean {
+  process.stdout.write(`exit code ${r.exitCode}${expectFailure ? ' (a failure is expected here)' : ''}\noutputs:\n`);
   for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`  ${k} = ${v}\n`);
   process.stdout.write(`summary:\n${r.summary.trim() || '(none)'}\n`);
-  if (r.exitCode !== 0) process.stdout.write(`--- ${name} log ---\n${r.stdout}\n${r.stderr}\n`);
-  return r.exitCode === 0;
+  const asExpected = expectFailure ? r.exitCode !== 0 && r.outputs.result === 'rolled-back' : r.exitCode === 0;
+  if (!asExpected) process.stdout.write(`--- ${name} log ---\n${r.stdout}\n${r.stderr}\n`);
+  return asExpected;
 }
 
 export async function runDemo(argv: string[]): Promise<number> {
@@ -62,9 +65,21 @@ export async function runDemo(argv: string[]): Promise<number> {
       workspace: env.AML_WORKSPACE,
     };
     const modelFile = join(root, 'shared', 'demo', 'credit-model.yml');
+    const adoConnection: AdoServiceConnectionSpec = {
+      id: connection.id,
+      scheme: 'WorkloadIdentityFederation',
+      parameters: { serviceprincipalid: app.appId, tenantid: world.identity.tenantId },
+      data: {
+        subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+        environment: 'AzureStack',
+        environmentAuthorityUrl: env.AML_AUTHORITY_HOST,
+        activeDirectoryServiceEndpointResourceId: env.AML_ARM_AUDIENCE,
+      },
+      url: env.AML_ARM_ENDPOINT,
+    };
 
     const metrics = join(root, 'shared', 'demo', 'metrics.json');
-    banner('1/5 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    banner('1/8 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
       join(root, 'actions', 'register-model'),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -72,28 +87,17 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('action', gh));
 
-    banner('2/5 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    banner('2/8 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
       packageTask(root, registerModelStep, join(stateDir, 'agent-tasks')),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
-      {
-        id: connection.id,
-        scheme: 'WorkloadIdentityFederation',
-        parameters: { serviceprincipalid: app.appId, tenantid: world.identity.tenantId },
-        data: {
-          subscriptionId: env.AZURE_SUBSCRIPTION_ID,
-          environment: 'AzureStack',
-          environmentAuthorityUrl: env.AML_AUTHORITY_HOST,
-          activeDirectoryServiceEndpointResourceId: env.AML_ARM_AUDIENCE,
-        },
-        url: env.AML_ARM_ENDPOINT,
-      },
+      adoConnection,
       baseEnv({ NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS, SYSTEM_OIDCREQUESTURI: env.SYSTEM_OIDCREQUESTURI }),
       connection.systemAccessToken,
     );
     ok.push(report('task', ado));
 
-    banner('3/5 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    banner('3/8 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
     const retrained = join(stateDir, 'credit-model-retrained');
     cpSync(join(root, 'shared', 'demo', 'credit-model'), retrained, { recursive: true });
     const weights = JSON.parse(readFileSync(join(retrained, 'model.json'), 'utf8')) as { intercept: number };
@@ -137,10 +141,24 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
     const promote = join(root, 'actions', 'promote-model');
     const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
-    banner('4/5 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
+    banner('4/8 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
     ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));
-    banner('5/5 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
+    banner('5/8 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
     ok.push(report('promote v2', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:2' }, ghEnv)));
+
+    ok.push(
+      ...(await runDeployDemo({
+        root,
+        stateDir,
+        env,
+        workspaceInputs,
+        connection: adoConnection,
+        systemAccessToken: connection.systemAccessToken,
+        clientSecret: app.secrets[0]?.value,
+        banner,
+        report,
+      })),
+    );
   } finally {
     await emulator.stop();
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
@@ -153,6 +171,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       '  . .aml-emulator/env.sh                 # workspace, registry and sign-in for every step\n' +
       `  ${cliCommand(root)} register-model --model-name my-model --model-path ./path/to/model\n` +
       `  ${cliCommand(root)} promote-model --model azureml:my-model:1\n` +
+      `  ${cliCommand(root)} deploy-online --endpoint-name my-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
       `  ${cliCommand(root)} --help             # every step, with examples\n`,
   );
   return ok.every(Boolean) ? 0 : 1;

@@ -103,9 +103,9 @@ describe('deploy-online: a rollout that fails leaves the traffic where it was', 
     expect(r.summary).toMatch(/restore the previous maps \| blue=100 \| none \| — \| restored/);
   });
 
-  // ⚠ Relies on the emulator serving no Azure Monitor metrics (true in this tree). When a metrics surface lands,
-  // this test must withhold the metrics for this endpoint instead, or it stops proving "no data fails".
-  test('[no metrics served] analysis with no data is inconclusive: the rollout fails and the traffic goes back', async () => {
+  // The emulator serves Azure Monitor metrics from the traffic it scored; without a probe-file nothing scores green
+  // during the bake, so its RequestsPerMinute has no data points: "no data" must fail the check, not pass it.
+  test('analysis with no data (no request reached the new deployment) is inconclusive: the rollout fails and the traffic goes back', async () => {
     const ep = await blueEndpoint();
     const { result: r, journal } = await run(ep, { ...GREEN, analysis: 'errors.5xx.rate <= 1%', 'bake-time': '2s', 'check-interval': '1s' });
     expect(r.exitCode).toBe(1);

@@ -93,13 +93,16 @@ export function azureMonitorSource(o: DeploymentMetricsOptions): MetricsSource {
       const m = await monitor();
       const timespan = `${window.start.toISOString()}/${window.end.toISOString()}`;
       const abortSignal = signal ?? o.signal;
-      const [traffic, resource] = await Promise.all([
+      const only = `deployment eq '${escapeFilter(deployment)}'`;
+      // A filter may name only dimensions every listed metric has: latency has `deployment`, requests also the class.
+      const [latency, requests, resource] = await Promise.all([
+        m.metrics.list(uri(o.endpointId), { timespan, interval: 'PT1M', metricnames: Object.keys(LATENCY).join(','), aggregation: 'Average', filter: only, abortSignal }),
         m.metrics.list(uri(o.endpointId), {
           timespan,
           interval: 'PT1M',
-          metricnames: [...Object.keys(LATENCY), 'RequestsPerMinute'].join(','),
-          aggregation: 'Average,Total',
-          filter: `deployment eq '${escapeFilter(deployment)}' and statusCodeClass eq '*'`,
+          metricnames: 'RequestsPerMinute',
+          aggregation: 'Total',
+          filter: `${only} and statusCodeClass eq '*'`,
           abortSignal,
         }),
         m.metrics.list(uri(`${o.endpointId}/deployments/${deployment}`), {
@@ -110,7 +113,8 @@ export function azureMonitorSource(o: DeploymentMetricsOptions): MetricsSource {
           abortSignal,
         }),
       ]);
-      return toMeasurements(traffic.value as unknown as Metric[], resource.value as unknown as Metric[], window);
+      const traffic = [...(latency.value as unknown as Metric[]), ...(requests.value as unknown as Metric[])];
+      return toMeasurements(traffic, resource.value as unknown as Metric[], window);
     },
   };
 }

@@ -81,7 +81,18 @@ export function bindPorts(p: PortsContext, live: () => Promise<OnlineEndpoint | 
     endpointId,
     signal: p.signal,
   });
-  const metrics: MetricsSource = runner ? combineSources(monitor, runner) : monitor;
+  // With a probe, Azure Monitor failing to answer is a warning: the probe's own measurements still count. Without
+  // one, the error reaches the check, which calls every rule inconclusive (a failure).
+  let warned = false;
+  const tolerantMonitor: MetricsSource = {
+    measure: (deployment, window, signal) =>
+      monitor.measure(deployment, window, signal).catch((e: unknown) => {
+        if (!warned) p.conn.client.core.logger.warning(`Azure Monitor metrics unavailable (${(e as Error).message}); using the probe's measurements.`);
+        warned = true;
+        return {};
+      }),
+  };
+  const metrics: MetricsSource = runner ? combineSources(tolerantMonitor, runner) : monitor;
 
   const withTriage = async (deployment: string, write: () => Promise<unknown>) => {
     try {
