@@ -5,79 +5,31 @@
  * claimer died is taken over. When the start ends, the operation is given its outcome (Failed with the
  * runtime's error when the process could not come up), an end time no earlier than now, and the real logs.
  */
-import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { JsonStore } from './state/json-store';
 import type { ArmState, StoredResource } from './state/model';
-import { pidAlive } from './pid';
+import { claimable, StateJobWorker } from './state/job-worker';
 import type { StartJob } from './arm/online-state';
 import { online, peekOnline, setLogs } from './arm/online-state';
 import { propertiesOf } from './arm/resource-helpers';
 import type { DeploymentRuntime, StartResult } from './scoring/runtime';
 import { deploymentNames } from './scoring/records';
 
-/** A claim older than this, by a process on another host, is abandoned. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
-
-function claimable(job: StartJob, now: number): boolean {
-  if (!job.claim) return true;
-  if (job.claim.host === hostname()) return job.claim.pid !== process.pid && !pidAlive(job.claim.pid);
-  return now - job.claim.at > STALE_CLAIM_MS;
-}
-
 function provisioning(res: StoredResource | undefined): string | undefined {
   return res ? String(propertiesOf(res.body).provisioningState) : undefined;
 }
 
-export class DeploymentStarter {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private lastMtime = -1;
-  private lastSweep = 0;
-  private stopped = false;
-  private readonly nonce = randomBytes(8).toString('hex');
-
+export class DeploymentStarter extends StateJobWorker {
   constructor(
-    private readonly store: JsonStore<ArmState>,
+    store: JsonStore<ArmState>,
     private readonly runtime: DeploymentRuntime,
-    private readonly log: (line: string) => void,
-    private readonly sweepMs = 250,
-  ) {}
-
-  start(intervalMs = 50): void {
-    this.timer = setInterval(() => this.tick(), intervalMs);
-    this.timer.unref();
+    log: (line: string) => void,
+    sweepMs = 250,
+  ) {
+    super(store, log, 'deployment-start', sweepMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running || this.stopped) return;
-    let mtime: number;
-    try {
-      mtime = statSync(this.store.path).mtimeMs;
-    } catch {
-      return;
-    }
-    const sweep = Date.now() - this.lastSweep >= this.sweepMs;
-    if (mtime === this.lastMtime && !sweep) return;
-    this.running = this.drain(mtime, sweep)
-      .catch((e: Error) => this.log(`[deployment-start] ${e.message}`))
-      .finally(() => {
-        this.running = undefined;
-      });
-  }
-
-  private async drain(mtime: number, sweep: boolean): Promise<void> {
-    if (sweep) {
-      this.lastSweep = Date.now();
-      await this.stopGone();
-    }
+  protected async drain(mtime: number, sweep: boolean): Promise<void> {
+    if (sweep) await this.stopGone();
     if (mtime === this.lastMtime) return;
     for (;;) {
       if (this.stopped) return;
@@ -108,9 +60,9 @@ export class DeploymentStarter {
   private claim(): Promise<StartJob | undefined> {
     const now = Date.now();
     return this.store.update((s) => {
-      const job = Object.values(online(s).starts).find((j) => claimable(j, now));
+      const job = Object.values(online(s).starts).find((j) => claimable(j.claim, now));
       if (!job) return undefined;
-      job.claim = { pid: process.pid, host: hostname(), at: now, nonce: this.nonce };
+      job.claim = this.claimNow(now);
       return { ...job };
     });
   }

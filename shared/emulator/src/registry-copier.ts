@@ -3,9 +3,7 @@
  * job is claimed under the state lock, so exactly one process copies it, and a job whose claimer died is taken
  * over. When a job ends, its operation is given its final outcome and an end time no earlier than now.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
 import type { JsonStore } from './state/json-store';
 import type { ArmState } from './state/model';
 import { key } from './state/model';
@@ -15,7 +13,7 @@ import type { BlobEndpoint } from './blob-admin';
 import { getBlob, listBlobNames, putBlob } from './blob-admin';
 import { blobUrl } from './arm/blob-location';
 import { storageEndpoint } from './arm/datastores';
-import { pidAlive } from './pid';
+import { claimable, StateJobWorker } from './state/job-worker';
 
 interface FileRef {
   name: string;
@@ -29,57 +27,17 @@ interface Outcome {
   modelUri?: string;
 }
 
-/** A claim older than this, by a process on another host, is abandoned. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
-
-function claimable(job: CopyJob, now: number): boolean {
-  if (!job.claim) return true;
-  if (job.claim.host === hostname()) return job.claim.pid !== process.pid && !pidAlive(job.claim.pid);
-  return now - job.claim.at > STALE_CLAIM_MS;
-}
-
-export class RegistryCopier {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private lastMtime = -1;
-  private stopped = false;
-  private readonly nonce = randomBytes(8).toString('hex');
-
+export class RegistryCopier extends StateJobWorker {
   constructor(
-    private readonly store: JsonStore<ArmState>,
+    store: JsonStore<ArmState>,
     private readonly ca: string,
-    private readonly log: (line: string) => void,
-  ) {}
-
-  start(intervalMs = 50): void {
-    this.timer = setInterval(() => this.tick(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running || this.stopped) return;
-    let mtime: number;
-    try {
-      mtime = statSync(this.store.path).mtimeMs;
-    } catch {
-      return;
-    }
-    if (mtime === this.lastMtime) return;
-    this.running = this.drain(mtime)
-      .catch((e: Error) => this.log(`[registry-copy] ${e.message}`))
-      .finally(() => {
-        this.running = undefined;
-      });
+    log: (line: string) => void,
+  ) {
+    super(store, log, 'registry-copy');
   }
 
   /** Runs every claimable job; remembers the state version seen only when nothing was left to do. */
-  private async drain(mtime: number): Promise<void> {
+  protected async drain(mtime: number): Promise<void> {
     for (;;) {
       if (this.stopped) return;
       const job = await this.claim();
@@ -98,9 +56,9 @@ export class RegistryCopier {
   private claim(): Promise<CopyJob | undefined> {
     const now = Date.now();
     return this.store.update((s) => {
-      const job = Object.values(s.copyJobs ?? {}).find((j) => claimable(j, now));
+      const job = Object.values(s.copyJobs ?? {}).find((j) => claimable(j.claim, now));
       if (!job) return undefined;
-      job.claim = { pid: process.pid, host: hostname(), at: now, nonce: this.nonce };
+      job.claim = this.claimNow(now);
       return { ...job };
     });
   }

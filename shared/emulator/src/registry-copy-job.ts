@@ -2,6 +2,7 @@
  * A blob copy into a registry's storage (publish, import). The job is written to the state with its operation,
  * so whichever emulator process on the state dir is alive carries it out; the operation stays running until then.
  */
+import type { JobClaim } from './state/job-worker';
 
 /** A blob, or a folder of blobs, in one of the emulated storage accounts. `path` has no leading or trailing '/'. */
 export interface BlobLocation {
@@ -26,7 +27,7 @@ export interface CopyJob {
   /** How long the operation lasts once the copy is done (the configured operation time, at least). */
   durationMs: number;
   /** The emulator process carrying the job out (`nonce` tells apart several emulators in one process). */
-  claim?: { pid: number; host: string; at: number; nonce: string };
+  claim?: JobClaim;
 }
 
 /** How long an operation waits for its copy before a process picks it up; it then ends as the copy ends. */

@@ -3,6 +3,7 @@
  * `online`, so state/model.ts need not know): quota limits, injected deployment failures, deployment logs, and the
  * scoring starts that deployment operations wait for.
  */
+import type { JobClaim } from '../state/job-worker';
 import { randomUUID } from 'node:crypto';
 import type { ArmState } from '../state/model';
 import type { DeploymentSpec } from '../scoring/records';
@@ -45,7 +46,7 @@ export interface StartJob {
   /** How long the operation lasts at least (the configured operation time). */
   durationMs: number;
   /** The emulator process carrying the job out (`nonce` tells apart several emulators in one process). */
-  claim?: { pid: number; host: string; at: number; nonce: string };
+  claim?: JobClaim;
 }
 
 /** How long a deployment operation waits for a process to start its scoring process; it then ends as the start ends. */
