@@ -36,7 +36,10 @@ function bearerFor(conn: WorkspaceConnection, endpointName: string, authMode: st
     let value: string | undefined;
     if (/^key$/i.test(authMode)) value = (await client.online.listKeys(scope.resourceGroup, scope.workspaceName, endpointName)).primaryKey;
     else if (/^amltoken$/i.test(authMode)) value = (await client.online.getToken(scope.resourceGroup, scope.workspaceName, endpointName)).accessToken;
-    else value = (await conn.credential.getToken(`${conn.cloud.mlAudience.replace(/\/$/, '')}/.default`))?.token;
+    else {
+      value = (await conn.credential.getToken(`${conn.cloud.mlAudience.replace(/\/$/, '')}/.default`))?.token;
+      if (value) client.core.onSecret?.(value);
+    }
     if (!value) throw new Error(`no ${authMode} credential for endpoint '${endpointName}'`);
     cached = { value, at: Date.now() };
     return value;

@@ -2,10 +2,11 @@
  * deploy-online, step 1: everything decided from the inputs and files alone, before signing in. Any problem here
  * is an input error naming the input or file:line, and nothing has been sent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { resolve } from 'node:path';
 import { inputError } from '../../core/errors';
+import { readRegularFile } from '../../core/files';
 import { loadProbeFile, parseRolloutInputs, type ProbeFile, type RolloutChoices } from '../../rollout';
 import { loadOnlineDeploymentSpec, loadOnlineEndpointSpec, type OnlineDeploymentPlan, type OnlineEndpointPlan } from '../../specs/online';
 import type { StepContext } from '../definition';
@@ -27,10 +28,12 @@ export function normaliseModelInput(value: string | undefined): string | undefin
   return /^[A-Za-z0-9][\w.-]*[:@][\w.-]+$/.test(v) ? `azureml:${v}` : v;
 }
 
-/** `name:` and `endpoint_name:` at the top of a deployment YAML (a quick look; the loader checks the file). */
+/** `name:` and `endpoint_name:` at the top of a deployment YAML (a quick look; the loader reports the file's problems). */
 function topLevelNames(path: string): { name?: string; endpoint?: string } {
+  // A regular file only (never a FIFO or device); what it is not is the loader's error to give.
+  const text = readRegularFile(path, { input: 'deployment-file' });
   try {
-    const doc = parse(readFileSync(path, 'utf8')) as { name?: unknown; endpoint_name?: unknown } | null;
+    const doc = parse(text) as { name?: unknown; endpoint_name?: unknown } | null;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     return { name: str(doc?.name), endpoint: str(doc?.endpoint_name) };
   } catch {
