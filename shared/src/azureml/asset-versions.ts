@@ -9,6 +9,7 @@ import type { Usage, VirtualMachineSize } from './resources';
 export interface EnvironmentVersion {
   id?: string;
   name?: string;
+  systemData?: { createdAt?: string };
   properties: { image?: string; condaFile?: string; build?: { contextUri?: string; dockerfilePath?: string }; osType?: string; isAnonymous?: boolean; [key: string]: unknown };
 }
 
@@ -36,6 +37,12 @@ export class AssetVersionOperations {
   async createOrUpdateEnvironmentVersion(rg: string, ws: string, name: string, version: string, body: EnvironmentVersion): Promise<EnvironmentVersion> {
     const r = await this.core.lro<EnvironmentVersion>('PUT', this.versionPath(rg, ws, 'environments', name, version), body, this.ctx('create', 'environment', rg, ws, name, version));
     return r.resource ?? body;
+  }
+
+  /** Every version of an environment (empty when the environment does not exist). */
+  listEnvironmentVersions(rg: string, ws: string, name: string): Promise<EnvironmentVersion[]> {
+    const path = childPath(workspacePath(this.core.subscriptionId, rg, ws), 'environments', name, 'versions');
+    return this.core.listAt<EnvironmentVersion>(path, { operation: `list the versions of environment ${name}`, ref: refs.inWorkspace('environment', name, rg, ws) });
   }
 
   getCodeVersion(rg: string, ws: string, name: string, version: string): Promise<CodeVersion | undefined> {

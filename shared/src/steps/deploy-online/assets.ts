@@ -56,6 +56,19 @@ async function resolveModelRef(c: Ctx, ref: AssetRef): Promise<string> {
   return assetRefId({ form: 'version', name: ref.name, version: String(found.name) }, c.scope, 'models')!;
 }
 
+/** `azureml:<env>@latest`: the version created last (as azure-ai-ml resolves the label). */
+async function latestEnvironment(c: Ctx, name: string): Promise<string> {
+  const versions = await c.client.assets.listEnvironmentVersions(c.scope.resourceGroup, c.scope.workspaceName, name);
+  const newest = versions.sort((a, b) => String(b.systemData?.createdAt ?? '').localeCompare(String(a.systemData?.createdAt ?? '')) || newestFirst(a, b))[0];
+  if (!newest?.name) {
+    throw new StepError('not-found', `Input 'environment': azureml:${name}@latest matches no version of environment ${name} in workspace ${c.scope.workspaceName}.`, {
+      input: 'environment',
+      hint: 'Create the environment first, or name a version.',
+    });
+  }
+  return assetRefId({ form: 'version', name, version: newest.name }, c.scope, 'environments')!;
+}
+
 /** An ARM id of a workspace asset version → its (name, version), for existence checks. */
 function parseWorkspaceVersionId(id: string, type: AssetType): { name: string; version: string } | undefined {
   const m = new RegExp(`/workspaces/[^/]+/${type}/([^/]+)/versions/([^/]+)$`, 'i').exec(id);
@@ -120,8 +133,7 @@ export async function planAssets(c: Ctx, plan: OnlineDeploymentPlan): Promise<Re
   // Environment
   const env = plan.environment;
   if (env?.kind === 'ref') {
-    if (env.ref.form === 'label') throw new StepError('input', `Input 'environment': azureml:${env.ref.name}@${env.ref.label} is not resolved yet; name a version.`, { input: 'environment' });
-    const id = assetRefId(env.ref, c.scope, 'environments')!;
+    const id = env.ref.form === 'label' ? await latestEnvironment(c, env.ref.name) : assetRefId(env.ref, c.scope, 'environments')!;
     out.ids.environmentId = id;
     out.references.push({ input: 'environment', what: `Environment ${id}`, exists: () => existsInWorkspace(c, id, 'environments') });
   } else if (env?.kind === 'inline') {
