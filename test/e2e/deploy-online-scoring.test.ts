@@ -198,9 +198,38 @@ describe('deploy-online with a probe-file: rollouts that fail, the mirror phase'
     // The failed rules name what was measured, not "no data".
     expect(r.summary).toMatch(/❌ (errors\.5xx\.rate|probe\.failure\.rate) <= 1%: [^<|]*\d/);
     expect(r.summary).not.toMatch(/no data for (errors\.5xx\.rate|probe\.failure\.rate)/);
-    if (process.env.SHOW) console.log(r.summary);
     expect(r.summary).toMatch(/the analysis failed: 2 failed checks \(failure-limit 1\)/);
     expect(errorsOf(r)).toMatch(/The endpoint is back to its previous maps \(traffic blue=100, mirror none\)/);
+  }, 60_000);
+
+  test('the same canary without a probe, on Azure Monitor alone: client traffic split 50/50 fails errors.5xx.rate and rolls back', async () => {
+    await t.control.call('POST', '/_emulator/scoring/behaviour', { endpoint: ep, deployment: 'green', errorRate: 0.5, errorStatus: 503 });
+    let running = true;
+    const done = run(ep, { ...GREEN, 'traffic-steps': '50,100', 'bake-time': '8s', analysis: 'errors.5xx.rate <= 1%' }).finally(() => (running = false));
+    // Clients of the endpoint (unpinned requests, routed by the traffic map) while the step runs.
+    const served: string[] = [];
+    const load = (async () => {
+      while (running) {
+        const s = await score(ep, { data: ROWS }).catch(() => undefined);
+        if (s?.servedBy) served.push(`${s.servedBy}:${s.status}`);
+        await new Promise((res) => setTimeout(res, 40));
+      }
+    })();
+    const { result: r, journal } = await done;
+    await load;
+    expect(served).toContain('green:503');
+    expect(r.exitCode).not.toBe(0);
+    expect(r.outputs.result).toBe('rolled-back');
+    expect(mapsSent(journal, ep).map((m) => m.traffic)).toEqual([{ blue: 50, green: 50 }, { blue: 100 }]);
+    // Measured by Azure Monitor (the only source without a probe): its metrics answered, and the rule failed on a value.
+    const metricsCalls = journal.filter((e) => /\/providers\/microsoft\.insights\/metrics$/i.test(e.path) && e.path.toLowerCase().includes(`/onlineendpoints/${ep}/`));
+    expect(metricsCalls.length).toBeGreaterThan(0);
+    expect(metricsCalls.every((e) => e.status === 200)).toBe(true);
+    expect(r.summary).toMatch(/❌ errors\.5xx\.rate <= 1%: \d+(\.\d+)?% is not <= 1%/);
+    expect(r.summary).not.toMatch(/no data for errors\.5xx\.rate/);
+    // The plan says what the smoke test checks without a probe.
+    expect(r.summary).toMatch(/\| 2\. smoke test green \| blue=100 \| none \| — \| ready \(no probe-file\) \|/);
+    expect((await readEndpoint(t, ep))?.properties.traffic).toMatchObject({ blue: 100 });
   }, 60_000);
 
   test('the smoke test fails on the output: no traffic moves, blue keeps 100%, the summary names the request and the mismatch', async () => {
