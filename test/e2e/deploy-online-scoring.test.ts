@@ -101,7 +101,7 @@ describe('deploy-online with a probe-file: blue/green, predictions, on-success, 
     expect(JSON.parse(r.outputs.traffic)).toEqual({ green: 100 });
     expect(r.summary).toMatch(/smoke test green .*1 of 1 requests as expected/);
     expect(mapsSent(journal, ep)).toEqual([{ traffic: { green: 100 }, mirror: {} }]);
-    // The probe scored green through the data plane, pinned to it, with the endpoint's key (never unpinned).
+    // The probe scored green through the scoring data plane (smoke at 0%, then its load during the bake), all answered 200.
     const scored = journal.filter((e) => e.area === 'scoring');
     expect(scored.length).toBeGreaterThanOrEqual(2);
     expect(scored.every((e) => e.status === 200)).toBe(true);
