@@ -13,7 +13,13 @@ function checks(plan: RolloutPlan, bakeMs: number): string {
   return `${plan.rules.map((r) => code(r.text)).join(', ')} every ${every} (${tolerated})`;
 }
 
-export function planRows(plan: RolloutPlan): string[][] {
+/** `probe`: whether the smoke test scores probe requests (false: it only checks the deployment is ready). */
+export interface PlanTableOptions {
+  probe?: boolean;
+}
+
+export function planRows(plan: RolloutPlan, o: PlanTableOptions = {}): string[][] {
+  const smoke = o.probe === false ? 'ready (no probe-file)' : 'probe requests';
   return plan.phases.map((p, i) => {
     const bakeMs = p.kind === 'traffic' ? p.bakeMs : 0;
     return [
@@ -21,12 +27,12 @@ export function planRows(plan: RolloutPlan): string[][] {
       formatMap(p.traffic),
       formatMap(p.mirror),
       bakeMs > 0 ? formatDuration(bakeMs) : '—',
-      p.kind === 'traffic' ? checks(plan, bakeMs) : p.kind === 'smoke' ? 'probe requests' : '—',
+      p.kind === 'traffic' ? checks(plan, bakeMs) : p.kind === 'smoke' ? smoke : '—',
     ];
   });
 }
 
-export function planTable(plan: RolloutPlan): string {
+export function planTable(plan: RolloutPlan, o: PlanTableOptions = {}): string {
   const notes = plan.notes.map((n) => `> ${n}`);
-  return [table(PLAN_HEADERS, planRows(plan)), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+  return [table(PLAN_HEADERS, planRows(plan, o)), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }

@@ -141,5 +141,7 @@ describe('planRollout', () => {
       ['6. delete blue', 'green=100', 'none', '—', '—'],
     ]);
     expect(planTable(p).split('\n')[0]).toBe('| Step | Traffic | Mirror | Bake | Checks |');
+    // Without a probe-file the smoke test only checks that the deployment is ready.
+    expect(planRows(p, { probe: false })[1]).toEqual(['2. smoke test green', 'blue=100', 'none', '—', 'ready (no probe-file)']);
   });
 });

@@ -81,7 +81,7 @@ export async function deployOnline(ctx: StepContext): Promise<void> {
   }
   if (!rollout) throw refused;
   const name = rollout.deployment;
-  const outcome: DeployOutcome = { result: 'deployed', endpoint: endpointName, deployment: name, previous: rollout.previous, plan: rollout, writes: assets.writes.map((w) => w.what), scoringUri };
+  const outcome: DeployOutcome = { result: 'deployed', endpoint: endpointName, deployment: name, previous: rollout.previous, plan: rollout, probe: plan.probe !== undefined, writes: assets.writes.map((w) => w.what), scoringUri };
 
   // 4. Doctor: quota, SKU, busy endpoint, references. Nothing is written when it finds a problem.
   const findings = await runDoctor(client, {
@@ -94,7 +94,7 @@ export async function deployOnline(ctx: StepContext): Promise<void> {
     references: assets.references,
   });
   if (findings.length > 0) throw doctorError(findings);
-  host.info(`Plan (${rollout.kind}) for ${name} on ${endpointName}:\n${planTable(rollout)}`);
+  host.info(`Plan (${rollout.kind}) for ${name} on ${endpointName}:\n${planTable(rollout, { probe: plan.probe !== undefined })}`);
   for (const w of assets.writes) host.info(`Then: ${w.what}`);
   if (conn.dryRun) {
     host.info('Dry run: nothing was written.');

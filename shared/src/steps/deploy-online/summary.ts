@@ -10,6 +10,8 @@ export interface DeployOutcome {
   previous: string[];
   scoringUri?: string;
   plan: RolloutPlan;
+  /** Whether a probe-file scores the smoke test and the bakes */
+  probe?: boolean;
   writes: string[];
   rollout?: RolloutResult;
   triage?: Triage;
@@ -49,7 +51,7 @@ export function deploySummary(o: DeployOutcome): string {
     ]),
     o.triage ? triageMarkdown(o.triage) : undefined,
     o.rollout ? `#### Traffic timeline\n\n${timeline(o.rollout)}` : undefined,
-    o.result === 'unchanged' ? undefined : `#### Plan\n\n${planTable(o.plan)}`,
+    o.result === 'unchanged' ? undefined : `#### Plan\n\n${planTable(o.plan, { probe: o.probe })}`,
     o.writes.length ? `#### Assets\n\n${o.writes.map((w) => `- ${w}`).join('\n')}` : undefined,
     o.rollout?.warnings.length ? o.rollout.warnings.map((w) => `> ⚠️ ${w}`).join('\n') : undefined,
   );
