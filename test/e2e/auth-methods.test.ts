@@ -13,6 +13,7 @@ import type { JournalEntry } from '../../shared/cli/emulator-control';
 import { managedIdentityEnv, type AppRegistration } from '../../shared/emulator/src/identity';
 import { freePort } from '../../shared/emulator/src/ports';
 import { JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
+import { agentEnv, serviceConnection } from '../support/e2e';
 import { installFakeAz } from './fake-az';
 import { packageTask } from '../../shared/cli/task-package';
 import { registerModelStep } from '../../shared/src/steps/register-model/definition';
@@ -224,6 +225,26 @@ describe('managed identity (App Service style IDENTITY_ENDPOINT)', () => {
     expect(r.outputs).toMatchObject({ modelName: name, modelVersion: '1', result: 'created' });
     expect(entries.some((e) => e.path === '/msi/token')).toBe(true);
     expect(modelPut(entries, name)?.principal).toBe(host().systemAssigned!.principalId);
+  });
+});
+
+describe('Azure DevOps task with a workload identity federation connection', () => {
+  test("a System.AccessToken the OIDC endpoint refuses fails with Azure DevOps' answer and what to check, before Entra and ARM", async () => {
+    const conn = serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
+    const wrong = `not-the-job-token-${randomBytes(8).toString('hex')}`;
+    let r!: Awaited<ReturnType<typeof runAdoTask>>;
+    const entries = await journalDuring(async () => {
+      r = record(await runAdoTask(TASK, { resourceGroup: t.env.AML_RESOURCE_GROUP, workspace: t.env.AML_WORKSPACE, modelName: uniqueName(), modelPath: modelFolder() }, conn, agentEnv(t), wrong));
+    });
+    expect(r.result).toBe('Failed');
+    const message = r.commands.find((c) => c.area === 'task.complete')?.message ?? '';
+    expect(message).toMatch(/Azure DevOps' OIDC token service at \S+ answered HTTP 401, not the service connection's OIDC token: TF400813/);
+    expect(message).toMatch(/x-vss-e2eid: /);
+    expect(r.stdout + r.stderr).toMatch(/System\.AccessToken\) was not accepted/);
+    expect(visibleLog(r.stdout) + visibleLog(r.stderr)).not.toContain(wrong);
+    expect(entries.filter((e) => e.path.endsWith('/oidctoken')).map((e) => e.status)).toEqual([401]);
+    expect(entries.some((e) => e.path.startsWith('/entra/') && e.path.endsWith('/token'))).toBe(false);
+    expect(armCalls(entries)).toHaveLength(0);
   });
 });
 

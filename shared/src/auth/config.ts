@@ -15,6 +15,11 @@ export type AuthConfig =
       serviceConnectionId: string;
       systemAccessToken: string;
       oidcRequestUri?: string;
+      /**
+       * The service connection's OIDC token, when something other than a fresh request should answer the first
+       * assertion (prefetch.ts); without it, each assertion requests one (ado-oidc-token.ts).
+       */
+      getOidcToken?: () => Promise<string>;
     }
   | { type: 'service-principal-secret'; tenantId: string; clientId: string; clientSecret: string }
   | {

@@ -4,9 +4,9 @@
  * failures surface as StepError('auth') with the AADSTS code and a hint.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AzureCliCredential,
-  AzurePipelinesCredential,
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
@@ -14,7 +14,8 @@ import {
   type TokenCredentialOptions,
 } from '@azure/identity';
 import type { Logger } from '../core/logger';
-import { StepError } from '../core/errors';
+import { StepError, isStepError } from '../core/errors';
+import { adoOidcRequestOf, checkAdoOidcRequest, fetchAdoOidcToken } from './ado-oidc-token';
 import { type CloudEndpoints, isPublicAuthority } from './clouds';
 import { translateCredentialError } from './credential-errors';
 import { recordingHttpClient, withAttemptLog } from './sign-in-attempts';
@@ -34,6 +35,31 @@ export interface CredentialOptions {
 /** Attempts per token request: @azure/identity's own default, stated so messages can count on it. */
 const IDENTITY_MAX_RETRIES = 3;
 
+/**
+ * One sign-in's assertion and the StepError its callback failed with. MSAL rethrows whatever the callback threw as
+ * AuthenticationRequiredError with its message only; the original keeps its kind (transient, network, input),
+ * status and hint. MSAL also calls the callback twice per token request (for the request, then for the client
+ * configuration, after authority discovery) and sends only the first: the second call gets the same assertion
+ * instead of a second OIDC request on the way to the token request.
+ */
+interface SignInSlot {
+  assertion?: Promise<string>;
+  error?: StepError;
+}
+const signInSlot = new AsyncLocalStorage<SignInSlot>();
+
+/** The assertion of the sign-in in progress: `get` once per sign-in, its StepError kept for the sign-in. */
+function assertion(get: () => Promise<string>): Promise<string> {
+  const slot = signInSlot.getStore();
+  if (slot?.assertion) return slot.assertion;
+  const pending = get().catch((e: unknown) => {
+    if (slot && isStepError(e)) slot.error = e;
+    throw e;
+  });
+  if (slot) slot.assertion = pending;
+  return pending;
+}
+
 export function createCredential(config: AuthConfig, opts: CredentialOptions): TokenCredential {
   const secrets = new Set<string>();
   const remember = (v: string): void => {
@@ -51,14 +77,16 @@ export function createCredential(config: AuthConfig, opts: CredentialOptions): T
   };
   let inner: TokenCredential;
   try {
-    inner = buildInner(config, identityOptions, remember);
+    inner = buildInner(config, identityOptions, remember, opts.retry);
   } catch (e) {
     throw translateCredentialError(e, { who, secrets });
   }
   opts.logger.debug(`Signing in as ${who} against ${opts.cloud.authorityHost}`);
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      const run = await withAttemptLog(() => inner.getToken(scopes, options));
+      const slot: SignInSlot = {};
+      const run = await signInSlot.run(slot, () => withAttemptLog(() => inner.getToken(scopes, options)));
+      if (run.failed && slot.error && config.type === 'ado-workload-identity') throw slot.error;
       if (run.failed) throw translateCredentialError(run.error, { who, secrets, attempts: run.attempts });
       const token = run.result ?? null;
       if (!token) throw new StepError('auth', `${who} returned no token for ${String(scopes)}`);
@@ -72,6 +100,7 @@ function buildInner(
   config: AuthConfig,
   options: TokenCredentialOptions & { disableInstanceDiscovery?: boolean },
   remember: (v: string) => void,
+  retry: CredentialOptions['retry'],
 ): TokenCredential {
   switch (config.type) {
     case 'github-oidc': {
@@ -85,17 +114,23 @@ function buildInner(
     }
     case 'ado-workload-identity': {
       remember(config.systemAccessToken);
-      // AzurePipelinesCredential reads the OIDC request URI from the environment only.
+      // Still published for anything in the process that reads it from the environment (AzurePipelinesCredential did).
       if (!process.env.SYSTEM_OIDCREQUESTURI && config.oidcRequestUri) {
         process.env.SYSTEM_OIDCREQUESTURI = config.oidcRequestUri;
       }
-      return new AzurePipelinesCredential(
-        config.tenantId,
-        config.clientId,
-        config.serviceConnectionId,
-        config.systemAccessToken,
-        options,
-      );
+      // AzurePipelinesCredential's own flow (its OIDC request, then ClientAssertionCredential), with the request made
+      // by ado-oidc-token.ts so that the first one can start before @azure/identity is loaded (prefetch.ts).
+      const request = adoOidcRequestOf(config);
+      checkAdoOidcRequest(request);
+      const fetchToken = config.getOidcToken ?? (() => fetchAdoOidcToken(request, retry));
+      // Called by MSAL whenever it needs an assertion; the token is masked before MSAL sees it.
+      const getAssertion = (): Promise<string> =>
+        assertion(async () => {
+          const oidcToken = await fetchToken();
+          remember(oidcToken);
+          return oidcToken;
+        });
+      return new ClientAssertionCredential(config.tenantId, config.clientId, getAssertion, options);
     }
     case 'service-principal-secret':
       remember(config.clientSecret);

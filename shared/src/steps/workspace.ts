@@ -55,7 +55,8 @@ export interface ConnectionPlan {
 
 /**
  * Read and check the sign-in and workspace inputs (input errors are thrown here), then start signing in: a GitHub
- * ID token is requested now, while the modules that use it load. No Azure request, no heavy module.
+ * ID token or an Azure DevOps service connection's OIDC token is requested now, while the modules that use it load.
+ * No Azure request, no heavy module.
  */
 export function planConnection(ctx: StepContext): ConnectionPlan {
   const { host, inputs } = ctx;

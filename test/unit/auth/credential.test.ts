@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import { StepError } from '../../../shared/src/core/errors';
 import { silentLogger } from '../../../shared/src/core/logger';
-import { createCredential, TOKEN_EXCHANGE_AUDIENCE } from '../../../shared/src/auth/credential';
+import { createCredential, TOKEN_EXCHANGE_AUDIENCE, type AuthConfig } from '../../../shared/src/auth/credential';
+import { prefetchSignIn } from '../../../shared/src/auth/prefetch';
 import { findAadsts } from '../../../shared/src/auth/credential-errors';
 import { KNOWN_CLOUDS } from '../../../shared/src/auth/clouds';
 import { aadError, CLIENT, FakeEntra, issueToken, TENANT } from './fake-entra';
@@ -147,9 +148,51 @@ describe('createCredential against a local Entra', () => {
     expect(process.env.SYSTEM_OIDCREQUESTURI).toBe(`${entra.base}/oidc`);
     const token = await credential.getToken(ARM_SCOPE);
     expect(entra.tokenRequests[0].form.get('client_assertion')).toBe(entra.oidcToken);
-    expect(masked).toEqual(['system-access-token', token!.token]);
+    // The service connection's OIDC token is masked too (AzurePipelinesCredential never exposed it to be masked).
+    expect(masked).toEqual(['system-access-token', entra.oidcToken, token!.token]);
     const oidcCall = entra.server.hits('POST', /^\/oidc$/)[0];
     expect(oidcCall.query.get('serviceConnectionId')).toBe('sc-1');
+    expect(oidcCall.query.get('api-version')).toBe('7.1');
+  });
+
+  const adoConfig = (systemAccessToken = 'system-access-token'): AuthConfig => ({
+    type: 'ado-workload-identity',
+    tenantId: TENANT,
+    clientId: CLIENT,
+    serviceConnectionId: 'sc-1',
+    systemAccessToken,
+    oidcRequestUri: `${entra.base}/oidc`,
+  });
+
+  test('Azure DevOps prefetch: the OIDC token requested before the credential exists is the first assertion; later ones are new requests', async () => {
+    const oidcCalls = () => entra.server.hits('POST', /^\/oidc$/).length;
+    const before = oidcCalls();
+    const config = prefetchSignIn(adoConfig());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(oidcCalls()).toBe(before + 1);
+    const credential = createCredential(config, { cloud: entra.cloud(), onSecret: () => {}, logger: silentLogger });
+    await credential.getToken(ARM_SCOPE);
+    expect(oidcCalls()).toBe(before + 1);
+    expect(entra.tokenRequests[0].form.get('client_assertion')).toBe(entra.oidcToken);
+    await credential.getToken('https://ml.azure.com/.default');
+    expect(oidcCalls()).toBe(before + 2);
+  });
+
+  test('Azure DevOps: a refused System.AccessToken keeps its kind, status and hint through MSAL', async () => {
+    const credential = createCredential(prefetchSignIn(adoConfig('not-the-job-token')), { cloud: entra.cloud(), onSecret: () => {}, logger: silentLogger });
+    const err = (await credential.getToken(ARM_SCOPE).catch((e: unknown) => e)) as StepError;
+    expect(err).toBeInstanceOf(StepError);
+    expect(err).toMatchObject({ kind: 'auth', status: 401 });
+    expect(err.message).toMatch(/^sign-in of Azure DevOps workload identity \(client .*, connection sc-1\) failed: Azure DevOps' OIDC token service at \S+ answered HTTP 401/);
+    expect(err.hint).toMatch(/System\.AccessToken/);
+    expect(err.message).not.toContain('not-the-job-token');
+    expect(entra.tokenRequests).toHaveLength(0);
+  });
+
+  test('Azure DevOps: a missing service connection id fails when the credential is built', () => {
+    expect(() => createCredential({ ...adoConfig(), serviceConnectionId: '' } as AuthConfig, { cloud: entra.cloud(), onSecret: () => {}, logger: silentLogger })).toThrow(
+      /needs the service connection id/,
+    );
   });
 });
 

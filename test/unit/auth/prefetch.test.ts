@@ -42,6 +42,24 @@ describe('prefetchSignIn', () => {
     }
   });
 
+  test('Azure DevOps: the service connection OIDC token is requested at once and serves the first assertion only', async () => {
+    let n = 0;
+    let clock = 0;
+    const config = prefetchSignIn(
+      { type: 'ado-workload-identity', tenantId: 't', clientId: 'c', serviceConnectionId: 'sc', systemAccessToken: 'sys', oidcRequestUri: 'https://o', getOidcToken: async () => `oidc-${++n}` },
+      () => clock,
+    );
+    expect(n).toBe(1);
+    if (config.type !== 'ado-workload-identity' || !config.getOidcToken) throw new Error('type changed');
+    expect(await config.getOidcToken()).toBe('oidc-1');
+    expect(await config.getOidcToken()).toBe('oidc-2');
+    expect(n).toBe(2);
+    const stale = prefetchSignIn({ ...config, getOidcToken: async () => `late-${++n}` }, () => clock);
+    clock = PREFETCH_MAX_AGE_MS + 1;
+    if (stale.type !== 'ado-workload-identity' || !stale.getOidcToken) throw new Error('type changed');
+    expect(await stale.getOidcToken()).toBe('late-4');
+  });
+
   test('other sign-in kinds are left as they are', () => {
     const sp: AuthConfig = { type: 'service-principal-secret', tenantId: 't', clientId: 'c', clientSecret: 's' };
     expect(prefetchSignIn(sp)).toBe(sp);
