@@ -23,7 +23,7 @@ beforeAll(async () => {
   const { resourceGroup: rg, workspaceName: ws } = scope();
   for (const v of ['1', '2']) await client.assets.createOrUpdateEnvironmentVersion(rg, ws, 'sk-env', v, { properties: { image: `mcr.microsoft.com/azureml/base:${v}` } });
   for (const v of ['1', '2', '3']) {
-    const tags = v === '2' ? { 'alias.champion': 'true' } : {};
+    const tags: Record<string, string> = v === '2' ? { 'alias.champion': 'true' } : {};
     await client.createOrUpdateModelVersion(rg, ws, 'credit', v, { properties: { modelUri: `azureml://datastores/workspaceblobstore/paths/m/${v}`, modelType: 'custom_model', tags } });
   }
 }, 60_000);
