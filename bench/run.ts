@@ -9,6 +9,8 @@
  *   recording proxy: spawn → first request, → first authenticated ARM request, → exit.
  * - A no-op rerun against a warm `az version` (skipped when az is not installed).
  * - LRO detection lag and polls, BENCH_LRO_SAMPLES samples per duration; emulator throughput; bundle sizes.
+ * - P4: a staged rollout's wall time against the sum of its bake times (rollout.ts), and the scoring data plane's
+ *   requests/s and p99 against a bare HTTPS server answering the same JSON (scoring-rps.ts); each its own emulator.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,6 +24,8 @@ import { measureEmulatorRps } from './emulator-rps';
 import { benchModel, benchModelName, bundlesUnderTest, type BundleUnderTest } from './hosts';
 import { measureLoadedJs, type LoadedJs } from './loaded-js';
 import { measureLroSeries, type LroSeries } from './lro';
+import { measureRollout, rolloutTable, type RolloutResult } from './rollout';
+import { measureScoringRps, scoringRpsTable, type ScoringRpsResult } from './scoring-rps';
 import { formatRange, formatTable, intFromEnv, pairRatios, runPairs, summarize, type Summary } from './stats';
 import { firstArmRequest, firstRequest, startRecordingProxy, timeProcess, type RecordingProxy, type TimedRun } from './timing';
 
@@ -211,11 +215,20 @@ async function main(): Promise<void> {
   results.bundleSizes = sizes;
   results.loadedJs = loadedJs;
   results.bundleGoalBytes = 1.5 * 1024 * 1024;
+
+  // 6. P4: a canary's wall time against the sum of its bakes (its own emulator, every LRO 500 ms).
+  const rollout = await measureRollout();
+  results.rollout = rollout;
+
+  // 7. The scoring data plane (behaviour output: no Python) against a bare HTTPS server, same run.
+  process.stderr.write('bench: scoring data plane throughput\n');
+  const scoring = await measureScoringRps();
+  results.scoringRps = scoring;
   results.durationS = Math.round((Date.now() - started) / 1000);
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes, loadedJs) + `\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
+  process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes, loadedJs, rollout, scoring) + `\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
 }
 
 function report(
@@ -227,6 +240,8 @@ function report(
   rps: { emulatorRps: number; bareRps: number; ratio: number },
   sizes: Record<string, { indexJs: number; allFiles: number }>,
   loadedJs: Record<string, LoadedJs>,
+  rollout: RolloutResult,
+  scoring: ScoringRpsResult,
 ): string {
   const out: string[] = [];
   out.push(`aml-lifecycle bench  ${r.date}  (${r.durationS} s)`);
@@ -285,6 +300,18 @@ function report(
       Object.entries(loadedJs).map(([k, v]) => [register[k]?.label ?? k, String(v.files), (v.bytes / 1024).toFixed(0)]),
     ),
   );
+  out.push('');
+  out.push(
+    `6. Staged rollout (P4): CLI deploy-online canary ${rollout.trafficSteps.join(',')}, bake ${rollout.bakeMs / 1000} s, no analysis rules, alternating deployments, spawn → exit; ` +
+      `emulator lroDurationMs ${rollout.lroDurationMs} (every operation; realistically low); goal wall <= 1.05 × sum of bakes`,
+  );
+  out.push(rolloutTable(rollout));
+  out.push('');
+  out.push(
+    `7. Scoring data plane: POST /score with the endpoint key, ${scoring.bodyBytes}-byte body, ${scoring.connections} keep-alive connections, ${scoring.requests} requests per side (ABBA halves), ` +
+      'against a bare Node HTTPS server answering the same JSON; goal >= 0.5× its req/s',
+  );
+  out.push(scoringRpsTable(scoring));
   return out.join('\n') + '\n';
 }
 

@@ -76,6 +76,29 @@ export function intFromEnv(env: Record<string, string | undefined>, name: string
   return n;
 }
 
+/**
+ * A duration in ms from an environment variable: a bare number is seconds (`10`, `2.5`), else `500ms`, `10s`,
+ * `1m`; `fallbackMs` when unset or empty; throws on anything else (or a negative value).
+ */
+export function durationFromEnv(env: Record<string, string | undefined>, name: string, fallbackMs: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(raw);
+  if (!m) throw new Error(`${name} must be seconds or a duration such as 500ms, 10s, 1m (got '${raw}')`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm']);
+}
+
+/**
+ * The `p`-th percentile (0–100) of `xs` by the nearest-rank method on a sorted copy: the smallest sample with at
+ * least p% of the samples at or below it (p99 of 5,000 samples is the 4,950th smallest). Throws on an empty list.
+ */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) throw new Error('percentile of no samples');
+  if (!(p >= 0 && p <= 100)) throw new Error(`percentile must be within 0..100 (got ${p})`);
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
 /** `12.3 [10.1–15.0]` style: a median and its range, with `digits` decimals. */
 export function formatRange(s: Pick<Summary, 'median' | 'min' | 'max'>, digits = 0, unit = ''): string {
   const f = (x: number) => x.toFixed(digits) + unit;

@@ -1,4 +1,4 @@
-import { abbaOrder, formatRange, formatTable, intFromEnv, median, minMax, pairRatios, runPairs, summarize } from '../../../bench/stats';
+import { abbaOrder, durationFromEnv, formatRange, formatTable, intFromEnv, median, minMax, pairRatios, percentile, runPairs, summarize } from '../../../bench/stats';
 import { firstArmRequest, firstRequest, type SeenRequest } from '../../../bench/timing';
 
 describe('median, min/max, summarize', () => {
@@ -110,5 +110,44 @@ describe('requests seen by the proxy', () => {
   test('first authenticated request on the ARM route after the spawn', () => {
     expect(firstArmRequest(seen, 10)?.at).toBe(18);
     expect(firstArmRequest(seen, 20)).toBeUndefined();
+  });
+});
+
+describe('percentile (nearest rank)', () => {
+  test('p50, p99 and the ends; input left unsorted', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1
+    expect(percentile(xs, 50)).toBe(50);
+    expect(percentile(xs, 99)).toBe(99);
+    expect(percentile(xs, 100)).toBe(100);
+    expect(percentile(xs, 0)).toBe(1);
+    expect(xs[0]).toBe(100);
+  });
+
+  test('few samples: p99 is the largest; numeric order', () => {
+    expect(percentile([3, 10, 2], 99)).toBe(10);
+    expect(percentile([7], 50)).toBe(7);
+    expect(percentile([9, 100, 10], 50)).toBe(10);
+  });
+
+  test('refuses no samples and a p outside 0..100', () => {
+    expect(() => percentile([], 50)).toThrow(/no samples/);
+    expect(() => percentile([1], 101)).toThrow(/0\.\.100/);
+  });
+});
+
+describe('durationFromEnv', () => {
+  test('a bare number is seconds; units ms, s, m; fallback when unset or empty', () => {
+    expect(durationFromEnv({ B: '10' }, 'B', 1)).toBe(10_000);
+    expect(durationFromEnv({ B: '2.5' }, 'B', 1)).toBe(2500);
+    expect(durationFromEnv({ B: '500ms' }, 'B', 1)).toBe(500);
+    expect(durationFromEnv({ B: '3s' }, 'B', 1)).toBe(3000);
+    expect(durationFromEnv({ B: '1m' }, 'B', 1)).toBe(60_000);
+    expect(durationFromEnv({}, 'B', 7)).toBe(7);
+    expect(durationFromEnv({ B: ' ' }, 'B', 7)).toBe(7);
+  });
+
+  test('refuses anything else, naming the variable', () => {
+    expect(() => durationFromEnv({ B: '-1' }, 'B', 1)).toThrow(/B must be/);
+    expect(() => durationFromEnv({ B: 'soon' }, 'B', 1)).toThrow(/got 'soon'/);
   });
 });

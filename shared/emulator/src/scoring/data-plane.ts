@@ -82,11 +82,18 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   const sockets = new WeakSet<Socket>();
   let endpointFlight = 0;
 
+  // The settled copy of the last snapshot that needed one, reused (read-only, as the snapshot is) until the file
+  // changes or another operation comes due. A finished operation stays unsettled on disk until the next write, so
+  // after a rollout every scoring request would otherwise parse and settle the whole state again.
+  let settledCopy: { snapshot: object; state: ArmState } | undefined;
   const settled = (): ArmState => {
     const snap = deps.store.peek() as ArmState;
-    if (!needsSettle(snap, Date.now())) return snap;
+    const now = Date.now();
+    if (!needsSettle(snap, now)) return snap;
+    if (settledCopy?.snapshot === snap && !needsSettle(settledCopy.state, now)) return settledCopy.state;
     const s = deps.store.read();
-    settle(s, Date.now());
+    settle(s, now);
+    settledCopy = { snapshot: snap, state: s };
     return s;
   };
 
