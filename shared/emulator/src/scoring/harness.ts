@@ -107,6 +107,9 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, body)
 
 
+# The data plane may open many connections at once; the default listen backlog (5) drops the rest, which the
+# client only retries a second later.
+ThreadingHTTPServer.request_queue_size = 128
 server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
 server.daemon_threads = True
 log("Listening on 127.0.0.1:" + str(server.server_address[1]))
