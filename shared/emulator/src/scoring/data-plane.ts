@@ -21,7 +21,7 @@ import { isObject } from '../http';
 import { checkScoringAuth } from './credentials';
 import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour } from './behaviour';
 import { MetricsStore, type RequestSample } from './metrics-store';
-import { readRecord, type RuntimeRecord } from './records';
+import { peekRecord, type RuntimeRecord } from './records';
 
 export interface DataPlaneDeps {
   stateDir: string;
@@ -130,7 +130,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
       let out = await forward(inst.port, body, contentType, timeout - (Date.now() - started));
       if (out === 'unreachable') {
         // A new version may have taken over (its processes replace the old ones once ready): ask it instead.
-        const now = readRecord(deps.stateDir, rec.id);
+        const now = peekRecord(deps.stateDir, rec.id);
         const next = now?.status === 'running' ? now.instances[n % Math.max(1, now.instances.length)] : undefined;
         if (next && next.port !== inst.port) out = await forward(next.port, body, contentType, timeout - (Date.now() - started));
       }
@@ -149,11 +149,11 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     }
   }
 
-  function running(endpointRes: StoredResource, state: ArmState, name: string): RuntimeRecord | undefined {
+  function running(endpointRes: StoredResource, state: ArmState, name: string): Readonly<RuntimeRecord> | undefined {
     const dep = getResource(state, `${endpointRes.id}/deployments/${name}`);
     // A deployment whose update failed keeps serving its previous version (as on the service): its record says.
     if (!dep || String(propertiesOf(dep.body).provisioningState) === 'Deleting') return undefined;
-    const rec = readRecord(deps.stateDir, dep.id);
+    const rec = peekRecord(deps.stateDir, dep.id);
     return rec?.status === 'running' && rec.instances.length ? rec : undefined;
   }
 

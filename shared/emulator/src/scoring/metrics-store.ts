@@ -63,27 +63,54 @@ export class MetricsStore {
     private readonly maxBytes = 16 * 1024 * 1024,
   ) {}
 
+  private readonly files = new Map<string, string>();
+  private readonly pending = new Map<string, string[]>();
+  private flushScheduled = false;
+
   private file(resourceId: string): string {
-    const dir = join(scoringRoot(this.stateDir), 'metrics');
-    mkdirSync(dir, { recursive: true });
-    return join(dir, `${createHash('sha256').update(workspaceOf(resourceId)).digest('hex').slice(0, 16)}.jsonl`);
+    const ws = workspaceOf(resourceId);
+    let file = this.files.get(ws);
+    if (!file) {
+      const dir = join(scoringRoot(this.stateDir), 'metrics');
+      mkdirSync(dir, { recursive: true });
+      file = join(dir, `${createHash('sha256').update(ws).digest('hex').slice(0, 16)}.jsonl`);
+      this.files.set(ws, file);
+    }
+    return file;
   }
 
+  /** Queued, and written with the other samples of this event-loop turn in one append (one line each). */
   append(sample: MetricSample): void {
     const file = this.file(sample.ep);
-    appendFileSync(file, `${JSON.stringify(sample)}\n`);
-    const st = statSync(file, { throwIfNoEntry: false });
-    if (st && st.size > this.maxBytes) {
-      try {
-        renameSync(file, `${file}.1`);
-      } catch {
-        // another process rotated it first
+    const lines = this.pending.get(file);
+    if (lines) lines.push(JSON.stringify(sample));
+    else this.pending.set(file, [JSON.stringify(sample)]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes what is queued (reads call it first, so a process sees its own samples). */
+  flush(): void {
+    this.flushScheduled = false;
+    for (const [file, lines] of this.pending) {
+      appendFileSync(file, `${lines.join('\n')}\n`);
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (st && st.size > this.maxBytes) {
+        try {
+          renameSync(file, `${file}.1`);
+        } catch {
+          // another process rotated it first
+        }
       }
     }
+    this.pending.clear();
   }
 
   /** Samples of the workspace of `resourceId` with `from <= t < to`. */
   read(resourceId: string, from: number, to: number): MetricSample[] {
+    this.flush();
     const file = this.file(resourceId);
     const out: MetricSample[] = [];
     for (const f of [`${file}.1`, file]) {

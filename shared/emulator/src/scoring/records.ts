@@ -6,7 +6,7 @@
  *   .../versions/<v>/model/, .../versions/<v>/code/                                 (materialized files)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A blob folder (or single blob) in an emulated storage account. */
@@ -84,6 +84,28 @@ export function deploymentDir(stateDir: string, id: string): string {
 }
 
 const RECORD = 'runtime.json';
+
+/** Parsed records by file, valid while the file (written by rename, so a new inode) has not changed. */
+const recordCache = new Map<string, { ino: number; mtimeMs: number; size: number; rec: RuntimeRecord }>();
+
+/**
+ * readRecord for the request path (the data plane reads a deployment's record per scoring request): a stat
+ * instead of a read and parse when the record has not changed. The record returned is shared: read it only.
+ */
+export function peekRecord(stateDir: string, id: string): Readonly<RuntimeRecord> | undefined {
+  const file = join(deploymentDir(stateDir, id), RECORD);
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) {
+    recordCache.delete(file);
+    return undefined;
+  }
+  const hit = recordCache.get(file);
+  if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.rec;
+  const rec = readRecord(stateDir, id);
+  if (rec) recordCache.set(file, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, rec });
+  if (recordCache.size > 512) recordCache.delete(recordCache.keys().next().value!);
+  return rec;
+}
 
 export function readRecord(stateDir: string, id: string): RuntimeRecord | undefined {
   const file = join(deploymentDir(stateDir, id), RECORD);
