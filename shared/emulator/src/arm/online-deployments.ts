@@ -9,10 +9,9 @@ import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, ResourceTypeHandler } from './call';
-import { childrenOf, getResource, page, propertiesOf, putResource, systemData, top, writableBody } from './resource-helpers';
+import { childrenOf, getResource, page, propertiesOf, putResource, systemData, top, writableBody, startWorkspaceOperation } from './resource-helpers';
 import { lastName, render } from './render';
 import { mfeNotFound, userError } from './errors';
-import { startOperation } from '../lro/operation';
 import type { OperationKind } from '../lro/operation';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders, mfeCreateHeaders } from '../lro/poll-urls';
@@ -58,17 +57,11 @@ function plan(c: ArmCall, body: Json, managed: boolean, instanceType: string, ca
 }
 
 function start(c: ArmCall, kind: OperationKind, runningStatus: string, failure?: PlannedFailure, result?: unknown) {
-  const ws = c.workspace!;
-  return startOperation(c.state, {
-    resourceId: c.id,
+  return startWorkspaceOperation(c, {
     resourceType: DEPLOYMENT_TYPE,
     kind,
     prefix: 'od',
-    subscriptionId: c.subscriptionId,
-    workspaceId: String(propertiesOf(ws.body).workspaceId),
-    location: String(ws.body.location),
     runningStatus,
-    now: c.now,
     failure: failure?.error,
     result,
   });

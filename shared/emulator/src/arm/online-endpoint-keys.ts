@@ -8,10 +8,9 @@ import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, Handler } from './call';
-import { getResource, propertiesOf } from './resource-helpers';
+import { getResource, propertiesOf, startWorkspaceOperation } from './resource-helpers';
 import { mfeNotFound, userError } from './errors';
 import { ML_PROVIDER } from './target';
-import { startOperation } from '../lro/operation';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders } from '../lro/poll-urls';
 import { conflict } from './online-endpoints';
@@ -65,17 +64,11 @@ const regenerateKeys: Handler = (c) => {
     return bad("'keyValue' must be a string of at least 16 characters.");
   }
   const value = typeof body.keyValue === 'string' ? body.keyValue : undefined;
-  const ws = c.workspace!;
-  const op = startOperation(c.state, {
-    resourceId: c.id,
+  const op = startWorkspaceOperation(c, {
     resourceType: `${ML_PROVIDER}/workspaces/onlineEndpoints`,
     kind: 'action',
     prefix: 'oe',
-    subscriptionId: c.subscriptionId,
-    workspaceId: String(propertiesOf(ws.body).workspaceId),
-    location: String(ws.body.location),
     runningStatus: 'Updating',
-    now: c.now,
   });
   res.opId = op.id;
   res.pending = regenerateKey(c.state, res, keyType as 'Primary' | 'Secondary', value);

@@ -7,11 +7,10 @@ import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, ResourceTypeHandler } from './call';
-import { childrenOf, getResource, page, propertiesOf, putResource, systemData, writableBody } from './resource-helpers';
+import { childrenOf, getResource, page, propertiesOf, putResource, systemData, writableBody, startWorkspaceOperation } from './resource-helpers';
 import { render } from './render';
 import { armError, mfeNotFound, userError } from './errors';
 import { ML_PROVIDER } from './target';
-import { startOperation } from '../lro/operation';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders, mfeCreateHeaders } from '../lro/poll-urls';
 import { endpointActions, initialKeys } from './online-endpoint-keys';
@@ -134,17 +133,11 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
     const incoming = writableBody(body);
     const running = prev ? 'Updating' : 'Creating';
     const desired = desiredBody(c, incoming, prev, running);
-    const ws = c.workspace!;
-    const op = startOperation(c.state, {
-      resourceId: c.id,
+    const op = startWorkspaceOperation(c, {
       resourceType: TYPE,
       kind: prev ? 'update' : 'create',
       prefix: 'oe',
-      subscriptionId: c.subscriptionId,
-      workspaceId: String(propertiesOf(ws.body).workspaceId),
-      location: String(ws.body.location),
       runningStatus: running,
-      now: c.now,
     });
     const stored = putResource(c.state, {
       id: c.id,
@@ -167,17 +160,11 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
     const prev = getResource(c.state, c.id);
     if (!prev) return { status: 204 };
     if (busy(c.state, prev, c.now) || childrenOf(c.state, c.id, 'deployments').some((d) => busy(c.state, d, c.now))) return conflict(c);
-    const ws = c.workspace!;
-    const op = startOperation(c.state, {
-      resourceId: c.id,
+    const op = startWorkspaceOperation(c, {
       resourceType: TYPE,
       kind: 'delete',
       prefix: 'oe',
-      subscriptionId: c.subscriptionId,
-      workspaceId: String(propertiesOf(ws.body).workspaceId),
-      location: String(ws.body.location),
       runningStatus: 'Deleting',
-      now: c.now,
     });
     prev.opId = op.id;
     prev.body = { ...prev.body, properties: { ...propertiesOf(prev.body), provisioningState: 'Deleting' } };
@@ -199,17 +186,11 @@ function patchEndpoint(c: ArmCall): Reply {
   const next: Json = { ...prev.body, systemData: systemData(prev.body.systemData as Json, c) };
   if (isObject(c.body.tags)) next.tags = c.body.tags;
   if (isObject(c.body.identity)) next.identity = desiredBody(c, { ...prev.body, identity: c.body.identity }, prev, 'Succeeded').identity;
-  const ws = c.workspace!;
-  const op = startOperation(c.state, {
-    resourceId: c.id,
+  const op = startWorkspaceOperation(c, {
     resourceType: TYPE,
     kind: 'update',
     prefix: 'oe',
-    subscriptionId: c.subscriptionId,
-    workspaceId: String(propertiesOf(ws.body).workspaceId),
-    location: String(ws.body.location),
     runningStatus: 'Updating',
-    now: c.now,
     result: renderEndpoint({ ...prev, body: { ...next, properties: { ...propertiesOf(next), provisioningState: 'Succeeded' } } }, c),
   });
   prev.pending = next;

@@ -4,6 +4,7 @@ import { key, nextCounter } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall } from './call';
+import { startOperation, type Operation, type StartOperation } from '../lro/operation';
 
 export function systemData(prev: Json | undefined, c: ArmCall): Json {
   const who = c.principal.appId;
@@ -72,4 +73,17 @@ export function writableBody(body: Json): Json {
   const props = isObject(rest.properties) ? { ...rest.properties } : undefined;
   if (props) delete props.provisioningState;
   return props ? { ...rest, properties: props } : rest;
+}
+
+/** A long-running operation on the call's resource in its workspace (ids, region and clock from the call). */
+export function startWorkspaceOperation(c: ArmCall, s: Omit<StartOperation, 'resourceId' | 'subscriptionId' | 'workspaceId' | 'location' | 'now'>): Operation {
+  const ws = c.workspace!;
+  return startOperation(c.state, {
+    ...s,
+    resourceId: c.id,
+    subscriptionId: c.subscriptionId,
+    workspaceId: String(propertiesOf(ws.body).workspaceId),
+    location: String(ws.body.location),
+    now: c.now,
+  });
 }
