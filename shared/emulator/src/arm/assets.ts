@@ -11,7 +11,7 @@ import { childrenOf, getResource, page, propertiesOf, putResource, systemData, t
 import { render } from './render';
 import { mfeNotFound, userError } from './errors';
 import { ML_PROVIDER } from './target';
-import { badName, listViewFilter, requireProperties, versionOrder, versionView } from './models';
+import { badName, deleteAssetVersion, listViewFilter, putAssetVersion, requireProperties, versionOrder, versionView } from './models';
 
 interface AssetFamily {
   /** Path segment under the workspace: `environments` / `codes`. */
@@ -106,23 +106,9 @@ function factory(f: AssetFamily): { containers: ResourceTypeHandler; versions: R
         }
       }
       ensureContainer(c);
-      const stored = putResource(c.state, {
-        id: c.id,
-        type: versionType,
-        createdSeq: prev?.createdSeq,
-        body: {
-          ...incoming,
-          properties: { isAnonymous: false, isArchived: false, ...checked, provisioningState: 'Succeeded' },
-          systemData: systemData(prev?.body.systemData as Json | undefined, c),
-        },
-      });
-      return { status: prev ? 200 : 201, body: render(stored) };
+      return putAssetVersion(c, versionType, prev, incoming, checked);
     },
-    delete: (c) => {
-      if (!getResource(c.state, c.id)) return { status: 204 };
-      delete c.state.resources[c.id.toLowerCase()];
-      return { status: 200 };
-    },
+    delete: deleteAssetVersion,
   };
   return { containers, versions };
 }

@@ -161,21 +161,29 @@ export const modelVersionHandlers: ResourceTypeHandler = {
       }
     }
     ensureContainer(c);
-    const stored = putResource(c.state, {
-      id: c.id,
-      type: VERSION_TYPE,
-      createdSeq: prev?.createdSeq,
-      body: {
-        ...incoming,
-        properties: { isAnonymous: false, isArchived: false, ...props, provisioningState: 'Succeeded' },
-        systemData: systemData(prev?.body.systemData as Json | undefined, c),
-      },
-    });
-    return { status: prev ? 200 : 201, body: render(stored) };
+    return putAssetVersion(c, VERSION_TYPE, prev, incoming, props);
   },
-  delete: (c) => {
-    if (!getResource(c.state, c.id)) return { status: 204 };
-    delete c.state.resources[c.id.toLowerCase()];
-    return { status: 200 };
-  },
+  delete: deleteAssetVersion,
 };
+
+/** Stores an asset version (model, environment, code) as the service answers it: 201 new, 200 replaced. */
+export function putAssetVersion(c: ArmCall, type: string, prev: StoredResource | undefined, incoming: Json, properties: Json): Reply {
+  const stored = putResource(c.state, {
+    id: c.id,
+    type,
+    createdSeq: prev?.createdSeq,
+    body: {
+      ...incoming,
+      properties: { isAnonymous: false, isArchived: false, ...properties, provisioningState: 'Succeeded' },
+      systemData: systemData(prev?.body.systemData as Json | undefined, c),
+    },
+  });
+  return { status: prev ? 200 : 201, body: render(stored) };
+}
+
+/** DELETE of an asset version: 200, or 204 when there was none. */
+export function deleteAssetVersion(c: ArmCall): Reply {
+  if (!getResource(c.state, c.id)) return { status: 204 };
+  delete c.state.resources[c.id.toLowerCase()];
+  return { status: 200 };
+}
