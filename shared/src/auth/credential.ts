@@ -104,12 +104,14 @@ function buildInner(
 ): TokenCredential {
   switch (config.type) {
     case 'github-oidc': {
-      // Called by MSAL whenever it needs an assertion, so a long job never presents an expired ID token.
-      const getAssertion = async (): Promise<string> => {
-        const idToken = await config.getIdToken(TOKEN_EXCHANGE_AUDIENCE);
-        remember(idToken);
-        return idToken;
-      };
+      // Called by MSAL whenever it needs an assertion, so a long job never presents an expired ID token; one ID
+      // token request per sign-in (MSAL's second call within a sign-in gets the same one).
+      const getAssertion = (): Promise<string> =>
+        assertion(async () => {
+          const idToken = await config.getIdToken(TOKEN_EXCHANGE_AUDIENCE);
+          remember(idToken);
+          return idToken;
+        });
       return new ClientAssertionCredential(config.tenantId, config.clientId, getAssertion, options);
     }
     case 'ado-workload-identity': {
