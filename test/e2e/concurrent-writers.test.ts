@@ -81,8 +81,8 @@ describe('register-model', () => {
     const folder = modelFolder();
     const runs = await together([register(name, folder, ['--tags', 'team=risk']), register(name, folder, ['--tags', 'team=risk'])]);
     expect(failures(runs)).toEqual([]);
-    expect(runs.map((r) => r.outputs.result).sort()).toEqual(['created', 'unchanged']);
-    expect(runs.map((r) => r.outputs['model-version'])).toEqual(['1', '1']);
+    // Result and version together, so that a failure shows which run did what.
+    expect(runs.map((r) => `${r.outputs.result} ${r.outputs['model-version']}`).sort()).toEqual(['created 1', 'unchanged 1']);
     const live = await workspaceVersions(name);
     expect(live).toHaveLength(1);
     expect(live[0].properties.tags).toMatchObject({ team: 'risk' });
