@@ -11,7 +11,7 @@ import { deployOnlineStep } from '../../shared/src/steps/deploy-online/definitio
 import { arm, during, workspacePath } from '../support/arm-reader';
 import { agentEnv, Capture, modelFolder, serviceConnection, uniqueName } from '../support/e2e';
 import { JWT, REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
-import { deploy, DEPLOYMENT_FILE, endpointPath, errorsOf, FIXTURES, MODEL, readEndpoint, registerModel, startDeploy, trafficSent } from '../support/deploy-online';
+import { deploy, DEPLOYMENT_FILE, endpointPath, errorsOf, FIXTURES, MODEL, readEndpoint, registerModel, startDeploy, trafficSent, blueEndpoint } from '../support/deploy-online';
 
 const TASK = packageTask(REPO, deployOnlineStep);
 
@@ -34,22 +34,13 @@ afterEach(async () => {
 
 const run = async (endpoint: string, extra: Record<string, string> = {}) => during(t, async () => record(await deploy(t, endpoint, extra)));
 
-/** A new endpoint where blue serves 100% of credit-model:1 (the fixture deployment). */
-async function blueEndpoint(): Promise<string> {
-  const ep = uniqueName('ep');
-  const { result } = await run(ep);
-  expect(errorsOf(result)).toBe('');
-  expect(result.exitCode).toBe(0);
-  expect((await readEndpoint(t, ep))?.properties.traffic).toEqual({ blue: 100 });
-  return ep;
-}
 
 /** Green with credit-model:2, beside blue. */
 const GREEN = { 'deployment-name': 'auto', set: `model=azureml:${MODEL}:2` };
 
 describe('deploy-online: a rollout that fails leaves the traffic where it was', () => {
   test('green crash-loops: exit 1, blue keeps 100%, the summary has the triage; a rerun once fixed succeeds', async () => {
-    const ep = await blueEndpoint();
+    const ep = await blueEndpoint(t, run);
     await t.control.call('POST', '/_emulator/online/failures', { kind: 'CrashLoop', deployment: 'green' });
     const { result: r, journal } = await run(ep, GREEN);
     expect(r.exitCode).toBe(1);
@@ -78,7 +69,7 @@ describe('deploy-online: a rollout that fails leaves the traffic where it was', 
   });
 
   test('SIGTERM during a bake: the pre-rollout traffic is restored and the step fails', async () => {
-    const ep = await blueEndpoint();
+    const ep = await blueEndpoint(t, run);
     const since = await t.control.lastSeq();
     const { child, done } = startDeploy(t, ep, { ...GREEN, 'traffic-steps': '50,100', 'bake-time': '30s' });
     // Wait for the 50/50 PUT, then for its operation to settle (the bake has begun).
@@ -106,7 +97,7 @@ describe('deploy-online: a rollout that fails leaves the traffic where it was', 
   // The emulator serves Azure Monitor metrics from the traffic it scored; without a probe-file nothing scores green
   // during the bake, so its RequestsPerMinute has no data points: "no data" must fail the check, not pass it.
   test('analysis with no data (no request reached the new deployment) is inconclusive: the rollout fails and the traffic goes back', async () => {
-    const ep = await blueEndpoint();
+    const ep = await blueEndpoint(t, run);
     const { result: r, journal } = await run(ep, { ...GREEN, analysis: 'errors.5xx.rate <= 1%', 'bake-time': '2s', 'check-interval': '1s' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('rolled-back');

@@ -10,7 +10,7 @@ import type { JournalEntry } from '../../shared/cli/emulator-control';
 import { arm, during, workspacePath } from '../support/arm-reader';
 import { Capture, escapeRegExp, modelFolder, uniqueName } from '../support/e2e';
 import { isArmWrite, JWT, startTestEmulator, type TestEmulator } from '../support/emulator';
-import { deploy, deploymentNames, errorsOf, FIXTURES, MODEL, notControl, readEndpoint, registerModel, trafficSent } from '../support/deploy-online';
+import { deploy, deploymentNames, errorsOf, FIXTURES, MODEL, readEndpoint, registerModel, trafficSent, expectRefusedBeforeAnyRequest } from '../support/deploy-online';
 
 let t: TestEmulator;
 const capture = new Capture();
@@ -216,12 +216,7 @@ describe('deploy-online: bad input is refused before anything is sent', () => {
     ['an unknown strategy', { strategy: 'sideways' }, /Input 'strategy' must be one of .*'sideways'/],
     ['an unknown on-success', { 'on-success': 'explode' }, /Input 'on-success' must be .*'explode'/],
   ];
-  test.each(cases)('%s', async (_what, extra, message) => {
-    const { result: r, journal } = await run(uniqueName('ep'), extra);
-    expect(r.exitCode).toBe(1);
-    expect(errorsOf(r)).toMatch(message);
-    expect(journal.filter(notControl)).toEqual([]);
-  });
+  test.each(cases)('%s', (_what, extra, message) => expectRefusedBeforeAnyRequest(run, extra, message));
 });
 
 test('no secret in anything the runs showed', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { actionMain, parseGitHubOutputFile, runGitHubAction, type GitHubRun } from '../../shared/cli/runners';
 import type { JournalEntry } from '../../shared/cli/emulator-control';
 import { arm, workspacePath } from './arm-reader';
-import { githubEnv, workspaceInputs } from './e2e';
+import { githubEnv, uniqueName, workspaceInputs } from './e2e';
 import { REPO, type TestEmulator } from './emulator';
 
 export const DEPLOY_ACTION = join(REPO, 'actions', 'deploy-online');
@@ -107,3 +107,24 @@ export const errorsOf = (r: { stdout: string }): string =>
     .replace(/%0A/g, '\n')
     .replace(/%0D/g, '')
     .replace(/%25/g, '%');
+
+/** How a test file runs the action (its own capture and journal marks around `deploy`). */
+export type DeployRun = (endpoint: string, extra?: Record<string, string>) => Promise<{ result: { exitCode: number; stdout: string }; journal: JournalEntry[] }>;
+
+/** A new endpoint where blue serves 100% of credit-model:1 (the fixture deployment). */
+export async function blueEndpoint(t: TestEmulator, run: DeployRun): Promise<string> {
+  const ep = uniqueName('ep');
+  const { result } = await run(ep);
+  expect(errorsOf(result)).toBe('');
+  expect(result.exitCode).toBe(0);
+  expect((await readEndpoint(t, ep))?.properties.traffic).toEqual({ blue: 100 });
+  return ep;
+}
+
+/** Bad input: the step fails with `message` before sending anything (no request beyond the test's own control calls). */
+export async function expectRefusedBeforeAnyRequest(run: DeployRun, extra: Record<string, string>, message: RegExp): Promise<void> {
+  const { result: r, journal } = await run(uniqueName('ep'), extra);
+  expect(r.exitCode).toBe(1);
+  expect(errorsOf(r)).toMatch(message);
+  expect(journal.filter(notControl)).toEqual([]);
+}

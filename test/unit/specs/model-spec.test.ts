@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { StepError } from '../../../shared/src/core/errors';
+import { caught } from './online/helpers';
 import {
   buildModelVersion,
   loadModelSpec,
@@ -14,16 +14,6 @@ import { describeSource } from '../../../shared/src/specs/value-source';
 const fixtures = resolve(__dirname, '..', '..', 'fixtures', 'models');
 const scope = { subscriptionId: 'sub-1', resourceGroup: 'rg-ml', workspaceName: 'ws-dev' };
 
-function caught(fn: () => unknown): StepError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StepError);
-    expect((e as StepError).kind).toBe('input');
-    return e as StepError;
-  }
-  throw new Error('expected an error');
-}
 
 /** A temp folder with a model.yml and the given extra files; returns the YAML path. */
 function scratch(yaml: string, files: Record<string, string> = { 'model/weights.bin': 'w' }): string {
