@@ -67,8 +67,8 @@ export async function copyToRegistry(req: CopyRequest): Promise<CopyResult> {
     logger.info(`Publish is not available here (${e.message}); copying through registry discovery and import instead.`);
     const sourceAssetId = workspaceAssetId(source.workspace, source.name, source.version);
     const url = req.discoveryUrl ?? registryDiscoveryUrl(target.registry, target.client.cloud);
-    const discovery = await target.client.discoverRegistry(registryName, url);
-    await target.client.importIntoRegistry(discovery, registryName, {
+    const discovery = await target.client.registryData.discover(registryName, url);
+    await target.client.registryData.importAsset(discovery, registryName, {
       sourceAssetId,
       destinationName: target.name,
       destinationVersion: target.version,

@@ -116,7 +116,7 @@ export async function registerIntoRegistry(req: RegisterIntoRegistryRequest): Pr
   let modelUri = p.existing?.properties?.modelUri;
 
   if (p.action === 'create') {
-    const pending = await client.startPendingUpload(resourceGroup, registry, name, p.version, {
+    const pending = await client.registryData.startPendingUpload(resourceGroup, registry, name, p.version, {
       pendingUploadId: pendingUploadId(p.content),
       pendingUploadType: 'TemporaryBlobReference',
     });

@@ -68,7 +68,7 @@ describe('AzureMlClient', () => {
     const seen: string[] = [];
     const client = testClient(server, { onSecret: (v) => seen.push(v) });
     await client.getDatastoreSecrets('rg', 'ws', 'sas');
-    const upload = await client.startPendingUpload('rg', 'reg', 'm', '1');
+    const upload = await client.registryData.startPendingUpload('rg', 'reg', 'm', '1');
     expect(upload.blobReferenceForConsumption?.blobUri).toBe('https://st.blob.core.windows.net/c/p1');
     expect(seen).toEqual(['sv=2024&sig=abc', 'https://st.blob.core.windows.net/c/p1?sig=SAS']);
     const [post] = server.hits('POST', /startPendingUpload$/);

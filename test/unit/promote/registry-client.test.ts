@@ -53,20 +53,20 @@ describe('AzureMlClient for registries', () => {
   test('discovery answers are checked, and no token is sent to a non-https URL', async () => {
     const client = testClient(server);
     server.on('GET', /\/discovery$/, () => ({ status: 200, body: { registryName: 'reg', subscriptionId: OTHER } }));
-    await expect(client.discoverRegistry('reg', `${server.base}/registrymanagement/v1.0/registries/reg/discovery`)).rejects.toThrow(/the discovery answer has no primaryRegionResourceProviderUri/);
-    const e = await client.discoverRegistry('reg', 'http://127.0.0.1:1/discovery').catch((x: unknown) => x as StepError);
+    await expect(client.registryData.discover('reg', `${server.base}/registrymanagement/v1.0/registries/reg/discovery`)).rejects.toThrow(/the discovery answer has no primaryRegionResourceProviderUri/);
+    const e = await client.registryData.discover('reg', 'http://127.0.0.1:1/discovery').catch((x: unknown) => x as StepError);
     expect((e as StepError).message).toMatch(/refusing to send a token to non-https/);
     server.on('GET', /\/discovery$/, () => ({ status: 200, body: { primaryRegionResourceProviderUri: 'http://evil/', subscriptionId: OTHER, resourceGroup: 'rg' } }));
-    await expect(client.discoverRegistry('reg', `${server.base}/discovery`)).rejects.toThrow(/non-https 'http:\/\/evil\/'/);
+    await expect(client.registryData.discover('reg', `${server.base}/discovery`)).rejects.toThrow(/non-https 'http:\/\/evil\/'/);
     server.on('GET', /\/discovery$/, () => ({ status: 404, body: { error: { code: 'RegistryNotFound', message: 'Registry reg not found' } } }));
-    await expect(client.discoverRegistry('reg', `${server.base}/discovery`)).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(client.registryData.discover('reg', `${server.base}/discovery`)).rejects.toMatchObject({ kind: 'not-found' });
   });
 
   test('import posts to the management front end and follows Location', async () => {
     const IMPORT = /^\/mferp\/managementfrontend\/subscriptions\/[^/]+\/resourceGroups\/rg-reg\/providers\/Microsoft\.MachineLearningServices\/registries\/reg\/import$/;
     server.on('POST', IMPORT, () => ({ status: 202, headers: { Location: `${server.base}/ops/1?sig=x` } }));
     server.sequence('GET', /^\/ops\/1$/, [{ status: 202 }, { status: 200, body: { assetId: 'azureml://registries/reg/models/m/versions/1' } }]);
-    const result = await testClient(server).importIntoRegistry(
+    const result = await testClient(server).registryData.importAsset(
       { primaryRegionResourceProviderUri: `${server.base}/`, subscriptionId: OTHER, resourceGroup: 'rg-reg' },
       'reg',
       { sourceAssetId: 'azureml://locations/l/workspaces/g/models/m/versions/1', destinationName: 'm', destinationVersion: '1' },
