@@ -29,9 +29,7 @@ export function normaliseModelInput(value: string | undefined): string | undefin
 }
 
 /** `name:` and `endpoint_name:` at the top of a deployment YAML (a quick look; the loader reports the file's problems). */
-function topLevelNames(path: string): { name?: string; endpoint?: string } {
-  // A regular file only (never a FIFO or device); what it is not is the loader's error to give.
-  const text = readRegularFile(path, { input: 'deployment-file' });
+function topLevelNames(text: string): { name?: string; endpoint?: string } {
   try {
     const doc = parse(text) as { name?: unknown; endpoint_name?: unknown } | null;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -46,7 +44,9 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
   const endpointFile = inputs.string('endpoint-file');
   const deploymentFile = inputs.string('deployment-file');
   // Without deployment-name, the file's own `name:` is kept (the YAML works unchanged); else the pair is used.
-  const top = deploymentFile ? topLevelNames(resolve(deploymentFile)) : {};
+  // Read once (a regular file only, never a FIFO or device); the loader gets the same text.
+  const deploymentText = deploymentFile ? readRegularFile(resolve(deploymentFile), { input: 'deployment-file' }) : undefined;
+  const top = deploymentText !== undefined ? topLevelNames(deploymentText) : {};
   const fileName = top.name;
   const rollout = parseRolloutInputs({
     strategy: inputs.string('strategy'),
@@ -71,6 +71,7 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
   const autoName = rollout.deployment.kind === 'auto';
   const deployment = loadOnlineDeploymentSpec({
     file: deploymentFile ? resolve(deploymentFile) : undefined,
+    text: deploymentText,
     fileInput: 'deployment-file',
     set: inputs.string('set'),
     setInput: 'set',
