@@ -147,10 +147,10 @@ export class ArmCore {
     return items;
   }
 
-  /** GET at `apiVersion`; undefined when the resource (not its parent) does not exist. */
-  async rawGet<T>(path: string, ctx: FailureContext): Promise<T | undefined> {
+  /** GET at `apiVersion` (another provider's own when given); undefined when the resource (not its parent) does not exist. */
+  async rawGet<T>(path: string, ctx: FailureContext, apiVersion = this.apiVersion): Promise<T | undefined> {
     const res = await this.transport.send(
-      { method: 'GET', url: this.transport.url(path, this.apiVersion), deadline: this.deadline() },
+      { method: 'GET', url: this.transport.url(path, apiVersion), deadline: this.deadline() },
       ctx,
     );
     if (res.status === 404 && !isParentMissing(parseServiceError(res.text))) return undefined;
@@ -165,9 +165,9 @@ export class ArmCore {
     throw classifyResponse(res.status, res.text, { ...ctx, retries: res.retries });
   }
 
-  /** A raw list at `apiVersion` under `path`, every page. */
-  listAt<T>(path: string, ctx: FailureContext, limit?: number): Promise<T[]> {
-    return this.rawList<T>(this.transport.url(path, this.apiVersion), ctx, limit);
+  /** A raw list at `apiVersion` (another provider's own when given) under `path`, every page. */
+  listAt<T>(path: string, ctx: FailureContext, limit?: number, apiVersion = this.apiVersion): Promise<T[]> {
+    return this.rawList<T>(this.transport.url(path, apiVersion), ctx, limit);
   }
 
   /** Items of a raw list, following nextLink (used exactly as received) until `limit` items or the end. */

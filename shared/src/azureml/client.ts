@@ -27,6 +27,7 @@ import { OnlineOperations } from './online';
 import { ScheduleOperations } from './schedules';
 import { AssetVersionOperations } from './asset-versions';
 import { RegistryDataOperations } from './registry-data';
+import { KubernetesOperations } from './kubernetes';
 export { DATA_PLANE_API_VERSION, type RegistryDiscovery, type RegistryImportRequest } from './registry-data';
 
 export { DEFAULT_API_VERSION } from './api-version';
@@ -80,6 +81,8 @@ export class AzureMlClient {
   readonly assets: AssetVersionOperations;
   /** A registry's data plane: discovery, import, pending uploads */
   readonly registryData: RegistryDataOperations;
+  /** Kubernetes computes and the clusters and extensions under them */
+  readonly kubernetes: KubernetesOperations;
   private readonly options: AzureMlClientOptions;
 
   constructor(opts: AzureMlClientOptions) {
@@ -89,6 +92,7 @@ export class AzureMlClient {
     this.schedules = new ScheduleOperations(this.core);
     this.assets = new AssetVersionOperations(this.core);
     this.registryData = new RegistryDataOperations(this.core);
+    this.kubernetes = new KubernetesOperations(this.core);
   }
 
   get apiVersion(): string {

@@ -67,6 +67,8 @@ export interface LoadOnlineDeploymentOptions extends SpecSourceOptions {
   /** Single-value step inputs; they override the `set` lines, which override the file. */
   inputs?: OnlineDeploymentInputs;
   inputNames?: Partial<Record<keyof OnlineDeploymentInputs, string>>;
+  /** Without a file, the kind of deployment the inputs make (default managed); a file's own `type:` decides otherwise. */
+  kindWithoutFile?: 'managed' | 'kubernetes';
 }
 
 export interface OnlineDeploymentProperties {
@@ -121,7 +123,7 @@ export function loadOnlineDeploymentSpec(options: LoadOnlineDeploymentOptions): 
   const inputFor = Object.fromEntries(Object.entries(TARGETS).map(([k, path]) => [path.replace(/^code_configuration\./, ''), names[k as keyof OnlineDeploymentInputs]]));
   const spec = openSpec(options, givenInputs(options.inputs ?? {}, TARGETS, names), inputFor);
   const { reader: r, yaml, problems } = spec;
-  const kubernetes = spec.raw.type === 'kubernetes';
+  const kubernetes = spec.raw.type === 'kubernetes' || (!spec.hasFile && options.kindWithoutFile === 'kubernetes');
   const f = r.map(yaml.root, '', kubernetes ? KUBERNETES_KEYS : MANAGED_KEYS, IGNORED) ?? {};
   const warnings: string[] = [];
   const rootOrigin = r.origin(yaml.root);

@@ -25,9 +25,11 @@ const AUTH: Record<string, AuthMode> = { key: 'Key', aml_token: 'AMLToken', aad_
 export interface OnlineEndpointInputs {
   endpointName?: string;
   authMode?: string;
+  /** A Kubernetes compute's name (or `azureml:` reference): makes the endpoint a Kubernetes one. */
+  compute?: string;
 }
 
-export const ENDPOINT_INPUT_NAMES: Record<keyof OnlineEndpointInputs, string> = { endpointName: 'endpoint-name', authMode: 'auth-mode' };
+export const ENDPOINT_INPUT_NAMES: Record<keyof OnlineEndpointInputs, string> = { endpointName: 'endpoint-name', authMode: 'auth-mode', compute: 'compute-name' };
 
 export interface LoadOnlineEndpointOptions extends SpecSourceOptions {
   inputs?: OnlineEndpointInputs;
@@ -63,6 +65,8 @@ export interface OnlineEndpointPlan {
   name: string;
   body: OnlineEndpointBody;
   compute?: ComputeRef;
+  /** Whether the auth mode was asked for (file or input), rather than the default. */
+  authModeGiven: boolean;
   warnings: string[];
 }
 
@@ -109,11 +113,12 @@ function readCompute(r: SpecReader, e: MapEntry | undefined): ComputeRef | undef
 
 export function loadOnlineEndpointSpec(options: LoadOnlineEndpointOptions): OnlineEndpointPlan {
   const names = { ...ENDPOINT_INPUT_NAMES, ...options.inputNames };
-  const overrides = givenInputs(options.inputs ?? {}, { endpointName: 'name', authMode: 'auth_mode' }, names, {
+  const overrides = givenInputs(options.inputs ?? {}, { endpointName: 'name', authMode: 'auth_mode', compute: 'compute' }, names, {
     endpointName: (v) => v.toLowerCase(),
     authMode: (v) => v.toLowerCase(),
+    compute: (v) => (/^azureml:/i.test(v) ? v : `azureml:${v}`),
   });
-  const spec = openSpec(options, overrides, { name: names.endpointName, auth_mode: names.authMode });
+  const spec = openSpec(options, overrides, { name: names.endpointName, auth_mode: names.authMode, compute: names.compute });
   const { reader: r, yaml, problems } = spec;
   const kubernetes = Boolean(spec.raw.compute) || spec.overridden.has('compute');
   const f = r.map(yaml.root, '', kubernetes ? KUBERNETES_KEYS : MANAGED_KEYS, IGNORED) ?? {};
@@ -148,7 +153,7 @@ export function loadOnlineEndpointSpec(options: LoadOnlineEndpointOptions): Onli
     .filter((k) => f[k] && !r.isNull(f[k].value))
     .map((k) => `'${k}' is an experimental field and may change at any time.`);
   problems.throwIfAny(spec.hasFile ? yaml.file : 'the endpoint inputs');
-  const plan: OnlineEndpointPlan = { kind: kubernetes ? 'kubernetes' : 'managed', name: name!, body, warnings };
+  const plan: OnlineEndpointPlan = { kind: kubernetes ? 'kubernetes' : 'managed', name: name!, body, authModeGiven: r.present(f.auth_mode), warnings };
   if (compute) plan.compute = compute;
   return plan;
 }

@@ -4,7 +4,7 @@ import { createCredential } from '../../../../shared/src/auth/credential';
 import { resolveCloud } from '../../../../shared/src/auth/clouds';
 import { AzureMlClient } from '../../../../shared/src/azureml/client';
 import { loadOnlineDeploymentSpec } from '../../../../shared/src/specs/online';
-import { planAssets } from '../../../../shared/src/steps/deploy-online/assets';
+import { planAssets } from '../../../../shared/src/online/assets';
 import { isArmWrite, startTestEmulator, type TestEmulator } from '../../../support/emulator';
 import { recordingLogger } from '../../azureml/helpers';
 

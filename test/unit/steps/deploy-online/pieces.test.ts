@@ -1,7 +1,8 @@
-import { classifyDeploymentFailure, triageMarkdown } from '../../../../shared/src/steps/deploy-online/triage';
-import { sameDeployment } from '../../../../shared/src/steps/deploy-online/same-deployment';
-import { normaliseModelInput } from '../../../../shared/src/steps/deploy-online/read-plan';
-import { doctorError, reservedInstances } from '../../../../shared/src/steps/deploy-online/doctor';
+import { classifyDeploymentFailure, triageMarkdown } from '../../../../shared/src/online/triage';
+import { sameDeployment } from '../../../../shared/src/online/same-deployment';
+import { normaliseModelInput } from '../../../../shared/src/steps/online-plan';
+import { doctorError } from '../../../../shared/src/online/doctor';
+import { reservedInstances } from '../../../../shared/src/online/managed-capacity';
 import type { OnlineDeployment } from '../../../../shared/src/azureml/resources';
 
 describe('triage classes', () => {
@@ -75,7 +76,7 @@ describe('doctor', () => {
   });
   test('findings become one error that lists each with its input; quota findings are quota errors', () => {
     const e = doctorError([
-      { input: 'instance-count', problem: '2 × Standard_DS3_v2 needs 12 more vCPUs', fix: 'Request more quota.' },
+      { input: 'instance-count', problem: '2 × Standard_DS3_v2 needs 12 more vCPUs', fix: 'Request more quota.', quota: true },
       { input: 'model', problem: 'Model m:1 does not exist.', fix: 'Register it first.' },
     ]);
     expect(e.kind).toBe('quota');

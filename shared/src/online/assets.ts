@@ -4,16 +4,16 @@
  * as an anonymous code version; an inline environment becomes an (anonymous) environment version; a local model
  * folder is uploaded and registered. Nothing here is written in a dry run.
  */
-import { hashLocalContent, type LocalContent } from '../../assets/local-content';
-import { blobServiceUrl } from '../../assets/blob-service-url';
-import type { AzureMlClient } from '../../azureml/client';
-import { StepError } from '../../core/errors';
-import type { Logger } from '../../core/logger';
-import { aliasHolders } from '../../promote/aliases';
-import { workspaceModels } from '../../promote/model-store';
-import type { WorkspaceScope } from '../../specs/datastore-uri';
-import { resolveModelVersionBody } from '../../specs/model-spec';
-import { ANONYMOUS_MODEL, assetRefId, type AssetRef, type AssetType, type OnlineDeploymentPlan } from '../../specs/online';
+import { hashLocalContent, type LocalContent } from '../assets/local-content';
+import { blobServiceUrl } from '../assets/blob-service-url';
+import type { AzureMlClient } from '../azureml/client';
+import { StepError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { aliasHolders } from '../promote/aliases';
+import { workspaceModels } from '../promote/model-store';
+import type { WorkspaceScope } from '../specs/datastore-uri';
+import { resolveModelVersionBody } from '../specs/model-spec';
+import { ANONYMOUS_MODEL, assetRefId, type AssetRef, type AssetType, type OnlineDeploymentPlan } from '../specs/online';
 
 export interface AssetIds {
   modelId?: string;
@@ -87,7 +87,7 @@ async function existsInWorkspace(c: Ctx, id: string, type: AssetType): Promise<b
 async function uploadFolder(c: Ctx, local: LocalContent): Promise<string> {
   const ds = await c.client.getDefaultDatastore(c.scope.resourceGroup, c.scope.workspaceName);
   local.datastore = ds;
-  const { uploadLocalModel } = await import('../../assets/model-upload');
+  const { uploadLocalModel } = await import('../assets/model-upload');
   await uploadLocalModel(c.client, c.scope, local, c.logger, c.signal);
   const p = ds.properties;
   return `${blobServiceUrl({ accountName: p.accountName!, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol })}/${p.containerName}/${local.uploadPath}`;

@@ -2,9 +2,9 @@
  * When a deployment fails: the service's error code mapped to what it means and what to do, and the tails of the
  * storage-initializer and inference-server logs, so the summary says why instead of a bare OperationFailed.
  */
-import type { AzureMlClient } from '../../azureml/client';
-import type { LogContainer } from '../../azureml/online';
-import { isStepError, type StepError } from '../../core/errors';
+import type { AzureMlClient } from '../azureml/client';
+import type { LogContainer } from '../azureml/online';
+import { isStepError, type StepError } from '../core/errors';
 
 export interface Triage {
   /** Short class of the failure, e.g. 'crash loop' */

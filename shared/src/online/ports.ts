@@ -3,17 +3,17 @@
  * deployment PUT/PATCH/DELETE with triage on failure, the probe through the scoring URI with the
  * azureml-model-deployment header, and Azure Monitor (with the probe's own observations as a fallback).
  */
-import type { AzureMlClient } from '../../azureml/client';
-import type { OnlineDeploymentBody, OnlineEndpointBody } from '../../azureml/online';
-import type { OnlineEndpoint } from '../../azureml/resources';
-import { ScoringClient } from '../../azureml/scoring';
-import { azureMonitorSource } from '../../monitoring/deployment-metrics';
-import { combineSources, ProbeRunner, type MetricsSource, type ProbeFile, type RolloutPorts, type TrafficMap } from '../../rollout';
-import type { WorkspaceConnection } from '../workspace';
+import type { AzureMlClient } from '../azureml/client';
+import type { OnlineDeploymentBody, OnlineEndpointBody } from '../azureml/online';
+import type { OnlineEndpoint } from '../azureml/resources';
+import { ScoringClient } from '../azureml/scoring';
+import { azureMonitorSource } from '../monitoring/deployment-metrics';
+import { combineSources, ProbeRunner, type MetricsSource, type ProbeFile, type RolloutPorts, type TrafficMap } from '../rollout';
+import type { OnlineConnection } from './connection';
 import { triageDeployment, type Triage } from './triage';
 
 export interface PortsContext {
-  conn: WorkspaceConnection;
+  conn: OnlineConnection;
   endpointName: string;
   /** The endpoint body to PUT (traffic and mirror are replaced on each traffic change). */
   endpointBody: OnlineEndpointBody;
@@ -28,7 +28,7 @@ export interface PortsContext {
 const BEARER_REFRESH_MS = 10 * 60_000;
 
 /** The endpoint's credential for scoring calls, by auth mode; keys and tokens are masked as they arrive. */
-function bearerFor(conn: WorkspaceConnection, endpointName: string, authMode: string): () => Promise<string> {
+function bearerFor(conn: OnlineConnection, endpointName: string, authMode: string): () => Promise<string> {
   const { client, scope } = conn;
   let cached: { value: string; at: number } | undefined;
   return async () => {
@@ -110,7 +110,7 @@ export function bindPorts(p: PortsContext, live: () => Promise<OnlineEndpoint | 
   // restore signal, so its writes go through a client bound to that signal instead of being cancelled too.
   const clientFor = async (signal: AbortSignal | undefined): Promise<AzureMlClient> => {
     if (!signal || signal === client.core.signal) return client;
-    const { AzureMlClient: Client } = await import('../../azureml/client');
+    const { AzureMlClient: Client } = await import('../azureml/client');
     return new Client({ ...client.core.options, signal });
   };
 

@@ -1,17 +1,19 @@
 /**
- * deploy-online, step 1: everything decided from the inputs and files alone, before signing in. Any problem here
- * is an input error naming the input or file:line, and nothing has been sent.
+ * Step 1 of the online-endpoint steps (deploy-online, deploy-arc): everything decided from the inputs and files
+ * alone, before signing in. Any problem here is an input error naming the input or file:line, and nothing has been
+ * sent.
  */
 import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { resolve } from 'node:path';
-import { inputError } from '../../core/errors';
-import { readRegularFile } from '../../core/files';
-import { loadProbeFile, parseRolloutInputs, type ProbeFile, type RolloutChoices } from '../../rollout';
-import { loadOnlineDeploymentSpec, loadOnlineEndpointSpec, type OnlineDeploymentPlan, type OnlineEndpointPlan } from '../../specs/online';
-import type { StepContext } from '../definition';
+import { inputError } from '../core/errors';
+import { readRegularFile } from '../core/files';
+import { loadProbeFile, parseRolloutInputs, type ProbeFile, type RolloutChoices } from '../rollout';
+import { loadOnlineDeploymentSpec, loadOnlineEndpointSpec, type OnlineDeploymentPlan, type OnlineEndpointPlan } from '../specs/online';
+import type { StepContext } from './definition';
+import type { EndpointKind } from './online-inputs';
 
-export interface DeployOnlinePlan {
+export interface OnlineStepPlan {
   endpoint: OnlineEndpointPlan;
   deployment: OnlineDeploymentPlan;
   rollout: RolloutChoices;
@@ -39,7 +41,14 @@ function topLevelNames(text: string): { name?: string; endpoint?: string } {
   }
 }
 
-export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
+/** What the step reads for one endpoint kind: deploy-online (managed) or deploy-arc (Kubernetes, with its compute). */
+export interface OnlineStepKind {
+  kind: EndpointKind;
+  /** The Kubernetes compute's name from the step's inputs (deploy-arc). */
+  compute?: string;
+}
+
+export function readOnlineStepPlan(ctx: StepContext, k: OnlineStepKind): OnlineStepPlan {
   const { inputs } = ctx;
   const endpointFile = inputs.string('endpoint-file');
   const deploymentFile = inputs.string('deployment-file');
@@ -65,7 +74,11 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
     file: endpointFile ? resolve(endpointFile) : undefined,
     fileInput: 'endpoint-file',
     // Without an endpoint file or name, the deployment file's endpoint_name names it (as `az ml` does with -e).
-    inputs: { endpointName: inputs.string('endpoint-name') ?? (endpointFile ? undefined : top.endpoint), authMode: inputs.choice('auth-mode') },
+    inputs: {
+      endpointName: inputs.string('endpoint-name') ?? (endpointFile ? undefined : top.endpoint),
+      authMode: inputs.choice('auth-mode'),
+      compute: k.compute,
+    },
   });
   // With `auto`, the deployment's name is chosen from the live traffic later; load it under the pair's first name.
   const autoName = rollout.deployment.kind === 'auto';
@@ -75,6 +88,7 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
     fileInput: 'deployment-file',
     set: inputs.string('set'),
     setInput: 'set',
+    kindWithoutFile: k.kind,
     inputs: {
       endpointName: endpoint.name,
       deploymentName: rollout.deployment.kind === 'named' ? rollout.deployment.name : rollout.deployment.pair[0],
@@ -89,8 +103,20 @@ export function readDeployOnlinePlan(ctx: StepContext): DeployOnlinePlan {
   if (deployment.endpointName.toLowerCase() !== endpoint.name.toLowerCase()) {
     throw inputError(`The deployment names endpoint '${deployment.endpointName}' but the endpoint is '${endpoint.name}'.`, { input: 'endpoint-name' });
   }
-  if (deployment.kind !== 'managed') {
-    throw inputError(`The deployment is a Kubernetes deployment; deploy-online deploys managed ones (use deploy-arc for Kubernetes).`, { input: 'deployment-file' });
+  if (k.kind === 'managed') {
+    if (deployment.kind !== 'managed') throw inputError('The deployment is a Kubernetes deployment (type: kubernetes); deploy-online deploys managed ones (use deploy-arc for Kubernetes).', { input: 'deployment-file' });
+    if (endpoint.kind !== 'managed') throw inputError("The endpoint is a Kubernetes endpoint (it names a compute); deploy-online deploys managed ones (use deploy-arc for Kubernetes).", { input: 'endpoint-file' });
+  } else {
+    if (endpoint.kind !== 'kubernetes') throw inputError("A Kubernetes endpoint needs its compute: give 'compute-name', or 'compute: azureml:<name>' in the endpoint file.", { input: 'compute-name' });
+    if (deployment.kind !== 'kubernetes') {
+      throw inputError("The deployment is a managed deployment; a Kubernetes endpoint's deployments need 'type: kubernetes' in the deployment file (deploy-arc without a file makes one).", { input: 'deployment-file' });
+    }
+    const mirrored = Object.values(endpoint.body.properties.mirrorTraffic ?? {}).some((v) => v > 0);
+    if (rollout.mirrorPercent > 0 || mirrored) {
+      throw inputError('Kubernetes online endpoints cannot mirror traffic (the service supports mirroring on managed endpoints only); remove mirror-percent and mirror_traffic, or use a canary.', {
+        input: rollout.mirrorPercent > 0 ? 'mirror-percent' : 'endpoint-file',
+      });
+    }
   }
   if (!deployment.model) throw inputError("A model is required: the 'model' input, or 'model:' in the deployment file.", { input: 'model' });
   const probeFile = inputs.string('probe-file');

@@ -1,6 +1,6 @@
-/** deploy-online's summary: the verdict first, then the plan, the traffic timeline with what was measured, the triage. */
-import { code, facts, section, table } from '../../report/markdown';
-import { formatMap, planTable, type RolloutPlan, type RolloutResult } from '../../rollout';
+/** An online-endpoint step's summary: the verdict first, then the plan, the traffic timeline with what was measured, the triage. */
+import { code, facts, section, table } from '../report/markdown';
+import { formatMap, planTable, type RolloutPlan, type RolloutResult } from '../rollout';
 import { triageMarkdown, type Triage } from './triage';
 
 export interface DeployOutcome {
@@ -37,9 +37,9 @@ function timeline(r: RolloutResult): string {
   return table(['Step', 'Traffic', 'Mirror', 'Measured vs rules', 'Verdict'], rows);
 }
 
-export function deploySummary(o: DeployOutcome): string {
+export function deploySummary(step: string, o: DeployOutcome, extraFacts: [string, string | undefined][] = []): string {
   return section(
-    `deploy-online: ${HEADLINE[o.result]} — ${o.deployment} on ${o.endpoint}`,
+    `${step}: ${HEADLINE[o.result]} — ${o.deployment} on ${o.endpoint}`,
     o.reason,
     facts([
       ['Endpoint', code(o.endpoint)],
@@ -48,6 +48,7 @@ export function deploySummary(o: DeployOutcome): string {
       ['Strategy', o.plan.kind],
       ['Scoring URI', o.scoringUri],
       ['Traffic now', o.rollout ? formatMap(o.rollout.current.traffic) : formatMap(o.plan.initial.traffic)],
+      ...extraFacts,
     ]),
     o.triage ? triageMarkdown(o.triage) : undefined,
     o.rollout ? `#### Traffic timeline\n\n${timeline(o.rollout)}` : undefined,

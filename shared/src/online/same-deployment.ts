@@ -2,8 +2,8 @@
  * Whether a live deployment already runs what the step would write: every field the desired body sets has the
  * same value live (the service fills defaults the body leaves out, so only what the user asked for is compared).
  */
-import type { OnlineDeploymentBody } from '../../azureml/online';
-import type { OnlineDeployment } from '../../azureml/resources';
+import type { OnlineDeploymentBody } from '../azureml/online';
+import type { OnlineDeployment } from '../azureml/resources';
 
 const IGNORED = new Set(['provisioningState']);
 
