@@ -70,6 +70,7 @@ const GROUPS: Record<string, string> = {
   connection: 'Azure connection',
   model: 'Model',
   gate: 'Gate',
+  compute: 'Kubernetes compute',
   endpoint: 'Endpoint',
   deployment: 'Deployment',
   rollout: 'Rollout',

@@ -76,3 +76,16 @@ export function checkDatastoreName(value: string, input: string): string {
   if (problem) throw inputError(`Input '${input}' is not a valid datastore name: '${value}' (${problem}).`, { input });
   return value;
 }
+
+/** Compute names: 2–32 letters, digits, '-' or '_', starting with a letter (the endpoint YAML's `compute:` uses the same rule). */
+export const COMPUTE_NAME = /^[A-Za-z][\w-]{1,31}$/;
+
+export function checkComputeName(value: string, input: string): string {
+  if (!COMPUTE_NAME.test(value)) {
+    throw inputError(`Input '${input}' is not a valid compute name: '${value}' (2-32 letters, digits, '-' or '_', starting with a letter).`, { input });
+  }
+  return value;
+}
+
+/** Kubernetes namespace and instance type names: DNS labels (lower-case letters, digits and '-', at most 63). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -4,6 +4,7 @@
  */
 import { type Node } from 'yaml';
 import { inputError } from '../../core/errors';
+import { COMPUTE_NAME } from '../../core/names';
 import type { WorkspaceScope } from '../datastore-uri';
 import type { MapEntry } from '../yaml-source';
 import { camelToSnake, snakeToPascal } from './casing';
@@ -107,7 +108,7 @@ function readCompute(r: SpecReader, e: MapEntry | undefined): ComputeRef | undef
   if (!/^azureml:/i.test(v)) return r.fail(e!.value, `'compute' is '${v}': write the Kubernetes compute as azureml:<name> (or azureml:<ARM id>)`, `Write compute: azureml:${v}`);
   const rest = v.slice('azureml:'.length);
   if (rest.startsWith('/')) return { kind: 'id', id: rest };
-  if (!/^[A-Za-z][\w-]{1,31}$/.test(rest)) return r.fail(e!.value, `'${rest}' is not a valid compute name`);
+  if (!COMPUTE_NAME.test(rest)) return r.fail(e!.value, `'${rest}' is not a valid compute name`);
   return { kind: 'name', name: rest };
 }
 
