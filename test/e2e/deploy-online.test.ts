@@ -197,6 +197,16 @@ describe('deploy-online: the doctor stops before any write', () => {
     expect(errorsOf(r)).toMatch(/instance-type: Instance type 'Standard_NOPE' is not offered in \w+/);
   });
 
+  test('a different auth mode for a live endpoint: names auth-mode; the same one, given explicitly, passes the doctor', async () => {
+    const ep = await liveEndpoint();
+    const { result: r, journal } = await run(ep, { 'deployment-name': 'auto', set: `model=azureml:${MODEL}:2`, 'auth-mode': 'aad_token' });
+    expectStopped(r, journal);
+    expect(errorsOf(r)).toMatch(/auth-mode: Endpoint '[^']+' uses Key authentication; the inputs ask for AADToken, and this step does not change the auth mode of a live endpoint/);
+    const same = await run(ep, { 'auth-mode': 'key', 'dry-run': 'true' });
+    expect(errorsOf(same.result)).toBe('');
+    expect(same.result.exitCode).toBe(0);
+  });
+
   test('a model that does not exist: names model', async () => {
     const { result: r, journal } = await run(uniqueName('ep'), { model: 'azureml:nope:1' });
     expectStopped(r, journal);
