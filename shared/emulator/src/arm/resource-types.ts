@@ -10,6 +10,8 @@ import { publishModelVersion } from './model-publish';
 import { onlineDeploymentHandlers, onlineDeploymentSkuHandlers } from './online-deployments';
 import { codeContainerHandlers, codeVersionHandlers, environmentContainerHandlers, environmentVersionHandlers } from './assets';
 import { usageHandlers, vmSizeHandlers } from './vm-sizes';
+import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-clusters';
+import { extensionHandlers } from './kubernetes-extensions';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
@@ -28,4 +30,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   registryHandlers,
   registryModelContainerHandlers,
   registryModelVersionHandlers,
+  connectedClusterHandlers,
+  managedClusterHandlers,
+  extensionHandlers,
 ];
