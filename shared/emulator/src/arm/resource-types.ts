@@ -12,10 +12,12 @@ import { codeContainerHandlers, codeVersionHandlers, environmentContainerHandler
 import { usageHandlers, vmSizeHandlers } from './vm-sizes';
 import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-clusters';
 import { extensionHandlers } from './kubernetes-extensions';
+import { computeHandlers } from './computes';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
   datastoreHandlers,
+  computeHandlers,
   modelContainerHandlers,
   { ...modelVersionHandlers, actions: { ...modelVersionHandlers.actions, publish: publishModelVersion } },
   onlineEndpointHandlers,
