@@ -38,3 +38,18 @@ export async function detach(t: TestEmulator, name: string): Promise<HttpResult>
 }
 
 export const setExtension = (t: TestEmulator, clusterId: string, state: string) => t.control('PUT', '/kubernetes/extension', { clusterId, state });
+
+/** The body of a Kubernetes online deployment of the assets `seedAssets` made. */
+export function k8sDeploymentBody(a: { model: string; env: string; code: string }, extra: Record<string, unknown> = {}, sku: Record<string, unknown> = { name: 'Default', capacity: 1 }) {
+  return {
+    location: 'eastus',
+    sku,
+    properties: {
+      endpointComputeType: 'Kubernetes',
+      model: a.model,
+      environmentId: a.env,
+      codeConfiguration: { codeId: a.code, scoringScript: 'score.py' },
+      ...extra,
+    },
+  };
+}
