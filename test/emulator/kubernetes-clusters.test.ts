@@ -3,8 +3,10 @@
  * clusters with their providers' api-versions, their `azureml` extension (an extension resource under the
  * cluster), RBAC on them, and the control routes that break the extension or set a cluster's capacity.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArmPath } from '../../shared/emulator/src/arm/target';
-import { startTestEmulator, type TestEmulator } from './harness';
+import { startTestEmulator, tempStateDir, type TestEmulator } from './harness';
 import { AKS_API, ARC_API, EXT_API, aksId, arcId, extensionsOf, rgPath, setExtension } from './kubernetes-helpers';
 
 let t: TestEmulator;
@@ -202,4 +204,31 @@ test('control: capacities derived from the clusters, overridden and reset; a fur
   expect((await t.arm('GET', `${rgPath(t)}/providers/Microsoft.ContainerService/managedClusters/aks-gpu`, undefined, { apiVersion: AKS_API })).status).toBe(200);
   expect((await t.control('POST', '/kubernetes/clusters', { kind: 'managed', name: 'aks-gpu' })).status).toBe(400);
   expect((await t.world()).arm.kubernetesClusters.map((c: { name: string }) => c.name)).toEqual(['arc-demo', 'aks-demo', 'aks-gpu']);
+});
+
+test('a state seeded before clusters existed gets the default clusters on start, once; overrides survive a restart', async () => {
+  const stateDir = tempStateDir();
+  const first = await startTestEmulator({ stateDir });
+  await first.stop();
+  // Make it look like a state written by an emulator that knew no clusters.
+  const file = join(stateDir, 'arm.json');
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  delete doc.kubernetes;
+  for (const k of Object.keys(doc.resources)) if (/connectedclusters|managedclusters/.test(k)) delete doc.resources[k];
+  writeFileSync(file, JSON.stringify(doc));
+  const second = await startTestEmulator({ stateDir });
+  try {
+    expect((await second.arm('GET', arcId(second), undefined, { apiVersion: ARC_API })).status).toBe(200);
+    expect((await second.arm('GET', `${extensionsOf(aksId(second))}/azureml`, undefined, { apiVersion: EXT_API })).json.properties.provisioningState).toBe('Succeeded');
+    await second.control('PUT', '/kubernetes/capacity', { clusterId: 'arc-demo', cpu: 3, memoryGi: 6 });
+  } finally {
+    await second.stop();
+  }
+  const third = await startTestEmulator({ stateDir });
+  try {
+    const names = (await third.control('GET', '/kubernetes')).json.clusters.map((c: { name: string; capacity: { cpu: number } }) => [c.name, c.capacity.cpu]);
+    expect(names).toEqual([['arc-demo', 3], ['aks-demo', 12]]);
+  } finally {
+    await third.stop();
+  }
 });
