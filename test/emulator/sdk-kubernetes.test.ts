@@ -1,8 +1,9 @@
 // @azure/arm-machinelearning's ComputeOperations attaches, reads, lists and detaches a Kubernetes compute on the emulator unchanged.
 import { ClientSecretCredential } from '@azure/identity';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import type { Kubernetes } from '@azure/arm-machinelearning';
+import type { Kubernetes, KubernetesOnlineDeployment } from '@azure/arm-machinelearning';
 import { startTestEmulator, type TestEmulator } from './harness';
+import { seedAssets } from './online-helpers';
 import { arcId, setExtension } from './kubernetes-helpers';
 
 let t: TestEmulator;
@@ -50,4 +51,24 @@ test('SDK: attach (LRO), get, list, a failed attach, detach', async () => {
   await client.computeOperations.beginDeleteAndWait(RG, WS, 'sdk-arc', 'Detach', poll);
   await expect(client.computeOperations.get(RG, WS, 'sdk-arc')).rejects.toMatchObject({ statusCode: 404 });
   await client.computeOperations.beginDeleteAndWait(RG, WS, 'sdk-bad', 'Detach', poll);
+});
+
+test('SDK: a Kubernetes online endpoint and deployment (KubernetesOnlineDeployment) on an attached compute', async () => {
+  const a = await seedAssets(t);
+  const compute = await client.computeOperations.beginCreateOrUpdateAndWait(RG, WS, 'sdk-k8s', { location: 'eastus', properties: { computeType: 'Kubernetes', resourceId: arcId(t) } }, poll);
+  const e = await client.onlineEndpoints.beginCreateOrUpdateAndWait(RG, WS, 'sdk-k8s-ep', { location: 'eastus', properties: { authMode: 'Key', compute: compute.id } }, poll);
+  expect(e.properties.compute?.toLowerCase()).toBe(compute.id!.toLowerCase());
+  const props: KubernetesOnlineDeployment = {
+    endpointComputeType: 'Kubernetes',
+    model: a.model,
+    environmentId: a.env,
+    codeConfiguration: { codeId: a.code, scoringScript: 'score.py' },
+    containerResourceRequirements: { containerResourceRequests: { cpu: '500m', memory: '1Gi' }, containerResourceLimits: { cpu: '1', memory: '2Gi' } },
+  };
+  const d = await client.onlineDeployments.beginCreateOrUpdateAndWait(RG, WS, 'sdk-k8s-ep', 'blue', { location: 'eastus', properties: props }, poll);
+  expect(d.properties).toMatchObject({ endpointComputeType: 'Kubernetes', provisioningState: 'Succeeded', instanceType: 'defaultinstancetype', scaleSettings: { scaleType: 'TargetUtilization', maxInstances: 1 } });
+  await expect(
+    client.onlineDeployments.beginCreateOrUpdateAndWait(RG, WS, 'sdk-k8s-ep', 'green', { location: 'eastus', properties: { ...props, instanceType: 'Standard_DS3_v2' } }, poll),
+  ).rejects.toThrow(/Available instance types: defaultinstancetype/);
+  await expect(client.computeOperations.beginDeleteAndWait(RG, WS, 'sdk-k8s', 'Detach', poll)).rejects.toThrow(/still use it \(sdk-k8s-ep\)/);
 });
