@@ -1,6 +1,7 @@
 /**
  * The control surface for tests and demos (`/_emulator/...`, JSON, no auth, loopback only): journal, faults,
- * seeding the world and reading it back. The world it returns includes secrets (app secrets, storage keys).
+ * seeding the world and reading it back; online deployments (arm/online-control.ts) and Kubernetes clusters
+ * (arm/kubernetes-control.ts) have their own routes. The world it returns includes secrets (app secrets, storage keys).
  */
 import type { IdentitySeed, IdentityService } from './identity';
 import type { JsonStore } from './state/json-store';
@@ -15,6 +16,8 @@ import { KNOWN_ROLES } from './arm/rbac';
 import { propertiesOf } from './arm/resource-helpers';
 import { REGISTRY_TYPE, registryScope, registryStorage } from './arm/registries';
 import { handleOnlineControl } from './arm/online-control';
+import { handleKubernetesControl } from './arm/kubernetes-control';
+import { clusters } from './arm/kubernetes-clusters';
 
 export interface SeedRequest {
   identity?: IdentitySeed;
@@ -67,6 +70,7 @@ export function armWorld(state: ArmState) {
     resourceGroups: Object.values(state.resourceGroups),
     workspaces,
     registries,
+    kubernetesClusters: clusters(state).map((c) => ({ id: c.id, name: c.id.slice(c.id.lastIndexOf('/') + 1), type: c.type, location: c.body.location })),
     storageAccounts: Object.values(state.storageAccounts),
     azurite: state.azurite,
     roleAssignments: state.roleAssignments,
@@ -130,6 +134,8 @@ export async function handleControl(deps: ControlDeps, method: string, url: URL,
   if (parsed.error) return bad(`invalid JSON: ${parsed.error}`);
   const onlineReply = await handleOnlineControl(deps.store, method, route, parsed.value);
   if (onlineReply) return onlineReply;
+  const kubernetesReply = await handleKubernetesControl(deps.store, deps.identity.world().tenantId, method, route, parsed.value);
+  if (kubernetesReply) return kubernetesReply;
   switch (`${method} ${route}`) {
     case 'GET /_emulator/journal': {
       const since = Number(url.searchParams.get('since') ?? 0) || 0;

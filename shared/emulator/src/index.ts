@@ -18,7 +18,7 @@ import { ArmRouter } from './arm/router';
 import { resourceTypes } from './arm/resource-types';
 import { createRequestHandler } from './server';
 import { StorageService } from './storage';
-import { addRoleAssignment, seedDefaultWorld } from './world';
+import { addRoleAssignment, seedClustersOnce, seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
@@ -89,6 +89,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         for (const mi of [...(host.systemAssigned ? [host.systemAssigned] : []), ...host.userAssigned]) {
           addRoleAssignment(s, { principalId: mi.principalId, scope: `/subscriptions/${s.defaults!.subscriptionId}`, role: 'Contributor' });
         }
+      } else {
+        seedClustersOnce(s, idWorld.tenantId, Date.now());
       }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
       if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;

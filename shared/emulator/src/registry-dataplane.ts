@@ -114,7 +114,7 @@ async function managementFrontEnd(deps: RegistryDataPlaneDeps, method: string, u
   const types = t.kind === 'resource' ? t.types.map((x) => x.toLowerCase()).join('/') : '';
   const isVersion = t.kind === 'resource' && types === 'registries/models/versions' && !t.collection && !t.action;
   const isImport = t.kind === 'resource' && types === 'registries' && t.action?.toLowerCase() === 'import';
-  if (t.kind !== 'resource' || t.namespace.toLowerCase() !== ML_PROVIDER.toLowerCase() || (!isVersion && !isImport)) {
+  if (t.kind !== 'resource' || t.parent || t.namespace.toLowerCase() !== ML_PROVIDER.toLowerCase() || (!isVersion && !isImport)) {
     return notFound(`No data-plane route for '${url.pathname}'.`);
   }
   if (isVersion && method !== 'GET') return methodNotAllowed(method);

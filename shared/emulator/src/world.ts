@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ArmState, Json, RoleAssignment, StorageAccount, StoredResource, Subscription } from './state/model';
 import { key, nextCounter } from './state/model';
 import { ML_PROVIDER, rgId } from './arm/target';
+import { kubernetesSeeded, seedDefaultClusters } from './arm/kubernetes-state';
 
 export const DEFAULT_RESOURCE_GROUP = 'rg-demo';
 export const DEFAULT_WORKSPACE = 'mlw-demo';
@@ -244,12 +245,14 @@ export function addRoleAssignment(state: ArmState, seed: RoleAssignmentSeed): Ro
 }
 
 /**
- * First start: one subscription with rg-demo / mlw-demo in eastus; a second subscription with rg-registry /
+ * First start: one subscription with rg-demo / mlw-demo in eastus and, in rg-demo, the Kubernetes clusters
+ * arc-demo (Arc) and aks-demo (AKS), each with the Azure ML extension; a second subscription with rg-registry /
  * mlr-shared (the registry models are promoted to); Contributor for the demo app on both subscriptions.
  */
 export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipalId: string | undefined, now: number): void {
   const sub = ensureSubscription(state, { displayName: 'Emulated subscription' }, tenantId);
   addWorkspace(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, name: DEFAULT_WORKSPACE, location: DEFAULT_LOCATION }, tenantId, now);
+  seedDefaultClusters(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, location: DEFAULT_LOCATION, tenantId, now });
   const regSub = ensureSubscription(state, { displayName: 'Emulated registry subscription' }, tenantId);
   addRegistry(state, { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY, location: DEFAULT_LOCATION }, tenantId, now);
   if (demoPrincipalId) {
@@ -262,4 +265,12 @@ export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipa
     registry: { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY },
   };
   state.seeded = true;
+}
+
+/** A state seeded before the emulator knew Kubernetes clusters gets the default ones (in the default resource group) once. */
+export function seedClustersOnce(state: ArmState, tenantId: string, now: number): void {
+  const d = state.defaults;
+  if (!d || kubernetesSeeded(state)) return;
+  const location = state.resourceGroups[key(rgId(d.subscriptionId, d.resourceGroup))]?.location ?? DEFAULT_LOCATION;
+  seedDefaultClusters(state, { subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup, location, tenantId, now });
 }

@@ -20,7 +20,7 @@ export interface ArmCall {
   names: string[];
   /** Canonical id of the addressed resource (for a collection: the collection path). */
   id: string;
-  /** Id of the parent resource (the workspace for workspace children; the RG for workspaces). */
+  /** Id of the parent resource (the workspace for workspace children; the RG for workspaces; the resource an extension resource sits on). */
   parentId: string;
   /** The workspace the request is under (absent for workspace collections). */
   workspace?: StoredResource;
@@ -36,6 +36,11 @@ export interface ResourceTypeHandler {
   path: string[];
   /** Provider namespace (default Microsoft.MachineLearningServices). */
   namespace?: string;
+  /**
+   * For an extension resource type (`{parent}/providers/{namespace}/{path}`): the types it sits on, as
+   * `Namespace/type[/type...]` (e.g. `Microsoft.Kubernetes/connectedClusters`). Absent: a top-level type.
+   */
+  parentTypes?: string[];
   /** Accepted api-versions (default: the Microsoft.MachineLearningServices list). */
   apiVersions?: string[];
   list?: Handler;

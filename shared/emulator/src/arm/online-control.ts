@@ -2,7 +2,9 @@
  * Control-surface routes for online deployments (`/_emulator/online/...`, no auth, loopback only):
  *
  *   POST   /_emulator/online/failures  {kind, deployment?, endpoint?, times?, message?, logs?}  → 201 {id}
- *          kind: ImageBuildFailure | OutOfQuota | CrashLoop | LivenessProbeFailure | ReadinessProbeFailure.
+ *          kind: ImageBuildFailure | OutOfQuota | CrashLoop | LivenessProbeFailure | ReadinessProbeFailure, or one of the
+ *          Kubernetes classes ImagePullLoopBackOff | DeploymentCrashLoopBackOff | PodUnschedulable (these only hit
+ *          Kubernetes deployments; an OutOfQuota on one reports "Kubernetes unschedulable: ...").
  *          With `deployment`: every operation on that deployment (or `times` of them); without: the next `times`
  *          (default 1) deployment create/update operations.
  *   GET    /_emulator/online/failures                                            → {failures}

@@ -1,6 +1,7 @@
 /**
  * What the service checks on an online deployment PUT (OnlineDeployment, discriminator endpointComputeType), and
- * the defaults it fills once the deployment succeeded (probes, request settings, scale settings, sku).
+ * the defaults it fills once the deployment succeeded (probes, request settings, scale settings, sku). The
+ * Kubernetes-only checks (instance types of the compute, container resources, no registry assets): online-kubernetes.ts.
  */
 import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
@@ -10,6 +11,7 @@ import { propertiesOf } from './resource-helpers';
 import { armError, userError } from './errors';
 import { VM_SIZES, vmSize } from './vm-sizes';
 import { isReply, resolveAsset } from './asset-refs';
+import { checkKubernetesDeployment } from './online-kubernetes';
 
 export const DEPLOYMENT_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 export const DEFAULT_INSTANCE_TYPE = 'Standard_F4s_v2';
@@ -147,6 +149,10 @@ export function checkDeployment(c: ArmCall, endpoint: StoredResource, incoming: 
     const size = vmSize(instanceType);
     if (!size) return bad(`Instance type '${instanceType}' is not supported for managed online deployments. Supported instance types: ${VM_SIZES.map((s) => s.name).join(', ')}.`);
     p.instanceType = size.name;
+  } else {
+    const k8s = checkKubernetesDeployment(c, endpoint, p);
+    if (isReply(k8s)) return k8s;
+    p.instanceType = k8s.instanceType;
   }
   if (incoming.sku !== undefined && incoming.sku !== null && !isObject(incoming.sku)) return bad("'sku' must be an object.");
   const sku = (incoming.sku ?? {}) as Json;
@@ -201,14 +207,6 @@ export function checkDeployment(c: ArmCall, endpoint: StoredResource, incoming: 
   } else if (!isMlflow(model) && !envInference && p.environmentId) {
     return bad("'properties.codeConfiguration' (codeId and scoringScript) is required for a model that is not an MLflow model, unless the environment is a custom inference container (inferenceConfig).");
   }
-  if (!managed && p.containerResourceRequirements !== undefined && p.containerResourceRequirements !== null) {
-    const req = p.containerResourceRequirements;
-    const parts = isObject(req) ? [req.containerResourceRequests, req.containerResourceLimits] : [0];
-    if (parts.some((x) => x !== undefined && x !== null && (!isObject(x) || Object.values(x).some((y) => y !== null && typeof y !== 'string')))) {
-      return bad("'containerResourceRequirements' must hold containerResourceRequests / containerResourceLimits with string cpu, gpu and memory.");
-    }
-  }
-
   const echo: Json = { ...incoming, location: String(c.workspace!.body.location), properties: p };
   if (isObject(incoming.sku)) echo.sku = { ...sku };
   const desiredProps: Json = {
@@ -217,7 +215,7 @@ export function checkDeployment(c: ArmCall, endpoint: StoredResource, incoming: 
     properties: {},
     environmentVariables: {},
     ...p,
-    instanceType: managed ? p.instanceType : (p.instanceType ?? null),
+    instanceType: p.instanceType,
     livenessProbe: { ...DEFAULT_PROBE, ...(p.livenessProbe as Json | undefined) },
     readinessProbe: { ...DEFAULT_PROBE, ...(p.readinessProbe as Json | undefined) },
     requestSettings: { ...DEFAULT_REQUEST_SETTINGS, ...(p.requestSettings as Json | undefined) },

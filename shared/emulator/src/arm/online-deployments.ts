@@ -1,8 +1,8 @@
 /**
  * Online deployments (`.../onlineEndpoints/{e}/deployments/{d}`). PUT answers 201 with an operation (the resource
  * reports `Updating`, as the live service does even on create); PATCH (tags, sku) and DELETE answer 202. The
- * operation fails as the service does when the VM family's quota is short or a failure was injected (control
- * surface), and getLogs then returns logs that fit. Deleting a deployment that still takes (mirrored) traffic is refused.
+ * operation fails as the service does when the VM family's quota (Kubernetes: the cluster's capacity) is short or a
+ * failure was injected (control surface), and getLogs then returns logs that fit. Deleting a deployment that still takes (mirrored) traffic is refused.
  * A create or update of a deployment with code starts its scoring process before the operation can end (online-start.ts).
  */
 import type { Json, StoredResource } from '../state/model';
@@ -23,6 +23,9 @@ import type { DeploymentContext, PlannedFailure } from './online-failures';
 import { plannedFailure, quotaFailure, successLogs, tailLines } from './online-failures';
 import { holdForStart, scoringSpec } from './online-start';
 import type { DeploymentSpec } from '../scoring/records';
+import { clusterIdOf, computeOfEndpoint, unschedulable } from './kubernetes-capacity';
+import { nodeCount } from './kubernetes-state';
+import { deploymentBusy, isKubernetesEndpoint } from './online-kubernetes';
 
 const CONTAINER_TYPES = ['StorageInitializer', 'InferenceServer'];
 
@@ -33,6 +36,8 @@ function endpointOf(c: ArmCall): StoredResource | undefined {
 function context(c: ArmCall, body: Json): DeploymentContext {
   const props = propertiesOf(body);
   const storage = String(propertiesOf(c.workspace!.body).storageAccount ?? '');
+  const clusterId = props.endpointComputeType === 'Kubernetes' ? clusterIdOf(computeOfEndpoint(c.state, endpointOf(c))) : undefined;
+  const cluster = clusterId ? getResource(c.state, clusterId) : undefined;
   return {
     endpoint: c.names[1],
     deployment: c.names[2],
@@ -40,19 +45,25 @@ function context(c: ArmCall, body: Json): DeploymentContext {
     model: typeof props.model === 'string' ? props.model : undefined,
     instanceType: String(props.instanceType ?? ''),
     now: c.now,
+    kubernetes: cluster ? { cluster: lastName(cluster.id), nodes: nodeCount(cluster), registry: lastName(String(propertiesOf(c.workspace!.body).containerRegistry ?? '')) || undefined } : undefined,
   };
 }
 
-/** The failure this operation will end with: short quota first, then an injected one. */
+/**
+ * The failure this operation will end with: short quota first (a managed deployment: the VM family's vCPUs; a
+ * Kubernetes one: its cluster's allocatable capacity), then an injected one.
+ */
 function plan(c: ArmCall, body: Json, managed: boolean, instanceType: string, capacity: number): PlannedFailure | undefined {
-  if (managed) {
-    const short = quotaShortfall(c, instanceType, capacity, String(c.workspace!.body.location));
-    if (short) return quotaFailure(short);
-  }
-  const injected = takeDeploymentFailure(c.state, c.names[1], c.names[2]);
+  const location = String(c.workspace!.body.location);
+  const compute = managed ? undefined : computeOfEndpoint(c.state, endpointOf(c));
+  const short = managed ? quotaShortfall(c, instanceType, capacity, location) : unschedulable(c.state, c.id, body, compute, c.now);
+  if (short) return quotaFailure(short);
+  const injected = takeDeploymentFailure(c.state, c.names[1], c.names[2], !managed);
   if (!injected) return undefined;
   let quotaMessage: string | undefined;
-  if (injected.kind === 'OutOfQuota') quotaMessage = quotaShortfall(c, instanceType, capacity, String(c.workspace!.body.location), true)?.message;
+  if (injected.kind === 'OutOfQuota') {
+    quotaMessage = (managed ? quotaShortfall(c, instanceType, capacity, location, true) : unschedulable(c.state, c.id, body, compute, c.now, true))?.message;
+  }
   return plannedFailure(injected, context(c, body), quotaMessage);
 }
 
@@ -79,11 +90,13 @@ function planWithStart(c: ArmCall, body: Json, managed: boolean, instanceType: s
   return [undefined, spec];
 }
 
-/** Refusals shared by every write: a missing endpoint, an operation running on it or on the deployment. */
+/** Refusals shared by every write: a missing endpoint, an operation running on it or on the deployment (or, Kubernetes, a sibling). */
 function guard(c: ArmCall, prev: StoredResource | undefined): Reply | StoredResource {
   const endpoint = endpointOf(c);
   if (!endpoint) return mfeNotFound('online endpoint', c.names[1]);
   if (busy(c.state, endpoint, c.now) || busy(c.state, prev, c.now)) return conflict(c);
+  // On a Kubernetes endpoint an operation on any deployment is one on the endpoint.
+  if (isKubernetesEndpoint(endpoint) && deploymentBusy(c.state, endpoint, c.now, c.id)) return conflict(c);
   return endpoint;
 }
 

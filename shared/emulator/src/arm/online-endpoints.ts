@@ -1,6 +1,7 @@
 /**
  * Online endpoints: the first long-running resource. PUT answers 201 (new or existing) with an operation to
- * poll; DELETE answers 202 (204 when missing); a write while an operation runs answers 409.
+ * poll; DELETE answers 202 (204 when missing); a write while an operation runs answers 409 (for a Kubernetes
+ * endpoint also while one runs on any of its deployments). Kubernetes endpoints: online-kubernetes.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Json, StoredResource } from '../state/model';
@@ -14,6 +15,7 @@ import { ML_PROVIDER } from './target';
 import { busy } from '../lro/settle';
 import { mfeAcceptedHeaders, mfeCreateHeaders } from '../lro/poll-urls';
 import { endpointActions, initialKeys } from './online-endpoint-keys';
+import { checkEndpointCompute, deploymentBusy, isKubernetesEndpoint } from './online-kubernetes';
 
 const TYPE = `${ML_PROVIDER}/workspaces/onlineEndpoints`;
 const NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -38,7 +40,7 @@ function checkTraffic(field: string, value: unknown, deployments: string[], rule
   return undefined;
 }
 
-function validate(c: ArmCall, endpointId: string): Reply | Json {
+function validate(c: ArmCall, endpointId: string, prev: StoredResource | undefined): Reply | Json {
   const name = c.names[1];
   if (!NAME.test(name) || name.length < 3 || name.length > 32) {
     return bad(
@@ -56,6 +58,7 @@ function validate(c: ArmCall, endpointId: string): Reply | Json {
   const deployments = childrenOf(c.state, endpointId, 'deployments').map((d) => d.id.slice(d.id.lastIndexOf('/') + 1).toLowerCase());
   const { traffic, mirrorTraffic } = body.properties;
   return (
+    checkEndpointCompute(c, body.properties, prev) ??
     checkTraffic('traffic', traffic, deployments, { sumIs: [0, 100] }) ??
     checkTraffic('mirrorTraffic', mirrorTraffic, deployments, { sumAtMost: 50 }) ??
     checkMirror(traffic, mirrorTraffic) ??
@@ -127,8 +130,8 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
   },
   put: (c) => {
     const prev = getResource(c.state, c.id);
-    if (busy(c.state, prev, c.now)) return conflict(c);
-    const body = validate(c, c.id);
+    if (busy(c.state, prev, c.now) || (prev && isKubernetesEndpoint(prev) && deploymentBusy(c.state, prev, c.now))) return conflict(c);
+    const body = validate(c, c.id, prev);
     if ('status' in body) return body as Reply;
     const incoming = writableBody(body);
     const running = prev ? 'Updating' : 'Creating';
@@ -177,7 +180,7 @@ export const onlineEndpointHandlers: ResourceTypeHandler = {
 function patchEndpoint(c: ArmCall): Reply {
   const prev = getResource(c.state, c.id);
   if (!prev) return mfeNotFound('online endpoint', c.names[1]);
-  if (busy(c.state, prev, c.now)) return conflict(c);
+  if (busy(c.state, prev, c.now) || (isKubernetesEndpoint(prev) && deploymentBusy(c.state, prev, c.now))) return conflict(c);
   if (!isObject(c.body)) return bad('The request body is required and must be a JSON object.');
   const extra = Object.keys(c.body).filter((k) => !['tags', 'identity'].includes(k));
   if (extra.length) return bad(`An online endpoint PATCH can only change 'tags' and 'identity'; send a full PUT to change ${extra.map((k) => `'${k}'`).join(', ')} (traffic included).`);

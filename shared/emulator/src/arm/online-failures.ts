@@ -1,11 +1,12 @@
 /**
  * How a managed online deployment fails, as the service reports it: the operation's error (code + message, with the
  * troubleshooting link the service appends) and the container logs getLogs returns afterwards. Also the logs of a
- * deployment that came up.
+ * deployment that came up. The Kubernetes-only classes: online-failures-k8s.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { OperationError } from '../lro/operation';
 import type { DeploymentFailure, DeploymentLogs } from './online-state';
+import { kubernetesFailure } from './online-failures-k8s';
 
 const TSG = 'Please see troubleshooting guide, available here: https://aka.ms/oe-tsg';
 
@@ -17,9 +18,11 @@ export interface DeploymentContext {
   model?: string;
   instanceType: string;
   now: number;
+  /** For a Kubernetes deployment: its cluster's name and node count, and the workspace's container registry name. */
+  kubernetes?: { cluster: string; nodes: number; registry?: string };
 }
 
-function stamp(now: number, offsetMs: number): string {
+export function stamp(now: number, offsetMs: number): string {
   return new Date(now + offsetMs).toISOString().replace('T', ' ').replace('Z', '');
 }
 
@@ -62,7 +65,7 @@ export function successLogs(ctx: DeploymentContext): DeploymentLogs {
   return { storageInitializer: storageInitializerLog(ctx), inferenceServer: inferenceServerLog(ctx) };
 }
 
-function crashLog(ctx: DeploymentContext): string {
+export function crashLog(ctx: DeploymentContext): string {
   return [
     ...serverBanner(ctx, 5000),
     `${stamp(ctx.now, 5100)} | ERROR | User's init function failed`,
@@ -135,6 +138,11 @@ export function plannedFailure(f: DeploymentFailure, ctx: DeploymentContext, quo
         message: `User container is not ready: Readiness probe failed: HTTP probe failed with statuscode: 503. ${TSG}#error-resourcenotready`,
       };
       logs = { storageInitializer: storage, inferenceServer: probeLog(ctx, 'readiness') };
+      break;
+    case 'ImagePullLoopBackOff':
+    case 'DeploymentCrashLoopBackOff':
+    case 'PodUnschedulable':
+      ({ error, logs } = kubernetesFailure(f.kind, ctx));
       break;
   }
   if (f.message) error = { ...error, message: f.message };

@@ -52,6 +52,10 @@ export function scoringSpec(c: ArmCall, body: Json): DeploymentSpec | OperationE
   const req = isObject(p.requestSettings) ? p.requestSettings : {};
   const timeout = isoSeconds(req.requestTimeout);
   const sku = isObject(body.sku) ? body.sku : {};
+  // Kubernetes autoscaling (TargetUtilization) starts at its minimum; otherwise the instance count is sku.capacity.
+  const scale = isObject(p.scaleSettings) ? p.scaleSettings : {};
+  const instanceCount =
+    scale.scaleType === 'TargetUtilization' ? Math.max(1, typeof scale.minInstances === 'number' ? scale.minInstances : 1) : typeof sku.capacity === 'number' ? sku.capacity : 1;
   const env = isObject(p.environmentVariables) ? (p.environmentVariables as Record<string, string>) : undefined;
   return {
     id: c.id,
@@ -62,7 +66,7 @@ export function scoringSpec(c: ArmCall, body: Json): DeploymentSpec | OperationE
     // directly in $AZUREML_MODEL_DIR), as the service's "specify model to deploy" docs describe.
     nestModelFolder: true,
     environmentVariables: env && Object.keys(env).length ? env : undefined,
-    instanceCount: typeof sku.capacity === 'number' ? sku.capacity : 1,
+    instanceCount,
     requestTimeoutMs: timeout !== undefined ? Math.round(timeout * 1000) : undefined,
     maxConcurrentRequestsPerInstance: typeof req.maxConcurrentRequestsPerInstance === 'number' ? req.maxConcurrentRequestsPerInstance : undefined,
   };

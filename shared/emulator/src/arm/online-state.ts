@@ -8,8 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { ArmState } from '../state/model';
 import type { DeploymentSpec } from '../scoring/records';
 
-export const FAILURE_KINDS = ['ImageBuildFailure', 'OutOfQuota', 'CrashLoop', 'LivenessProbeFailure', 'ReadinessProbeFailure'] as const;
+/** The failure classes a Kubernetes deployment reports (they never hit a managed deployment). */
+export const KUBERNETES_FAILURE_KINDS = ['ImagePullLoopBackOff', 'DeploymentCrashLoopBackOff', 'PodUnschedulable'] as const;
+export const FAILURE_KINDS = ['ImageBuildFailure', 'OutOfQuota', 'CrashLoop', 'LivenessProbeFailure', 'ReadinessProbeFailure', ...KUBERNETES_FAILURE_KINDS] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
+export type KubernetesFailureKind = (typeof KUBERNETES_FAILURE_KINDS)[number];
+
+export function isKubernetesFailure(kind: FailureKind): kind is KubernetesFailureKind {
+  return (KUBERNETES_FAILURE_KINDS as readonly string[]).includes(kind);
+}
 
 /** An injected failure for deployment create/update operations (set from the control surface). */
 export interface DeploymentFailureSpec {
@@ -84,12 +91,14 @@ export function addFailure(state: ArmState, spec: DeploymentFailureSpec): Deploy
   return f;
 }
 
-/** The failure that applies to this deployment operation, counted down. */
-export function takeDeploymentFailure(state: ArmState, endpoint: string, deployment: string): DeploymentFailure | undefined {
+/** The failure that applies to this deployment operation, counted down (Kubernetes classes only for a Kubernetes deployment). */
+export function takeDeploymentFailure(state: ArmState, endpoint: string, deployment: string, kubernetes = false): DeploymentFailure | undefined {
   const list = online(state).failures;
   const i = list.findIndex(
     (f) =>
-      (!f.deployment || f.deployment.toLowerCase() === deployment.toLowerCase()) && (!f.endpoint || f.endpoint.toLowerCase() === endpoint.toLowerCase()),
+      (!f.deployment || f.deployment.toLowerCase() === deployment.toLowerCase()) &&
+      (!f.endpoint || f.endpoint.toLowerCase() === endpoint.toLowerCase()) &&
+      (kubernetes || !isKubernetesFailure(f.kind)),
   );
   if (i < 0) return undefined;
   const f = list[i];

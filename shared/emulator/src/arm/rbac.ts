@@ -11,9 +11,10 @@ const ROLES: Record<string, Allows> = {
   owner: () => true,
   contributor: (a) => !a.startsWith('microsoft.authorization/') || a.endsWith('/read'),
   reader: (a) => a.endsWith('/read'),
+  // Everything inside a workspace except changing the workspace and creating or deleting computes.
   'azureml data scientist': (a) =>
     a === `${ML}workspaces/read` ||
-    (a.startsWith(`${ML}workspaces/`) && a !== `${ML}workspaces/write` && a !== `${ML}workspaces/delete`),
+    (a.startsWith(`${ML}workspaces/`) && ![`${ML}workspaces/write`, `${ML}workspaces/delete`, `${ML}workspaces/computes/write`, `${ML}workspaces/computes/delete`].includes(a)),
   // Reads the registry and reads/writes its assets; cannot change or delete the registry itself.
   'azureml registry user': (a) =>
     a === `${ML}registries/read` || (a.startsWith(`${ML}registries/`) && a !== `${ML}registries/write` && a !== `${ML}registries/delete`),

@@ -10,10 +10,14 @@ import { publishModelVersion } from './model-publish';
 import { onlineDeploymentHandlers, onlineDeploymentSkuHandlers } from './online-deployments';
 import { codeContainerHandlers, codeVersionHandlers, environmentContainerHandlers, environmentVersionHandlers } from './assets';
 import { usageHandlers, vmSizeHandlers } from './vm-sizes';
+import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-clusters';
+import { extensionHandlers } from './kubernetes-extensions';
+import { computeHandlers } from './computes';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
   datastoreHandlers,
+  computeHandlers,
   modelContainerHandlers,
   { ...modelVersionHandlers, actions: { ...modelVersionHandlers.actions, publish: publishModelVersion } },
   onlineEndpointHandlers,
@@ -28,4 +32,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   registryHandlers,
   registryModelContainerHandlers,
   registryModelVersionHandlers,
+  connectedClusterHandlers,
+  managedClusterHandlers,
+  extensionHandlers,
 ];

@@ -22,6 +22,7 @@ import { authorize } from './rbac';
 import type { ArmTarget } from './target';
 import { ML_PROVIDER, parseArmPath, resourceId, rgId } from './target';
 import { getResource, page } from './resource-helpers';
+import { findResourceType } from './type-lookup';
 import { insightsTarget, serveInsights, type MetricsDeps } from './metrics';
 
 export interface ArmRequest {
@@ -262,31 +263,19 @@ export class ArmRouter {
     deny: (action: string, scope: string) => Reply | undefined,
     snapshot: ArmState,
   ): Promise<Reply> {
-    const handler = this.types.find(
-      (h) =>
-        !h.subscriptionOnly &&
-        (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase() &&
-        h.path.length === t.types.length &&
-        h.path.every((p, i) => p.toLowerCase() === t.types[i].toLowerCase()),
-    );
-    if (!handler) {
-      const known = this.types.some((h) => (h.namespace ?? ML_PROVIDER).toLowerCase() === t.namespace.toLowerCase());
-      if (!known) {
-        return armError(404, 'NoRegisteredProviderFound', `No registered resource provider found for namespace '${t.namespace}' (api version '${apiVersion}').`);
-      }
-      return armError(
-        404,
-        'InvalidResourceType',
-        `The resource type '${t.types.join('/')}' could not be found in the namespace '${t.namespace}' for api version '${apiVersion}'.`,
-      );
-    }
+    const found = findResourceType(this.types, t, apiVersion);
+    if ('status' in found) return found;
+    const handler = found.handler;
     const namespace = handler.namespace ?? ML_PROVIDER;
     const isMl = namespace === ML_PROVIDER;
     const type = `${namespace}/${handler.path.join('/')}`;
-    const id = resourceId(t.subscriptionId, t.resourceGroup, namespace, handler.path, t.names);
+    // An extension resource: its id hangs off the (canonically spelled) resource it sits on.
+    const parentCanon = found.parentType?.split('/');
+    const scope = t.parent && parentCanon ? resourceId(t.subscriptionId, t.resourceGroup, parentCanon[0], parentCanon.slice(1), t.parent.names) : undefined;
+    const id = resourceId(t.subscriptionId, t.resourceGroup, namespace, handler.path, t.names, scope);
     const rg = snapshot.resourceGroups[key(rgId(t.subscriptionId, t.resourceGroup))];
-    const wsId = isMl && handler.path[0] === 'workspaces' && t.names.length > 0 ? resourceId(t.subscriptionId, t.resourceGroup, namespace, ['workspaces'], [t.names[0]]) : undefined;
-    const location = String((wsId && getResource(snapshot, wsId)?.body.location) ?? rg?.location ?? 'eastus');
+    const wsId = isMl && !scope && handler.path[0] === 'workspaces' && t.names.length > 0 ? resourceId(t.subscriptionId, t.resourceGroup, namespace, ['workspaces'], [t.names[0]]) : undefined;
+    const location = String((wsId && getResource(snapshot, wsId)?.body.location) ?? (scope && getResource(snapshot, scope)?.body.location) ?? rg?.location ?? 'eastus');
     const bad = checkMlApiVersion(apiVersion, handler.path.join('/'), location, handler.apiVersions);
     if (bad) return bad;
     const denied = deny(`${type}/${verbFor(r.method, t.action)}`, id);
@@ -310,8 +299,20 @@ export class ArmRouter {
           );
         }
       }
+      if (scope && parentCanon && !getResource(state, scope)) {
+        return gatewayError(
+          404,
+          'ResourceNotFound',
+          `The Resource '${parentCanon.join('/')}/${t.parent!.names.join('/')}' under resource group '${t.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+        );
+      }
       const names = t.names;
-      const parentId = t.collection ? id.slice(0, id.lastIndexOf('/')) : id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1));
+      const parentId =
+        scope && handler.path.length === 1
+          ? scope
+          : t.collection
+            ? id.slice(0, id.lastIndexOf('/'))
+            : id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1));
       const call: ArmCall = {
         method: r.method,
         url: r.url,

@@ -26,9 +26,44 @@ export type ArmTarget =
       collection: boolean;
       /** For POST .../{name}/{action}: the action. */
       action?: string;
+      /**
+       * For an extension resource (`{parentId}/providers/{namespace}/{type}/{name}`, e.g. a cluster's
+       * Microsoft.KubernetesConfiguration/extensions): the resource it sits on.
+       */
+      parent?: ArmParent;
     }
   | { kind: 'provider'; subscriptionId: string; resourceGroup?: string; namespace: string; rest: string[] }
   | { kind: 'unknown'; subscriptionId?: string };
+
+/** The resource an extension resource is addressed under (types and names as sent). */
+export interface ArmParent {
+  namespace: string;
+  types: string[];
+  names: string[];
+}
+
+/** Type and name segments after a namespace; an odd POST path of 3+ segments ends with an action. */
+function typesAndNames(rest: string[], method: string): { types: string[]; names: string[]; collection: boolean; action?: string } {
+  let action: string | undefined;
+  let parts = rest;
+  if (rest.length % 2 === 1 && method === 'POST' && rest.length >= 3) {
+    action = rest[rest.length - 1];
+    parts = rest.slice(0, -1);
+  }
+  const types: string[] = [];
+  const names: string[] = [];
+  for (let k = 0; k < parts.length; k += 2) {
+    types.push(parts[k]);
+    if (k + 1 < parts.length) names.push(parts[k + 1]);
+  }
+  return { types, names, collection: names.length < types.length, action };
+}
+
+/** Index of a nested `providers` segment: at a type position after one whole resource (type/name pairs). */
+function nestedProviders(rest: string[]): number {
+  for (let k = 2; k + 1 < rest.length; k += 2) if (rest[k].toLowerCase() === 'providers') return k;
+  return -1;
+}
 
 export function parseArmPath(pathname: string, method: string): ArmTarget {
   const seg = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -61,29 +96,33 @@ export function parseArmPath(pathname: string, method: string): ArmTarget {
     return { kind: 'provider', subscriptionId, namespace, rest };
   }
   if (rest.length === 0) return { kind: 'provider', subscriptionId, resourceGroup, namespace, rest };
-  const odd = rest.length % 2 === 1;
-  let action: string | undefined;
-  let parts = rest;
-  if (odd && method === 'POST' && rest.length >= 3) {
-    action = rest[rest.length - 1];
-    parts = rest.slice(0, -1);
+  const k = nestedProviders(rest);
+  if (k >= 0) {
+    const inner = rest.slice(k + 2);
+    const parent = typesAndNames(rest.slice(0, k), 'GET');
+    if (inner.length === 0) return { kind: 'provider', subscriptionId, resourceGroup, namespace: rest[k + 1], rest: inner };
+    return {
+      kind: 'resource',
+      subscriptionId,
+      resourceGroup,
+      namespace: rest[k + 1],
+      ...typesAndNames(inner, method),
+      parent: { namespace, types: parent.types, names: parent.names },
+    };
   }
-  const types: string[] = [];
-  const names: string[] = [];
-  for (let k = 0; k < parts.length; k += 2) {
-    types.push(parts[k]);
-    if (k + 1 < parts.length) names.push(parts[k + 1]);
-  }
-  return { kind: 'resource', subscriptionId, resourceGroup, namespace, types, names, collection: names.length < types.length, action };
+  return { kind: 'resource', subscriptionId, resourceGroup, namespace, ...typesAndNames(rest, method) };
 }
 
 export function rgId(subscriptionId: string, resourceGroup: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
 }
 
-/** Resource id built from canonical type names and the given names (for collections: the parent id + type). */
-export function resourceId(subscriptionId: string, resourceGroup: string, namespace: string, types: string[], names: string[]): string {
-  let id = `${rgId(subscriptionId, resourceGroup)}/providers/${namespace}`;
+/**
+ * Resource id built from canonical type names and the given names (for collections: the parent id + type); under
+ * `scope` (a resource id) for an extension resource.
+ */
+export function resourceId(subscriptionId: string, resourceGroup: string, namespace: string, types: string[], names: string[], scope?: string): string {
+  let id = `${scope ?? rgId(subscriptionId, resourceGroup)}/providers/${namespace}`;
   types.forEach((t, k) => {
     id += `/${t}`;
     if (k < names.length) id += `/${names[k]}`;
