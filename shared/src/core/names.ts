@@ -77,12 +77,12 @@ export function checkDatastoreName(value: string, input: string): string {
   return value;
 }
 
-/** Compute names: 2–32 letters, digits, '-' or '_', starting with a letter (the endpoint YAML's `compute:` uses the same rule). */
-export const COMPUTE_NAME = /^[A-Za-z][\w-]{1,31}$/;
+/** Compute names (azure-ai-ml's rule): 3–24 letters, digits and '-', starting with a letter, not ending with '-'. The endpoint YAML's `compute:` uses it too. */
+export const COMPUTE_NAME = /^[A-Za-z][-A-Za-z0-9]{1,22}[A-Za-z0-9]$/;
 
 export function checkComputeName(value: string, input: string): string {
   if (!COMPUTE_NAME.test(value)) {
-    throw inputError(`Input '${input}' is not a valid compute name: '${value}' (2-32 letters, digits, '-' or '_', starting with a letter).`, { input });
+    throw inputError(`Input '${input}' is not a valid compute name: '${value}' (3-24 letters, digits and '-', starting with a letter and not ending with '-').`, { input });
   }
   return value;
 }
