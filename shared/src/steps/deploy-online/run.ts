@@ -127,7 +127,8 @@ export async function deployOnline(ctx: StepContext): Promise<void> {
   } finally {
     bound.close();
   }
-  const after = await client.online.getEndpoint(rg, ws, endpointName).catch(() => undefined);
+  // The last traffic write's final GET already read the endpoint back; read it again only without one.
+  const after = bound.lastEndpoint() ?? (await client.online.getEndpoint(rg, ws, endpointName).catch(() => undefined));
   const done: DeployOutcome = {
     ...outcome,
     rollout: result,
