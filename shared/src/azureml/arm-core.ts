@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger';
 import type { CloudEndpoints } from '../auth/clouds';
 import { checkApiVersion, DEFAULT_API_VERSION } from './api-version';
 import { classifyResponse, isParentMissing, toStepError, type FailureContext } from './errors';
-import { pollLro, pollDelayMs, type FinalStateVia, type LroResult } from './lro';
+import { pollLro, pollIntervalMs, type FinalStateVia, type LroResult } from './lro';
 import { DEFAULT_RETRY_OPTIONS, retriesOf, type RetryOptions } from './retry';
 import { createSdkClient, type SdkClient } from './sdk-client';
 import { parseServiceError } from './service-error';
@@ -32,7 +32,7 @@ export class ArmCore {
   readonly logger: Logger;
   readonly signal?: AbortSignal;
   readonly onSecret?: (value: string) => void;
-  readonly pollSchedule: (poll: number) => number;
+  readonly pollSchedule: (elapsedMs: number) => number;
   readonly progressIntervalMs?: number;
 
 
@@ -45,7 +45,7 @@ export class ArmCore {
     this.signal = opts.signal;
     this.subscriptionId = opts.subscriptionId;
     this.onSecret = opts.onSecret;
-    this.pollSchedule = opts.pollSchedule ?? pollDelayMs;
+    this.pollSchedule = opts.pollSchedule ?? pollIntervalMs;
     this.progressIntervalMs = opts.progressIntervalMs;
     const retry: RetryOptions = {
       ...DEFAULT_RETRY_OPTIONS,

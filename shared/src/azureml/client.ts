@@ -49,8 +49,8 @@ export interface AzureMlClientOptions {
   /** Receives secrets the client obtains (datastore keys, SAS URIs) for masking. */
   onSecret?: (value: string) => void;
   retry?: Partial<RetryOptions>;
-  /** Delay before LRO poll n when the service sends no Retry-After; default pollDelayMs */
-  pollSchedule?: (poll: number) => number;
+  /** LRO poll interval (send to send) by time since the operation started, when the service sends no Retry-After; default pollIntervalMs */
+  pollSchedule?: (elapsedMs: number) => number;
   /** Cadence of LRO progress lines; default 15 s */
   progressIntervalMs?: number;
   /** Per HTTP request; default 120 s */

@@ -37,8 +37,11 @@ export interface LroOptions {
   signal?: AbortSignal;
   /** Cadence of progress lines; default 15 s */
   progressIntervalMs?: number;
-  /** Delay before poll n (0-based) when the service sends no Retry-After; default pollDelayMs */
-  schedule?: (poll: number) => number;
+  /**
+   * Interval between polls, send to send, by the time since the operation started (ms), when the service sends no
+   * Retry-After; default pollIntervalMs
+   */
+  schedule?: (elapsedMs: number) => number;
 }
 
 export interface LroResult<T> {
@@ -50,15 +53,29 @@ export interface LroResult<T> {
   elapsedMs: number;
 }
 
-// Seconds between polls when the service gives no Retry-After (the live service never does): quick at first
-// because many operations finish in seconds, then backing off to a 15 s cap for ten-minute deployments.
-const SCHEDULE_SECONDS = [1, 1, 1, 1, 2, 2, 2, 3, 3, 5, 5, 10, 10];
-const SCHEDULE_CAP_SECONDS = 15;
+/**
+ * Interval between polls (send to send) by time since the operation started, when the service gives no Retry-After
+ * (the live service never does). [from elapsed ms, interval ms]:
+ * - the first second every 250 ms: the service often finishes short operations (a traffic change) within it;
+ * - then 900 ms until one minute: completion is seen within 0.9 s plus the poll's and the final GET's round trips;
+ * - then about 5 % of the time elapsed, capped at 15 s from six minutes: a ten-minute deployment costs about 140
+ *   polls, a thirty-minute one about 220 (ARM allows 12,000 reads an hour per principal; a fixed 5 s, the Python
+ *   SDK's, would cost 120 and 360).
+ */
+const SCHEDULE: ReadonlyArray<readonly [fromMs: number, intervalMs: number]> = [
+  [0, 250],
+  [1_000, 900],
+  [60_000, 3_000],
+  [2 * 60_000, 6_000],
+  [4 * 60_000, 10_000],
+  [6 * 60_000, 15_000],
+];
 
-/** Delay before poll `n` (0-based) in ms. */
-export function pollDelayMs(n: number): number {
-  const s = n < SCHEDULE_SECONDS.length ? SCHEDULE_SECONDS[Math.max(0, n)] : SCHEDULE_CAP_SECONDS;
-  return s * 1000;
+/** Interval (ms) between the poll sent `elapsedMs` after the operation started and the next one. */
+export function pollIntervalMs(elapsedMs: number): number {
+  let interval = SCHEDULE[0]![1];
+  for (const [from, ms] of SCHEDULE) if (elapsedMs >= from) interval = ms;
+  return interval;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'cancelled']);
@@ -93,7 +110,7 @@ type Style = 'async' | 'location' | 'resource';
 
 export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<LroResult<T>> {
   const { transport, logger, context } = opts;
-  const schedule = opts.schedule ?? pollDelayMs;
+  const schedule = opts.schedule ?? pollIntervalMs;
   const progressEvery = opts.progressIntervalMs ?? 15_000;
   const initial = start.initial;
   const asyncUrl = initial.headers.get('azure-asyncoperation') ?? undefined;
@@ -129,10 +146,15 @@ export async function pollLro<T>(start: LroStart, opts: LroOptions): Promise<Lro
     return result(initial.body as T | undefined);
   }
 
+  // Polls keep to the schedule from one send to the next, so a slow answer does not stretch the interval; yet after an
+  // answer there is always half an interval's pause. A Retry-After on the last answer wins, whatever its length.
+  let anchor = Date.now();
   for (;;) {
-    const delay = parseRetryAfter(last.headers.get('retry-after')) ?? schedule(pollCount);
+    const interval = schedule(anchor - opts.startedAt);
+    const delay = parseRetryAfter(last.headers.get('retry-after')) ?? Math.max(interval / 2, anchor + interval - Date.now());
     await wait(delay);
     const url = style === 'async' ? asyncUrl! : style === 'location' ? locationUrl! : start.resourceUrl;
+    anchor = Date.now();
     last = await transport.send({ method: 'GET', url, deadline: opts.deadline }, context);
     pollCount += 1;
 

@@ -117,10 +117,17 @@ async function attempt(request: PipelineRequest, next: SendRequest, timeoutMs: n
   }
 }
 
-function retryAfterOf(response: PipelineResponse): number | undefined {
+/** A `retry-after-ms` / `x-ms-retry-after-ms` value: whole milliseconds. */
+export function parseRetryAfterMs(value: string | null | undefined): number | undefined {
+  const v = value?.trim();
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** The wait the service asks for, in milliseconds: the millisecond headers first, then Retry-After (seconds or a date). */
+export function retryAfterOf(response: Pick<PipelineResponse, 'headers'>): number | undefined {
   return (
-    parseRetryAfter(response.headers.get('retry-after-ms')) ??
-    parseRetryAfter(response.headers.get('x-ms-retry-after-ms')) ??
+    parseRetryAfterMs(response.headers.get('retry-after-ms')) ??
+    parseRetryAfterMs(response.headers.get('x-ms-retry-after-ms')) ??
     parseRetryAfter(response.headers.get('retry-after'))
   );
 }

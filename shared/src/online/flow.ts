@@ -175,7 +175,8 @@ export async function applyDeploy(
   } finally {
     bound.close();
   }
-  const after = await client.online.getEndpoint(rg, ws, endpointName).catch(() => undefined);
+  // The last traffic write's final GET already read the endpoint back; read it again only without one.
+  const after = bound.lastEndpoint() ?? (await client.online.getEndpoint(rg, ws, endpointName).catch(() => undefined));
   return {
     ...prepared.outcome,
     rollout: result,

@@ -50,6 +50,8 @@ export interface BoundPorts {
   ports: RolloutPorts;
   /** The probe's observations (for the summary), when there is a probe */
   runner?: ProbeRunner;
+  /** The endpoint as the last traffic write left it (its operation's final GET), when there was one. */
+  lastEndpoint(): OnlineEndpoint | undefined;
   close(): void;
 }
 
@@ -114,10 +116,12 @@ export function bindPorts(p: PortsContext, live: () => Promise<OnlineEndpoint | 
     return new Client({ ...client.core.options, signal });
   };
 
+  let lastEndpoint: OnlineEndpoint | undefined;
   const ports: RolloutPorts = {
     async setTraffic(traffic: TrafficMap, mirror: TrafficMap, signal: AbortSignal) {
       const body: OnlineEndpointBody = { ...p.endpointBody, properties: { ...p.endpointBody.properties, traffic: { ...traffic }, mirrorTraffic: { ...mirror } } };
-      await (await clientFor(signal)).online.createOrUpdateEndpoint(rg, ws, p.endpointName, body);
+      lastEndpoint = undefined; // an aborted or failed write leaves the endpoint unknown
+      lastEndpoint = (await (await clientFor(signal)).online.createOrUpdateEndpoint(rg, ws, p.endpointName, body)).resource;
     },
     createOrUpdateDeployment: (deployment) => withTriage(deployment, () => client.online.createOrUpdateDeployment(rg, ws, p.endpointName, deployment, p.deploymentBody)),
     deleteDeployment: async (deployment, signal) => void (await (await clientFor(signal)).online.deleteDeployment(rg, ws, p.endpointName, deployment)),
@@ -129,5 +133,5 @@ export function bindPorts(p: PortsContext, live: () => Promise<OnlineEndpoint | 
     metrics,
     ...(runner ? { load: (deployment: string, signal: AbortSignal) => runner.load(deployment, signal) } : {}),
   };
-  return { ports, runner, close: () => scoring?.close() };
+  return { ports, runner, lastEndpoint: () => lastEndpoint, close: () => scoring?.close() };
 }

@@ -1,5 +1,5 @@
 import { StepError } from '../../../shared/src/core/errors';
-import { formatElapsed, pollDelayMs } from '../../../shared/src/azureml/lro';
+import { formatElapsed, pollIntervalMs } from '../../../shared/src/azureml/lro';
 import { ScriptedServer } from './scripted-server';
 import { recordingLogger, testClient, WS_PATH } from './helpers';
 
@@ -18,13 +18,43 @@ function endpoint(state: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * The default schedule followed with instant answers: polls sent at the intervals it gives, send to send, from the
+ * initial response at 0. How many polls an operation of `lengthMs` costs (the one that sees it finished included),
+ * and how long after its end that poll goes out.
+ */
+function followSchedule(lengthMs: number): { polls: number; lagMs: number } {
+  let sent = 0;
+  for (let polls = 1; ; polls++) {
+    sent += pollIntervalMs(sent);
+    if (sent >= lengthMs) return { polls, lagMs: sent - lengthMs };
+  }
+}
+
+const MIN = 60_000;
+
 describe('poll schedule', () => {
-  test('starts at 1 s, backs off, caps at 15 s', () => {
-    const seconds = Array.from({ length: 16 }, (_, i) => pollDelayMs(i) / 1000);
-    expect(seconds).toEqual([1, 1, 1, 1, 2, 2, 2, 3, 3, 5, 5, 10, 10, 15, 15, 15]);
-    expect(pollDelayMs(500)).toBe(15_000);
+  test('250 ms for the first second, 900 ms to a minute, then about 5 % of the time elapsed, capped at 15 s', () => {
+    const at = (ms: number) => pollIntervalMs(ms);
+    expect([0, 500, 999].map(at)).toEqual([250, 250, 250]);
+    expect([1_000, 30_000, MIN - 1].map(at)).toEqual([900, 900, 900]);
+    expect([MIN, 2 * MIN, 4 * MIN, 6 * MIN, 30 * MIN, 24 * 60 * MIN].map(at)).toEqual([3_000, 6_000, 10_000, 15_000, 15_000, 15_000]);
     // Non-decreasing: the service never sends Retry-After, so this is the whole cadence.
-    for (let i = 1; i < 40; i++) expect(pollDelayMs(i)).toBeGreaterThanOrEqual(pollDelayMs(i - 1));
+    for (let ms = 1_000; ms < 40 * MIN; ms += 1_000) expect(at(ms)).toBeGreaterThanOrEqual(at(ms - 1_000));
+  });
+
+  test('an operation of up to a minute is seen within 0.9 s of its end; a longer one within 5 % of its length', () => {
+    for (let ms = 1; ms <= MIN; ms += 37) expect(followSchedule(ms).lagMs).toBeLessThanOrEqual(900);
+    for (let ms = MIN; ms <= 30 * MIN; ms += 1_009) expect(followSchedule(ms).lagMs).toBeLessThanOrEqual(0.05 * ms);
+    // A short operation (a traffic change the service finishes in half a second) is seen at once.
+    expect(followSchedule(500)).toEqual({ polls: 2, lagMs: 0 });
+  });
+
+  test('polls per operation: fast for a minute, then polite (ten minutes about 140, thirty about 220)', () => {
+    const polls = (ms: number) => followSchedule(ms).polls;
+    expect([3_000, 10_000, 25_000, 30_000, MIN, 2 * MIN, 10 * MIN, 30 * MIN].map(polls)).toEqual([7, 14, 31, 37, 70, 90, 138, 218]);
+    // Beyond six minutes, four polls a minute: 240 an hour against ARM's 12,000 reads per principal.
+    expect(polls(60 * MIN) - polls(30 * MIN)).toBe(120);
   });
 
   test('elapsed time format', () => {
@@ -156,18 +186,71 @@ describe('LRO poller against a server', () => {
     expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
   });
 
-  test('without Retry-After the default schedule polls about once a second at first', async () => {
-    server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
-    server.sequence('GET', ASYNC, [{ status: 200, body: { status: 'Updating' } }, { status: 200, body: { status: 'Updating' } }, { status: 200, body: { status: 'Succeeded' } }]);
+  test('Retry-After wins over the schedule, shorter or longer: on the initial response and on a poll', async () => {
+    server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl(), 'Retry-After': '1' }, body: endpoint('Creating') }));
+    server.sequence('GET', ASYNC, [
+      { status: 200, headers: { 'Retry-After': '0' }, body: { status: 'Updating' } },
+      { status: 200, body: { status: 'Succeeded' } },
+    ]);
     server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
-    const put = Date.now();
-    await testClient(server, { pollSchedule: undefined }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
+    // The schedule alone would wait 30 s before each poll.
+    await testClient(server, { pollSchedule: () => 30_000 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
+    const put = server.hits('PUT', EP)[0].at;
+    const [first, second] = server.hits('GET', ASYNC).map((r) => r.at);
+    expect(first - put).toBeGreaterThanOrEqual(950);
+    expect(first - put).toBeLessThan(5_000);
+    expect(second - first).toBeLessThan(5_000);
+  });
+
+  test('without Retry-After the default schedule polls every 250 ms in the first second, then every 900 ms', async () => {
+    server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
+    server.sequence('GET', ASYNC, [...Array.from({ length: 6 }, () => ({ status: 200, body: { status: 'Updating' } })), { status: 200, body: { status: 'Succeeded' } }]);
+    server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
+    const result = await testClient(server, { pollSchedule: undefined }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
+    expect(result.pollCount).toBe(7);
+    const put = server.hits('PUT', EP)[0].at;
     const polls = server.hits('GET', ASYNC).map((r) => r.at);
-    const gaps = [polls[0] - put, polls[1] - polls[0], polls[2] - polls[1]];
-    for (const g of gaps) {
-      expect(g).toBeGreaterThanOrEqual(900);
-      expect(g).toBeLessThan(1800);
+    const gaps = polls.map((at, i) => at - (i === 0 ? put : polls[i - 1]));
+    for (const g of gaps.slice(0, 3)) {
+      expect(g).toBeGreaterThanOrEqual(240);
+      expect(g).toBeLessThan(700);
     }
+    for (const g of gaps.slice(5)) {
+      expect(g).toBeGreaterThanOrEqual(850);
+      expect(g).toBeLessThan(1_600);
+    }
+  });
+
+  test('polls keep their interval from send to send: a slow answer does not stretch it', async () => {
+    server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
+    let n = 0;
+    server.on('GET', ASYNC, async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      return { status: 200, body: { status: ++n >= 4 ? 'Succeeded' : 'Updating' } };
+    });
+    server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
+    await testClient(server, { pollSchedule: () => 600 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
+    const polls = server.hits('GET', ASYNC).map((r) => r.at);
+    expect(polls).toHaveLength(4);
+    // 600 ms apart, not 600 ms after each 200 ms answer (800).
+    for (let i = 1; i < polls.length; i++) {
+      expect(polls[i] - polls[i - 1]).toBeGreaterThanOrEqual(580);
+      expect(polls[i] - polls[i - 1]).toBeLessThan(780);
+    }
+  });
+
+  test('after an answer slower than the interval, the next poll still waits half an interval', async () => {
+    server.on('PUT', EP, () => ({ status: 201, headers: { 'Azure-AsyncOperation': asyncUrl() }, body: endpoint('Creating') }));
+    let n = 0;
+    server.on('GET', ASYNC, async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return { status: 200, body: { status: ++n >= 3 ? 'Succeeded' : 'Updating' } };
+    });
+    server.on('GET', EP, () => ({ status: 200, body: endpoint('Succeeded') }));
+    await testClient(server, { pollSchedule: () => 400 }).online.createOrUpdateEndpoint('rg', 'ws', 'ep', BODY);
+    const polls = server.hits('GET', ASYNC).map((r) => r.at);
+    // 500 ms answering, then at least 200 ms of quiet.
+    for (let i = 1; i < polls.length; i++) expect(polls[i] - polls[i - 1]).toBeGreaterThanOrEqual(680);
   });
 
   test('progress lines come at a steady cadence, not per poll', async () => {

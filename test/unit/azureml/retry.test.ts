@@ -4,6 +4,7 @@ import {
   isDroppedConnection,
   isInProgressConflict,
   parseRetryAfter,
+  retryAfterOf,
 } from '../../../shared/src/azureml/retry';
 import { ScriptedServer } from './scripted-server';
 import { recordingLogger, testClient, WS_PATH } from './helpers';
@@ -152,4 +153,12 @@ describe('retry policy against a server', () => {
     expect(err.kind).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(5000);
   });
+});
+
+test('retry-after-ms and x-ms-retry-after-ms are milliseconds, and win over Retry-After', () => {
+  const of = (h: Record<string, string>) => retryAfterOf({ headers: { get: (n: string) => h[n.toLowerCase()] } } as never);
+  expect(of({ 'retry-after-ms': '500', 'retry-after': '9' })).toBe(500);
+  expect(of({ 'x-ms-retry-after-ms': '1200' })).toBe(1200);
+  expect(of({ 'retry-after': '2' })).toBe(2000);
+  expect(of({ 'retry-after-ms': 'soon', 'retry-after': '1' })).toBe(1000);
 });
