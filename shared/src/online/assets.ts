@@ -13,6 +13,7 @@ import { aliasHolders } from '../promote/aliases';
 import { workspaceModels } from '../promote/model-store';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import { resolveModelVersionBody } from '../specs/model-spec';
+import { anonymousBuildEnvironmentVersion } from '../specs/online/environment-source';
 import { ANONYMOUS_MODEL, assetRefId, type AssetRef, type AssetType, type OnlineDeploymentPlan } from '../specs/online';
 
 export interface AssetIds {
@@ -138,11 +139,24 @@ export async function planAssets(c: Ctx, plan: OnlineDeploymentPlan): Promise<Re
     out.references.push({ input: 'environment', what: `Environment ${id}`, exists: () => existsInWorkspace(c, id, 'environments') });
   } else if (env?.kind === 'inline') {
     const s = env.spec;
-    if (s.buildContext?.kind === 'local') throw new StepError('input', 'Environments built from a local Docker context are not supported by deploy-online yet; use an image (with a conda file).', { input: 'deployment-file' });
-    const version = s.version ?? '1';
+    const context = s.buildContext?.kind === 'local' ? await hashLocalContent(s.buildContext.path, c.logger, c.signal) : undefined;
+    // A local Docker build context is uploaded content-addressed; the anonymous version comes from its hash (as az ml).
+    const version = s.version ?? (context ? anonymousBuildEnvironmentVersion(context.content.hash, s.body.properties.build?.dockerfilePath) : '1');
     out.ids.environmentId = assetRefId({ form: 'version', name: s.name, version }, c.scope, 'environments');
     const existing = await c.client.assets.getEnvironmentVersion(rg, ws, s.name, version);
-    if (!existing) out.writes.push({ what: `create environment ${s.name}:${version}`, apply: async () => void (await c.client.assets.createOrUpdateEnvironmentVersion(rg, ws, s.name, version, s.body)) });
+    if (!existing) {
+      out.writes.push({
+        what: context ? `upload ${context.content.files.length} build context files and create environment ${s.name}:${version}` : `create environment ${s.name}:${version}`,
+        apply: async () => {
+          let body = s.body;
+          if (context) {
+            const contextUri = `${await uploadFolder(c, context)}/`;
+            body = { properties: { ...s.body.properties, build: { ...s.body.properties.build, contextUri } } };
+          }
+          await c.client.assets.createOrUpdateEnvironmentVersion(rg, ws, s.name, version, body);
+        },
+      });
+    }
   }
 
   // Code

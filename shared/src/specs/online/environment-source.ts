@@ -78,6 +78,13 @@ export function anonymousImageEnvironmentVersion(spec: EnvironmentSpec): string 
   return md5(h);
 }
 
+/** The anonymous version az ml gives an environment built from an uploaded context (its content hash and Dockerfile path). */
+export function anonymousBuildEnvironmentVersion(uploadHash: string, dockerfilePath?: string): string {
+  let h = md5(uploadHash);
+  if (dockerfilePath !== undefined) h = pyJoin(h, md5(dockerfilePath));
+  return md5(h);
+}
+
 function readRoutes(r: SpecReader, e: MapEntry | undefined): { rest?: EnvironmentVersionBody['properties']['inferenceConfig']; raw?: unknown } {
   const cfg = r.map(e?.value, 'environment.inference_config', ROUTES);
   if (!cfg) return {};

@@ -50,3 +50,31 @@ test('labels that match nothing name the input', async () => {
   await expect(planAssets({ client, scope: scope(), logger }, plan('azureml:credit@prod', 'azureml:sk-env:1'))).rejects.toMatchObject({ input: 'model', message: expect.stringMatching(/alias\.prod|matches no version/) });
   await expect(planAssets({ client, scope: scope(), logger }, plan('azureml:credit:1', 'azureml:nope-env@latest'))).rejects.toMatchObject({ input: 'environment', message: expect.stringMatching(/matches no version of environment nope-env/) });
 });
+
+test('an inline environment with a local Docker build context: uploaded, created with contextUri, reused on the next plan', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'arc-build-'));
+  mkdirSync(join(dir, 'docker-context'));
+  writeFileSync(join(dir, 'docker-context', 'Dockerfile'), 'FROM mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest\nRUN pip install scikit-learn\n');
+  writeFileSync(
+    join(dir, 'deployment.yml'),
+    'name: blue\nendpoint_name: credit-ep\nmodel: azureml:credit:1\ncode_configuration: {code: azureml:score-code:1, scoring_script: score.py}\nenvironment:\n  build:\n    path: ./docker-context\n    dockerfile_path: Dockerfile\ninstance_type: Standard_DS3_v2\n',
+  );
+  const spec = loadOnlineDeploymentSpec({ file: join(dir, 'deployment.yml') });
+  const since = await t.control.lastSeq();
+  const first = await planAssets({ client, scope: scope(), logger }, spec);
+  expect((await t.control.journal(since)).filter(isArmWrite)).toEqual([]);
+  const write = first.writes.find((w) => /build context/.test(w.what))!;
+  expect(write.what).toMatch(/^upload 1 build context files and create environment CliV2AnonymousEnvironment:[0-9a-f]{32}$/);
+  await write.apply();
+  const version = first.ids.environmentId!.split('/').pop()!;
+  const created = (await client.assets.getEnvironmentVersion(scope().resourceGroup, scope().workspaceName, 'CliV2AnonymousEnvironment', version)) as { properties: { build?: { contextUri?: string; dockerfilePath?: string } } };
+  expect(created.properties.build?.dockerfilePath).toBe('Dockerfile');
+  expect(created.properties.build?.contextUri).toMatch(/\/LocalUpload\/[0-9a-f]+\/docker-context\/$/);
+  // The same context again: the same version, nothing to write.
+  const again = await planAssets({ client, scope: scope(), logger }, spec);
+  expect(again.ids.environmentId).toBe(first.ids.environmentId);
+  expect(again.writes.filter((w) => /environment/.test(w.what))).toEqual([]);
+});
