@@ -156,6 +156,28 @@ describe('deploy-arc: a canary that fails its analysis rolls back (CLI)', () => 
   }, 120_000);
 });
 
+describe('deploy-arc: a Kubernetes deployment that fails is triaged, and the traffic stays', () => {
+  test.each([
+    ['ImagePullLoopBackOff', 'image pull failure', /AcrPull/],
+    ['PodUnschedulable', 'pod unschedulable \\(insufficient resources\\)', /node selector/],
+  ])('green fails with %s: exit 1, blue keeps 100%%, the summary names the class and the remedy', async (kind, title, remedy) => {
+    const ep = uniqueName('k8s');
+    expect((await runAction(ep)).result.exitCode).toBe(0);
+    await t.control.call('POST', '/_emulator/online/failures', { kind, deployment: 'green' });
+    try {
+      const { result: r, journal } = await runAction(ep, { 'deployment-name': 'auto', set: `model=azureml:${MODEL}:2` });
+      expect(r.exitCode).toBe(1);
+      expect(trafficSent(journal, ep)).toEqual([]);
+      expect((await readEndpoint(t, ep))?.properties.traffic).toEqual({ blue: 100 });
+      expect(r.summary).toMatch(new RegExp(`### Why the deployment failed: ${title}`));
+      expect(r.summary).toMatch(remedy);
+      expect(errorsOf(r)).toMatch(new RegExp(kind));
+    } finally {
+      await t.control.call('DELETE', '/_emulator/online/failures');
+    }
+  }, 90_000);
+});
+
 describe('deploy-arc: stops before any write', () => {
   const expectNoWrites = (r: { exitCode: number; stdout: string }, journal: JournalEntry[]) => {
     expect(r.exitCode).toBe(1);

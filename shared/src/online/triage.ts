@@ -27,6 +27,37 @@ const RULES: Rule[] = [
     test: (c) => /ImageBuildFailure/i.test(c),
     remedy: 'The environment image did not build: open the build log linked in the message, then fix the conda file or Dockerfile (package versions, channels) and rerun.',
   },
+  // Kubernetes (Arc / AKS) classes first: their codes and messages are more specific than the managed ones below.
+  {
+    kind: 'image pull failure',
+    test: (c, m) => /ImagePull|ErrImagePull|ACR(Secret|Auth|Token)/i.test(c) || /back-off pulling image|ImagePullBackOff/i.test(m),
+    remedy: "The cluster could not pull the deployment's image: check that the cluster can reach the workspace's container registry (outbound network, private endpoints) and that the extension's identity has AcrPull on it; ACR token errors are often transient, so rerun once.",
+  },
+  {
+    kind: 'pod unschedulable (insufficient resources)',
+    test: (c, m) => /PodUnschedulable|PodPending/i.test(c) || /Kubernetes unschedulable|Insufficient (cpu|memory|nvidia)/i.test(m),
+    remedy: "The cluster has no node with room for the deployment's pods: use a smaller instance type or instance-count, free capacity (delete deployments that take no traffic), add nodes, or check the instance type's node selector matches labelled nodes.",
+  },
+  {
+    kind: 'pod out of memory',
+    test: (c) => /PodOutOfMemory|OOMKilled/i.test(c),
+    remedy: "The scoring container exceeded its memory limit: raise the instance type's memory limit, or load less into memory in init().",
+  },
+  {
+    kind: 'crash loop',
+    test: (c) => /DeploymentCrashLoopBackOff|KubernetesCrashLoopBackOff|UserScriptInitFailed|UserScriptImportError|UserScriptFunctionNotFound/i.test(c),
+    remedy: 'The scoring container keeps exiting: the inference-server log below shows the traceback; usually init() raised (a missing file under AZUREML_MODEL_DIR, a missing package in the environment).',
+  },
+  {
+    kind: 'namespace not found',
+    test: (c) => /NamespaceNotFound/i.test(c),
+    remedy: "The compute's namespace does not exist on the cluster: create it (kubectl create namespace <name>) or attach the compute with an existing namespace.",
+  },
+  {
+    kind: 'cluster unreachable',
+    test: (c) => /KubernetesUnaccessible|ScoringFeUnhealthy/i.test(c),
+    remedy: 'The service cannot reach the cluster or its inference router: check the cluster is connected (Arc agents, AKS running) and the Azure ML extension is healthy, then rerun.',
+  },
   {
     kind: 'out of quota',
     test: (c, m) => /OutOfQuota|QuotaExceeded/i.test(c) || /quota/i.test(m),

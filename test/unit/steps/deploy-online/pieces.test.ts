@@ -14,6 +14,11 @@ describe('triage classes', () => {
     ['ResourceNotReady', 'User container has crashed or terminated.', 'crash loop'],
     ['BadArgument', 'instanceType is invalid', 'bad argument'],
     ['OperationCanceled', 'The operation was canceled', 'cancelled'],
+    ['ImagePullLoopBackOff', "The deployment's container image could not be pulled (Back-off pulling image …)", 'image pull failure'],
+    ['OutOfQuota', 'Kubernetes unschedulable: 0/3 nodes are available: 3 Insufficient cpu.', 'pod unschedulable (insufficient resources)'],
+    ['PodUnschedulable', 'Pod unschedulable: 0/3 nodes are available', 'pod unschedulable (insufficient resources)'],
+    ['DeploymentCrashLoopBackOff', 'Back-off restarting failed container (CrashLoopBackOff)', 'crash loop'],
+    ['NamespaceNotFound', 'namespace azureml not found', 'namespace not found'],
     [undefined, 'something else', 'deployment failure'],
   ])('%s / %s → %s', (code, message, kind) => {
     const c = classifyDeploymentFailure(code, message);
