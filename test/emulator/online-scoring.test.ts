@@ -96,6 +96,8 @@ test('a deployment PUT succeeds only once its scoring process is ready; listKeys
   expect((await score(await scoringUri(), 'wrong-key', INPUT)).status).toBe(401);
   const logs = await t.arm('POST', `${dep(t, 'ep-live', 'blue')}/getLogs`, { containerType: 'InferenceServer' });
   expect(logs.json.content).toContain('model loaded: 2 weights');
+  // Live: the requests served since the start are in it, one line each (the 401 never reached the deployment).
+  expect(logs.json.content.match(/^\S+ \| INFO \| 200 \| POST \/score \| \d+\.\d ms$/gm)).toHaveLength(2);
   const init = await t.arm('POST', `${dep(t, 'ep-live', 'blue')}/getLogs`, { containerType: 'StorageInitializer' });
   expect(init.json.content).toMatch(/Downloaded .*online\/m1\/model\/model\.json/);
 });

@@ -25,6 +25,7 @@ import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
 import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
+import { flushLogs } from './scoring/logs';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -102,6 +103,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     copier.start();
     const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
     scoring = runtime;
+    // A request's line in its deployment's log is on disk before the request's journal entry (and response).
+    journal.beforeWrite = flushLogs;
     // Deployment operations wait for their scoring process: this process may be the one that starts it.
     starter = new DeploymentStarter(store, runtime, log);
     handler = createRequestHandler({
@@ -109,7 +112,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       store,
       journal,
       identity,
-      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics }),
+      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics, inferenceLog: (id, tail) => runtime.logFile(id, 'InferenceServer', tail) }),
       control,
       extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
       controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],

@@ -47,6 +47,11 @@ export class Journal {
   private known: { size: number; ino: number; seq: number } | undefined;
   private pending: Pending[] = [];
   private flushing = false;
+  /**
+   * Called under the lock before each batch is written: what the batch's requests queued elsewhere (their lines
+   * in a deployment's log) is written first, so it is on disk before their responses leave.
+   */
+  beforeWrite: () => void = () => undefined;
 
   constructor(
     stateDir: string,
@@ -112,6 +117,7 @@ export class Journal {
             // Take the batch only once the lock is ours, so everything that queued while we waited joins it.
             batch = this.pending;
             this.pending = [];
+            this.beforeWrite();
             return this.write(batch);
           });
           batch.forEach((p, i) => p.resolve(written[i]));

@@ -5,11 +5,14 @@
  * dropped), and proxies to the deployment's harness. Status codes as the service's troubleshooting guide lists:
  * 401, 404 (no deployment / none with positive weight), 408 (request timeout), 424 (the script answered non-200,
  * with ms-azureml-model-error-statuscode / -reason), 429 (more than 2 × max_concurrent × instances pending).
- * Every request served is recorded for the metrics API.
+ * Every request served is recorded for the metrics API, and one line per request that reached a deployment goes
+ * to its live InferenceServer log (getLogs).
  */
 import { randomUUID } from 'node:crypto';
 import { request, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState, StoredResource } from '../state/model';
 import type { IdentityService } from '../identity';
@@ -21,7 +24,8 @@ import { isObject } from '../http';
 import { checkScoringAuth } from './credentials';
 import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour } from './behaviour';
 import { MetricsStore, type RequestSample } from './metrics-store';
-import { peekRecord, type RuntimeRecord } from './records';
+import { deploymentDir, peekRecord, type RuntimeRecord } from './records';
+import { BoundedLog, LOG_FILES } from './logs';
 
 export interface DataPlaneDeps {
   stateDir: string;
@@ -42,6 +46,14 @@ interface Served {
   body: unknown;
   headers: Record<string, string>;
   bytesOut: number;
+  /** Answered in front of the deployment (429, 502): its inference server never saw the request. */
+  front?: true;
+}
+
+/** The inference server's line for a request it served, as its access log prints one. */
+function requestLine(status: number, ms: number): string {
+  const level = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
+  return `${new Date().toISOString()} | ${level} | ${status} | POST /score | ${ms.toFixed(1)} ms`;
 }
 
 /** POST the body to one harness instance; resolves with its status and text, or an error kind. */
@@ -99,13 +111,34 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-  /** Runs one request against one deployment, with the test behaviour layered on. */
+  // The live InferenceServer log of each deployment served (scoring/logs: written once per event-loop turn).
+  const logs = new Map<string, BoundedLog>();
+  const logOf = (id: string): BoundedLog => {
+    let log = logs.get(id);
+    if (!log) {
+      log = new BoundedLog(join(deploymentDir(deps.stateDir, id), LOG_FILES.InferenceServer));
+      if (logs.size >= 512) logs.delete(logs.keys().next().value!);
+      logs.set(id, log);
+    }
+    return log;
+  };
+
+  /** One request against one deployment; the request's line goes to the deployment's log when it got there. */
   async function serve(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string): Promise<Served> {
+    const t0 = performance.now();
+    const out = await attempt(rec, deployment, endpoint, body, contentType);
+    if (!out.front) logOf(rec.id).line(requestLine(out.modelStatus ?? out.status, performance.now() - t0));
+    return out;
+  }
+
+  /** Runs one request against one deployment, with the test behaviour layered on. */
+  async function attempt(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string): Promise<Served> {
     const key = rec.id.toLowerCase();
     const limit = 2 * rec.maxConcurrentRequestsPerInstance * Math.max(1, rec.instances.length);
     const pending = inFlight.get(key) ?? 0;
     if (pending >= limit) {
-      return { status: 429, body: { message: `Too many pending requests: the deployment '${deployment}' already has ${pending} (limit ${limit} = 2 × max_concurrent_requests_per_instance × instance_count).` }, headers: {}, bytesOut: 0 };
+      const message = `Too many pending requests: the deployment '${deployment}' already has ${pending} (limit ${limit} = 2 × max_concurrent_requests_per_instance × instance_count).`;
+      return { status: 429, body: { message }, headers: {}, bytesOut: 0, front: true };
     }
     inFlight.set(key, pending + 1);
     try {
@@ -135,7 +168,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
         if (next && next.port !== inst.port) out = await forward(next.port, body, contentType, timeout - (Date.now() - started));
       }
       if (out === 'timeout') return { status: 408, body: { message: `Request timed out after ${timeout} ms (request_timeout_ms).` }, headers: {}, bytesOut: 0 };
-      if (out === 'unreachable') return { status: 502, body: { message: `The deployment '${deployment}' is not reachable (its inference server is not running).` }, headers: {}, bytesOut: 0 };
+      if (out === 'unreachable') return { status: 502, body: { message: `The deployment '${deployment}' is not reachable (its inference server is not running).` }, headers: {}, bytesOut: 0, front: true };
       if (out.status === 200) return { status: 200, modelStatus: 200, body: parseMaybe(out.text), headers: {}, bytesOut: out.text.length };
       return {
         status: 424,

@@ -68,6 +68,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         log("%s - %s" % (self.address_string(), fmt % args))
 
+    def log_request(self, code="-", size="-"):
+        # The emulator writes one line per request served into the log itself (with its latency).
+        pass
+
     def reply(self, status, body, content_type="application/json"):
         data = body.encode("utf-8")
         self.send_response(status)
