@@ -22,7 +22,7 @@ import { needsSettle, settle } from '../lro/settle';
 import { getResource, propertiesOf } from '../arm/resource-helpers';
 import { isObject } from '../http';
 import { checkScoringAuth } from './credentials';
-import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour } from './behaviour';
+import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour, type BehaviourDoc } from './behaviour';
 import { MetricsStore, type RequestSample } from './metrics-store';
 import { deploymentDir, peekRecord, type RuntimeRecord } from './records';
 import { BoundedLog, LOG_FILES } from './logs';
@@ -98,8 +98,8 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   // changes or another operation comes due. A finished operation stays unsettled on disk until the next write, so
   // after a rollout every scoring request would otherwise parse and settle the whole state again.
   let settledCopy: { snapshot: object; state: ArmState } | undefined;
-  const settled = (): ArmState => {
-    const snap = deps.store.peek() as ArmState;
+  const settled = (snapshot = deps.store.peek()): ArmState => {
+    const snap = snapshot as ArmState;
     const now = Date.now();
     if (!needsSettle(snap, now)) return snap;
     if (settledCopy?.snapshot === snap && !needsSettle(settledCopy.state, now)) return settledCopy.state;
@@ -124,15 +124,15 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   };
 
   /** One request against one deployment; the request's line goes to the deployment's log when it got there. */
-  async function serve(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string): Promise<Served> {
+  async function serve(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string, doc: BehaviourDoc): Promise<Served> {
     const t0 = performance.now();
-    const out = await attempt(rec, deployment, endpoint, body, contentType);
+    const out = await attempt(rec, deployment, endpoint, body, contentType, doc);
     if (!out.front) logOf(rec.id).line(requestLine(out.modelStatus ?? out.status, performance.now() - t0));
     return out;
   }
 
   /** Runs one request against one deployment, with the test behaviour layered on. */
-  async function attempt(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string): Promise<Served> {
+  async function attempt(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string, doc: BehaviourDoc): Promise<Served> {
     const key = rec.id.toLowerCase();
     const limit = 2 * rec.maxConcurrentRequestsPerInstance * Math.max(1, rec.instances.length);
     const pending = inFlight.get(key) ?? 0;
@@ -142,7 +142,6 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     }
     inFlight.set(key, pending + 1);
     try {
-      const doc = behaviours.peek();
       const b: Behaviour = doc.deployments[behaviourKey(endpoint, deployment)] ?? {};
       const timeout = rec.requestTimeoutMs;
       const extra = drawLatency(b, dice.next(doc), dice.next(doc));
@@ -186,7 +185,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     const dep = getResource(state, `${endpointRes.id}/deployments/${name}`);
     // A deployment whose update failed keeps serving its previous version (as on the service): its record says.
     if (!dep || String(propertiesOf(dep.body).provisioningState) === 'Deleting') return undefined;
-    const rec = peekRecord(deps.stateDir, dep.id);
+    const rec = peekRecord(deps.stateDir, dep.id, true);
     return rec?.status === 'running' && rec.instances.length ? rec : undefined;
   }
 
@@ -205,7 +204,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     const flight = endpointFlight;
     try {
       if ((req.method ?? '').toUpperCase() !== 'POST') return message(405, 'Method not allowed: score with POST.', base);
-      const state = settled();
+      const state = settled(ctx.snapshot);
       const [workspaceId, endpointName] = [decodeURIComponent(m[1]).toLowerCase(), decodeURIComponent(m[2])];
       const ws = Object.values(state.resources).find(
         (r) => r.type === 'Microsoft.MachineLearningServices/workspaces' && String(propertiesOf(r.body).workspaceId).toLowerCase() === workspaceId,
@@ -224,7 +223,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
       const props = propertiesOf(ep.body);
       const pinned = req.headers['azureml-model-deployment'];
-      const doc = behaviours.peek();
+      const doc = behaviours.peek(true);
       let chosen: string | undefined;
       let rec: RuntimeRecord | undefined;
       if (typeof pinned === 'string' && pinned) {
@@ -259,12 +258,12 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
           const shadow = running(ep, state, name);
           if (!shadow) continue;
           const t0 = Date.now();
-          void serve(shadow, name, endpointName, body, String(req.headers['content-type'] ?? 'application/json'))
+          void serve(shadow, name, endpointName, body, String(req.headers['content-type'] ?? 'application/json'), doc)
             .then((out) => record({ d: name, s: out.status, m: out.modelStatus, lat: Date.now() - t0, bo: out.bytesOut, mir: 1 }))
             .catch(() => undefined);
         }
       }
-      const out = await serve(rec, chosen, endpointName, body, String(req.headers['content-type'] ?? 'application/json'));
+      const out = await serve(rec, chosen, endpointName, body, String(req.headers['content-type'] ?? 'application/json'), doc);
       record({ d: chosen, s: out.status, m: out.modelStatus, lat: Date.now() - startedAt, bo: out.bytesOut });
       return { status: out.status, body: out.body, headers: { ...base, ...out.headers, 'azureml-model-deployment': chosen } };
     } finally {
