@@ -4,9 +4,11 @@
  * tracebacks of run(), written by the process that owns the harness; one line per request served, written by
  * whichever process served it). Writes are queued and appended once per event-loop turn per file (`flushLogs`),
  * each an O_APPEND write, so several processes can share a file. Bounded: past `maxBytes` the file becomes `.1`
- * (replacing the previous one), so a log keeps its newest `maxBytes`..2 × `maxBytes` (a few thousand lines).
+ * (replacing the previous one), so a log keeps about its newest `maxBytes`..2 × `maxBytes` (a few thousand
+ * lines; state/bounded-append.ts).
  */
-import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendBounded } from '../state/bounded-append';
 
 export type ContainerType = 'InferenceServer' | 'StorageInitializer';
 
@@ -54,11 +56,9 @@ export function flushLogs(): void {
   queued.clear();
   for (const [path, q] of batch) {
     try {
-      appendFileSync(path, q.text.join(''));
-      const st = statSync(path, { throwIfNoEntry: false });
-      if (st && st.size > q.maxBytes) renameSync(path, `${path}.1`);
+      appendBounded(path, q.text.join(''), q.maxBytes);
     } catch {
-      // the deployment's folder is gone (deleted meanwhile) or another process rotated first: nothing to keep
+      // the deployment's folder is gone (deleted meanwhile): nothing to keep
     }
   }
 }
