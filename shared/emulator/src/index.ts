@@ -26,6 +26,7 @@ import { pidAlive } from './pid';
 import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 import { flushLogs } from './scoring/logs';
+import { removeDeadTokens } from './state/lock';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -60,6 +61,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   mkdirSync(stateDir, { recursive: true });
   const log = opts.log ?? (() => undefined);
   const tls = ensureTls(opts.tlsDir ? resolve(opts.tlsDir) : join(stateDir, 'tls'));
+  // Lock token files that holders killed on this host left behind (state/lock.ts).
+  removeDeadTokens(stateDir);
+  removeDeadTokens(join(stateDir, 'scoring'));
   const store = new JsonStore<ArmState>(join(stateDir, 'arm.json'), emptyState);
   const journal = new Journal(stateDir);
 
@@ -157,6 +161,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         });
         await copier?.stop();
         await storage?.stop();
+        journal.close();
       },
     };
   } catch (e) {

@@ -85,6 +85,21 @@ function parseMaybe(text: string): unknown {
   }
 }
 
+/** Workspaces by their guid (lower case), per state document (a snapshot or settled copy, never changed after). */
+const workspaceIndex = new WeakMap<object, Map<string, StoredResource>>();
+
+function workspaceByGuid(state: ArmState, guid: string): StoredResource | undefined {
+  let index = workspaceIndex.get(state);
+  if (!index) {
+    index = new Map();
+    for (const r of Object.values(state.resources)) {
+      if (r.type === 'Microsoft.MachineLearningServices/workspaces') index.set(String(propertiesOf(r.body).workspaceId).toLowerCase(), r);
+    }
+    workspaceIndex.set(state, index);
+  }
+  return index.get(guid);
+}
+
 export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   const behaviours = behaviourStore(deps.stateDir);
   const metrics = new MetricsStore(deps.stateDir);
@@ -206,9 +221,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
       if ((req.method ?? '').toUpperCase() !== 'POST') return message(405, 'Method not allowed: score with POST.', base);
       const state = settled(ctx.snapshot);
       const [workspaceId, endpointName] = [decodeURIComponent(m[1]).toLowerCase(), decodeURIComponent(m[2])];
-      const ws = Object.values(state.resources).find(
-        (r) => r.type === 'Microsoft.MachineLearningServices/workspaces' && String(propertiesOf(r.body).workspaceId).toLowerCase() === workspaceId,
-      );
+      const ws = workspaceByGuid(state, workspaceId);
       const ep = ws && getResource(state, `${ws.id}/onlineEndpoints/${endpointName}`);
       if (!ep || !SERVING.has(String(propertiesOf(ep.body).provisioningState))) return message(404, `Endpoint '${endpointName}' was not found.`, base);
       const record = (s: Omit<RequestSample, 'k' | 't' | 'ep' | 'bi' | 'nc' | 'fl'>) =>
