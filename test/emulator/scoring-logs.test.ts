@@ -5,7 +5,7 @@
  * (behaviour, state) still follows another emulator process's changes at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoundedLog, readLogFile } from '../../shared/emulator/src/scoring/logs';
@@ -139,6 +139,26 @@ test('a log is bounded: past its size it starts a new generation, and reads retu
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
     expect(readLogFile(log.path, 2)).toBe(`${lines.slice(-2).join('\n')}\n`);
     expect(readLogFile(join(dir, 'none.log'))).toBeUndefined();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a log another writer filled past its size is rotated once this process has appended a sixteenth of it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emu-logs-'));
+  try {
+    const log = new BoundedLog(join(dir, 'inference-server.log'), 4096);
+    log.reset();
+    log.line('mine 0');
+    readLogFile(log.path);
+    appendFileSync(log.path, 'theirs\n'.repeat(3000)); // another process's lines: 21 KB
+    for (let i = 1; i <= 40; i++) {
+      log.line(`mine ${i}`);
+      readLogFile(log.path);
+    }
+    expect(existsSync(`${log.path}.1`)).toBe(true);
+    expect(statSync(log.path).size).toBeLessThan(4096);
+    expect(readLogFile(log.path, 1)).toBe('mine 40\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
