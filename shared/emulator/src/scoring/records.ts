@@ -2,7 +2,7 @@
  * What a running deployment leaves in the state directory, so every emulator process on that directory can
  * route to it, read its logs and clean up after a dead owner:
  *   <stateDir>/scoring/deployments/<endpoint>.<deployment>.<hash>/runtime.json   (this record)
- *   .../inference-server.log, storage-initializer.log                             (bounded logs)
+ *   .../inference-server.log, storage-initializer.log (+ .1: the previous part)    (bounded logs, scoring/logs.ts)
  *   .../versions/<v>/model/, .../versions/<v>/code/                                 (materialized files)
  */
 import { createHash, randomBytes } from 'node:crypto';
