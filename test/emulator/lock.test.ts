@@ -72,9 +72,13 @@ test('holding is a link to a token file: nothing is left behind, and a dead hold
 
 test('a live holder’s linked lock is respected until it is older than staleMs, counted from when it was linked', async () => {
   const path = join(tempStateDir(), 'e.lock');
-  holdWithToken(path, process.ppid, 'live-t1');
-  await expect(withFileLock(path, () => 'no', { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow(/timed out/);
-  const start = Date.now();
-  expect(await withFileLock(path, () => 'stale broken', { timeoutMs: 3000, staleMs: 400 })).toBe('stale broken');
-  expect(Date.now() - start).toBeGreaterThanOrEqual(50);
+  // The token was written long before it was linked (a holder writes it once): the link's time counts.
+  const token = `${path}.live-t1.holder`;
+  writeFileSync(token, JSON.stringify({ pid: process.ppid, host: hostname(), nonce: 'live-t1' }));
+  await new Promise((r) => setTimeout(r, 700));
+  linkSync(token, path);
+  const linked = Date.now();
+  await expect(withFileLock(path, () => 'no', { timeoutMs: 200, staleMs: 600 })).rejects.toThrow(/timed out/);
+  expect(await withFileLock(path, () => 'stale broken', { timeoutMs: 3000, staleMs: 600 })).toBe('stale broken');
+  expect(Date.now() - linked).toBeGreaterThanOrEqual(550);
 });

@@ -78,6 +78,8 @@ function isStale(c: LockContent | undefined, staleMs: number, path: string): boo
 
 /** This process's token for its next take of `path` (written the first time); false where links do not work. */
 function nextToken(path: string): Token | false {
+  // Windows: a link need not move the file's change time, which tells how old a linked lock is.
+  if (process.platform === 'win32') return false;
   let set = tokens.get(path);
   if (set === false) return false;
   if (!set) {
