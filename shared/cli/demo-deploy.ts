@@ -38,7 +38,7 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   ok.push(c.report('deploy v1', await runGitHubAction(action, { ...common, model: champion, 'bake-time': '3s' }, ghEnv)));
 
   c.banner('7/8 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
-  const slow = join(c.stateDir, 'credit-model-slow');
+  const slow = join(c.stateDir, 'slow', 'credit-model'); // the folder name the scoring script expects
   cpSync(join(c.root, 'shared', 'demo', 'credit-model'), slow, { recursive: true });
   const weights = JSON.parse(readFileSync(join(slow, 'model.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(slow, 'model.json'), JSON.stringify({ ...weights, intercept: -1.2, inference_cost_ms: 450 }, null, 2));

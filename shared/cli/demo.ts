@@ -98,7 +98,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     ok.push(report('task', ado));
 
     banner('3/8 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
-    const retrained = join(stateDir, 'credit-model-retrained');
+    // Every version is registered from a folder named credit-model: the scoring script finds it at
+    // $AZUREML_MODEL_DIR/credit-model/, as on the service.
+    const retrained = join(stateDir, 'retrained', 'credit-model');
     cpSync(join(root, 'shared', 'demo', 'credit-model'), retrained, { recursive: true });
     const weights = JSON.parse(readFileSync(join(retrained, 'model.json'), 'utf8')) as { intercept: number };
     weights.intercept = -1.25;

@@ -52,6 +52,20 @@ describe('JsonStore.peek across processes', () => {
   }, 60_000);
 });
 
+describe('the stat a request start shares with the others of its event-loop turn', () => {
+  it("follows this process's own writes within the turn, and another process's write made before the next turn", async () => {
+    const store = new JsonStore<ArmState>(join(dir, 'arm.json'), emptyState);
+    await store.update((s) => (s.counters.hits = 1));
+    expect(store.peek(true).counters.hits).toBe(1);
+    // Same turn (the lock is free: nothing here waits for I/O): the write is seen, not the stat taken before it.
+    await store.update((s) => (s.counters.hits = 2));
+    expect(store.peek(true).counters.hits).toBe(2);
+    await child('store-worker.ts', [dir, 3, 'other']);
+    expect(store.peek(true).counters.hits).toBe(5);
+    expect(store.peek(true)).toBe(store.peek());
+  }, 60_000);
+});
+
 describe('journal sequence across processes and rotation', () => {
   const seqs = (entries: JournalEntry[]) => entries.map((e) => e.seq);
 

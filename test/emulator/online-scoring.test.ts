@@ -4,12 +4,14 @@
  * failed update leaves the old version serving, delete stops the process. Code and model are blobs uploaded with
  * the datastore's key, referenced by code and model versions (datastore URIs and a blob URL).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { pidAlive } from '../../shared/emulator/src/pid';
+import { deploymentDir } from '../../shared/emulator/src/scoring/records';
 import { sleep, startTestEmulator, type TestEmulator } from './harness';
 import { createEndpoint, dep, ep, pollOp } from './online-helpers';
+import { pollLocation, registryPath } from './registry-helpers';
 import { CRASH_DIR, FIXTURES, INPUT, PREDICTIONS, score } from './scoring-helpers';
 
 jest.setTimeout(120_000);
@@ -94,6 +96,8 @@ test('a deployment PUT succeeds only once its scoring process is ready; listKeys
   expect((await score(await scoringUri(), 'wrong-key', INPUT)).status).toBe(401);
   const logs = await t.arm('POST', `${dep(t, 'ep-live', 'blue')}/getLogs`, { containerType: 'InferenceServer' });
   expect(logs.json.content).toContain('model loaded: 2 weights');
+  // Live: the requests served since the start are in it, one line each (the 401 never reached the deployment).
+  expect(logs.json.content.match(/^\S+ \| INFO \| 200 \| POST \/score \| \d+\.\d ms$/gm)).toHaveLength(2);
   const init = await t.arm('POST', `${dep(t, 'ep-live', 'blue')}/getLogs`, { containerType: 'StorageInitializer' });
   expect(init.json.content).toMatch(/Downloaded .*online\/m1\/model\/model\.json/);
 });
@@ -178,4 +182,30 @@ test('deleting the endpoint stops its deployments’ processes', async () => {
   await pollOp(t, del.headers.get('azure-asyncoperation')!);
   for (let i = 0; i < 40 && pids.some((p) => pidAlive(p)); i++) await sleep(100);
   expect(pids.some((p) => pidAlive(p))).toBe(false);
+});
+
+test('a registry model copied from the workspace keeps its folder name: the script finds it at AZUREML_MODEL_DIR/<folder>/', async () => {
+  const registry = t.emu.env.AML_REGISTRY_NAME;
+  const pub = await t.arm('POST', `${model('1')}/publish`, { registryName: registry, destinationName: 'lin-shared', destinationVersion: '1' });
+  expect(pub.status).toBe(202);
+  expect([200, 204]).toContain((await pollLocation(t, pub.headers.get('location')!)).last.status);
+  const copied = (await t.arm('GET', `${registryPath(t)}/models/lin-shared/versions/1`)).json.properties.modelUri as string;
+  // The source is the folder online/m1/model: the copy is <fresh folder>/model.
+  expect(copied).toMatch(/\/[0-9a-f-]{36}\/model$/);
+
+  await createEndpoint(t, 'ep-reg', 'Key');
+  const id = dep(t, 'ep-reg', 'shared');
+  const r = await t.arm('PUT', id, { ...body('1'), properties: { ...body('1').properties, model: `azureml://registries/${registry}/models/lin-shared/versions/1` } });
+  expect(r.status).toBe(201);
+  expect((await pollOp(t, r.headers.get('azure-asyncoperation')!)).status).toBe('Succeeded');
+  const rec = t.emu.scoring.status(id)!;
+  const modelDir = join(deploymentDir(t.stateDir, id), 'versions', rec.version!, 'model');
+  expect(readdirSync(modelDir)).toEqual(['model']);
+  expect(readdirSync(join(modelDir, 'model'))).toEqual(['model.json']);
+  // The fixture script opens $AZUREML_MODEL_DIR/model/model.json in init(): it came up and answers.
+  const uri = (await t.arm('GET', ep(t, 'ep-reg'))).json.properties.scoringUri;
+  const key = (await t.arm('POST', `${ep(t, 'ep-reg')}/listKeys`)).json.primaryKey;
+  const s = await score(uri, key, INPUT, { 'azureml-model-deployment': 'shared' });
+  expect(s.status).toBe(200);
+  expect(s.json.predictions).toEqual(PREDICTIONS);
 });

@@ -66,7 +66,8 @@ test('existence check 404, import 202 with Location, then the version exists wit
   expect(after.json.properties).toMatchObject({ provisioningState: 'Succeeded', description: 'fraud', tags: { t: '1' } });
   const arm = await t.arm('GET', `${registryPath(t)}/models/fraud-shared/versions/1`);
   expect(arm.json.properties.modelUri).toBe(after.json.properties.modelUri);
-  const folder = after.json.properties.modelUri.split('/').pop();
+  const folder = after.json.properties.modelUri.split('/').slice(-2).join('/');
+  expect(folder).toMatch(/^[0-9a-f-]{36}\/4$/);
   expect(await registryBlobs(t, `${folder}/`)).toEqual({ [`${folder}/model.pkl`]: 'fraud-weights', [`${folder}/MLmodel`]: 'flavors: {}' });
 
   const entries = (await t.control('GET', '/journal')).json.entries;

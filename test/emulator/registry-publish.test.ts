@@ -38,8 +38,9 @@ test('publish copies the files into the registry storage and creates the version
   const got = await t.arm('GET', regVersion('churn', '1'));
   expect(got.status).toBe(200);
   expect(got.json.properties).toMatchObject({ ...meta, modelType: 'custom_model', provisioningState: 'Succeeded' });
+  // A fresh folder, then the model's own folder name (the last segment of its path), as the service keeps it.
   const folder = await folderOf(got.json.properties.modelUri);
-  expect(folder).toMatch(/^[0-9a-f-]{36}$/);
+  expect(folder).toMatch(/^[0-9a-f-]{36}\/1$/);
   expect(await registryBlobs(t, `${folder}/`)).toEqual({
     [`${folder}/model.pkl`]: 'weights-v1',
     [`${folder}/conda.yaml`]: 'name: churn',
@@ -81,6 +82,17 @@ test('destinationName / destinationVersion rename the copy; a single-file model 
   const path = await folderOf(got.json.properties.modelUri);
   expect(path).toMatch(/^[0-9a-f-]{36}\/model\.onnx$/);
   expect(await registryBlobs(t, path)).toEqual({ [path]: 'onnx-bytes' });
+});
+
+test('a folder model uploaded as az ml does (LocalUpload/<hash>/<folder>) keeps its folder name as the last segment of the copy', async () => {
+  await seedWorkspaceModel(t, 'credit', '1', 'LocalUpload/0a1b2c/credit-model', { 'model.json': '{"w":1}', 'score.py': 'def run(x): return x' });
+  const r = await publish('credit', '1', { registryName: 'mlr-shared' });
+  await pollLocation(t, r.headers.get('location')!);
+  const got = await t.arm('GET', regVersion('credit', '1'));
+  expect(got.json.properties.provisioningState).toBe('Succeeded');
+  const folder = await folderOf(got.json.properties.modelUri);
+  expect(folder).toMatch(/^[0-9a-f-]{36}\/credit-model$/);
+  expect(await registryBlobs(t, `${folder}/`)).toEqual({ [`${folder}/model.json`]: '{"w":1}', [`${folder}/score.py`]: 'def run(x): return x' });
 });
 
 test('a source without files ends the operation Failed (AssetNotFound) and the version Failed, never Succeeded', async () => {

@@ -1,12 +1,13 @@
-import glob, json, math, os, time
+import json, math, os, time
 
 def init():
     global MODEL
-    # Azure ML mounts a folder model under AZUREML_MODEL_DIR/<folder name>/; a local run has it in place.
-    root = os.environ.get("AZUREML_MODEL_DIR", os.path.dirname(os.path.abspath(__file__)))
-    path = next(iter(glob.glob(os.path.join(root, "model.json")) + glob.glob(os.path.join(root, "*", "model.json"))), None)
-    if path is None:
-        raise FileNotFoundError(f"model.json not found under {root}")
+    # Azure ML puts a folder model at AZUREML_MODEL_DIR/<folder name>/ (this one is registered from a folder named
+    # credit-model, every version); a local run has model.json beside this script.
+    if "AZUREML_MODEL_DIR" in os.environ:
+        path = os.path.join(os.environ["AZUREML_MODEL_DIR"], "credit-model", "model.json")
+    else:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.json")
     with open(path) as f:
         MODEL = json.load(f)
 

@@ -3,7 +3,8 @@
  * scoring processes of deployments that go. Every emulator process runs one over its ScoringRuntime; a start
  * job is claimed under the state lock, so exactly one process starts it (and then serves it), and a job whose
  * claimer died is taken over. When the start ends, the operation is given its outcome (Failed with the
- * runtime's error when the process could not come up), an end time no earlier than now, and the real logs.
+ * runtime's error when the process could not come up), an end time no earlier than now, and the real logs (live
+ * from then on when the process came up).
  */
 import type { JsonStore } from './state/json-store';
 import type { ArmState, StoredResource } from './state/model';
@@ -75,9 +76,11 @@ export class DeploymentStarter extends StateJobWorker {
   }
 
   private finish(job: StartJob, out: StartResult | undefined): Promise<void> {
+    // A process that came up keeps writing its log: getLogs reads it live from then on.
     const logs = out && {
       storageInitializer: this.runtime.logs(job.deploymentId, 'StorageInitializer'),
       inferenceServer: out.ok ? this.runtime.logs(job.deploymentId, 'InferenceServer') : out.log,
+      ...(out.ok ? { live: true as const } : {}),
     };
     return this.store.update((s) => {
       const starts = online(s).starts;

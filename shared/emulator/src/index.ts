@@ -25,6 +25,8 @@ import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
 import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
+import { flushLogs } from './scoring/logs';
+import { removeDeadTokens } from './state/lock';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -59,6 +61,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   mkdirSync(stateDir, { recursive: true });
   const log = opts.log ?? (() => undefined);
   const tls = ensureTls(opts.tlsDir ? resolve(opts.tlsDir) : join(stateDir, 'tls'));
+  // Lock token files that holders killed on this host left behind (state/lock.ts).
+  removeDeadTokens(stateDir);
+  removeDeadTokens(join(stateDir, 'scoring'));
   const store = new JsonStore<ArmState>(join(stateDir, 'arm.json'), emptyState);
   const journal = new Journal(stateDir);
 
@@ -104,6 +109,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     copier.start();
     const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
     scoring = runtime;
+    // A request's line in its deployment's log is on disk before the request's journal entry (and response).
+    journal.beforeWrite = flushLogs;
     // Deployment operations wait for their scoring process: this process may be the one that starts it.
     starter = new DeploymentStarter(store, runtime, log);
     handler = createRequestHandler({
@@ -111,7 +118,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       store,
       journal,
       identity,
-      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics }),
+      arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics, inferenceLog: (id, tail) => runtime.logFile(id, 'InferenceServer', tail) }),
       control,
       extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
       controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],
@@ -156,6 +163,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         });
         await copier?.stop();
         await storage?.stop();
+        journal.close();
       },
     };
   } catch (e) {

@@ -47,6 +47,14 @@ export class Journal {
   private known: { size: number; ino: number; seq: number } | undefined;
   private pending: Pending[] = [];
   private flushing = false;
+  /** The journal file as open for appending, and its inode. */
+  private out: { fd: number; ino: number } | undefined;
+  private closed = false;
+  /**
+   * Called under the lock before each batch is written: what the batch's requests queued elsewhere (their lines
+   * in a deployment's log) is written first, so it is on disk before their responses leave.
+   */
+  beforeWrite: () => void = () => undefined;
 
   constructor(
     stateDir: string,
@@ -112,6 +120,7 @@ export class Journal {
             // Take the batch only once the lock is ours, so everything that queued while we waited joins it.
             batch = this.pending;
             this.pending = [];
+            this.beforeWrite();
             return this.write(batch);
           });
           batch.forEach((p, i) => p.resolve(written[i]));
@@ -130,12 +139,13 @@ export class Journal {
 
   /** Under the lock: number the batch after the last entry on disk, rotate if the file is full, append one write. */
   private write(batch: Pending[]): JournalEntry[] {
-    const st = statOrUndefined(this.path);
+    let st = statOrUndefined(this.path);
     let seq = this.lastSeq(st);
     if (st && st.size >= this.maxBytes) {
       // The sequence survives in journal.seq (written only here and on clear), so `since` keeps working.
       writeFileSync(this.seqPath, String(seq));
       renameSync(this.path, this.oldPath);
+      st = undefined;
     }
     // seq first (readers skip old lines by it), and never overridden by a stray field of the entry.
     const full = batch.map((p): JournalEntry => {
@@ -143,16 +153,39 @@ export class Journal {
       return Object.assign({ seq, time: p.time }, p.entry, { seq, time: p.time });
     });
     const text = full.map((e) => `${JSON.stringify(e)}\n`).join('');
-    const fd = openSync(this.path, 'a');
-    try {
-      const buf = Buffer.from(text);
-      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-      const st = fstatSync(fd);
-      this.known = { size: st.size, ino: st.ino, seq };
-    } finally {
-      closeSync(fd);
+    // The file stays open between batches while its path still names it (a writer that rotated it renamed it away;
+    // a clear truncates it in place). Under the lock nobody else appends: its size after this write is known.
+    let size = st?.size ?? 0;
+    if (!this.out || !st || st.ino !== this.out.ino) {
+      if (this.out) closeSync(this.out.fd);
+      const fd = openSync(this.path, 'a');
+      const opened = fstatSync(fd);
+      this.out = { fd, ino: opened.ino };
+      size = opened.size;
     }
+    const buf = Buffer.from(text);
+    try {
+      for (let off = 0; off < buf.length; ) off += writeSync(this.out.fd, buf, off);
+    } catch (e) {
+      closeSync(this.out.fd);
+      this.out = undefined;
+      throw e;
+    }
+    this.known = { size: size + buf.length, ino: this.out.ino, seq };
+    if (this.closed) this.close();
     return full;
+  }
+
+  /** Closes the file kept open for appending; a later batch opens it for its own write only. */
+  close(): void {
+    this.closed = true;
+    if (!this.out) return;
+    try {
+      closeSync(this.out.fd);
+    } catch {
+      /* already closed */
+    }
+    this.out = undefined;
   }
 
   /** Last sequence number: from this process's own last write when nobody wrote since, else the journal's last line. */

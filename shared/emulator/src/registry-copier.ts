@@ -23,7 +23,7 @@ interface FileRef {
 
 interface Outcome {
   error?: OperationError;
-  /** The copy's final modelUri when it differs from the folder URL set at the start (single-file models). */
+  /** The copy's final modelUri when it differs from the one set at the start (a single file of a job without `named`). */
   modelUri?: string;
 }
 
@@ -106,11 +106,13 @@ export class RegistryCopier extends StateJobWorker {
       return {};
     }
     const dest = job.destination;
+    // A named destination is the folder (or the single file) itself; an older job's is the folder above it.
+    const target = (f: FileRef) => (job.named && src.single ? dest.path : `${dest.path}/${f.rel}`);
     for (const f of src.files) {
       const content = await getBlob(ep, account(job.source), job.source.container, f.name);
-      await putBlob(ep, account(dest), dest.container, `${dest.path}/${f.rel}`, content);
+      await putBlob(ep, account(dest), dest.container, target(f), content);
     }
-    return src.single ? { modelUri: blobUrl(state, { ...dest, path: `${dest.path}/${src.files[0].rel}` }) } : {};
+    return src.single && !job.named ? { modelUri: blobUrl(state, { ...dest, path: target(src.files[0]) }) } : {};
   }
 
   private finish(job: CopyJob, outcome: Outcome): Promise<void> {

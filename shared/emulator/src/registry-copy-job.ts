@@ -16,8 +16,13 @@ export interface CopyJob {
   /** The source model version's files, and its modelUri (for messages). */
   source: BlobLocation;
   sourceUri: string;
-  /** A fresh folder in the registry's container. */
+  /**
+   * Where the copy goes in the registry's container: a fresh folder, then the source's own name (`named`: a folder
+   * model's files under it, a single file written as it). Jobs recorded without `named` put the files directly
+   * under the fresh folder.
+   */
   destination: BlobLocation;
+  named?: boolean;
   /** The destination version already exists: compare its files (`compareWith`, when readable) instead of copying. */
   existing: boolean;
   compareWith?: BlobLocation;

@@ -31,6 +31,8 @@ export interface RequestContext {
   /** Set by a route to journal the (parsed) request body. */
   requestBody?: unknown;
   area?: string;
+  /** The shared state as peeked at the start of this request (absent after a fault): routes look at it instead of peeking again. */
+  snapshot?: Readonly<ArmState>;
 }
 
 export interface ServerDeps {
@@ -114,8 +116,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
   const ctx: RequestContext = { baseUrl: deps.baseUrl };
   const entryBase = { method, path: url.pathname, query: query(url) };
-  // One look at the shared state serves the fault check and, when no fault fired, the ARM front door.
-  const snapshot = deps.store.peek();
+  // One look at the shared state serves the fault check and, when no fault fired, the ARM front door and the data
+  // planes (its stat shared with the other requests this turn starts).
+  const snapshot = deps.store.peek(true);
   const fault = await takeFault(deps.store, method, url.pathname, { host: 'emulator' }, snapshot);
   if (fault) {
     // unref: a delayed answer must not keep a stopped emulator (or the test process hosting it) alive.
@@ -132,13 +135,14 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 
   journalOnEnd(res, deps, fault ? { ...entryBase, fault: fault.id } : entryBase, ctx);
+  if (!fault) ctx.snapshot = snapshot;
 
   ctx.area = 'identity';
   if (await deps.identity.handle(req, res, url, body)) return;
 
   if (url.pathname.startsWith('/subscriptions/')) {
     ctx.area = 'arm';
-    const out = await deps.arm.handle({ method, url, baseUrl: deps.baseUrl, headers: req.headers, body, snapshot: fault ? undefined : snapshot });
+    const out = await deps.arm.handle({ method, url, baseUrl: deps.baseUrl, headers: req.headers, body, snapshot: ctx.snapshot });
     ctx.principal = out.principal;
     ctx.requestBody = out.requestBody;
     return send(res, out.reply);

@@ -27,7 +27,11 @@ export interface ArmCall {
   action?: string;
   /** Settled state: a copy on reads, the locked document on writes. */
   state: ArmState;
+  /** The live InferenceServer log of a deployment's scoring process (`tail` last lines); undefined when it has none. */
+  inferenceLog?: InferenceLogReader;
 }
+
+export type InferenceLogReader = (deploymentId: string, tail?: number) => string | undefined;
 
 export type Handler = (c: ArmCall) => Reply;
 

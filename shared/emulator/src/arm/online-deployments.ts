@@ -2,7 +2,9 @@
  * Online deployments (`.../onlineEndpoints/{e}/deployments/{d}`). PUT answers 201 with an operation (the resource
  * reports `Updating`, as the live service does even on create); PATCH (tags, sku) and DELETE answer 202. The
  * operation fails as the service does when the VM family's quota (Kubernetes: the cluster's capacity) is short or a
- * failure was injected (control surface), and getLogs then returns logs that fit. Deleting a deployment that still takes (mirrored) traffic is refused.
+ * failure was injected (control surface), and getLogs then returns logs that fit; once a deployment's scoring process
+ * is up, getLogs returns its live InferenceServer log (banner, init, a line per request served, what the script
+ * prints). Deleting a deployment that still takes (mirrored) traffic is refused.
  * A create or update of a deployment with code starts its scoring process before the operation can end (online-start.ts).
  */
 import type { Json, StoredResource } from '../state/model';
@@ -200,9 +202,16 @@ function getLogs(c: ArmCall): Reply {
   if (body.tail !== undefined && body.tail !== null && (typeof body.tail !== 'number' || !Number.isInteger(body.tail) || body.tail < 0)) {
     return bad(`'tail' must be a non-negative integer; got ${JSON.stringify(body.tail)}.`);
   }
-  const logs = online(c.state).logs[c.id.toLowerCase()] ?? successLogs(context(c, res.body));
+  const tail = typeof body.tail === 'number' ? body.tail : undefined;
+  const recorded = online(c.state).logs[c.id.toLowerCase()];
+  // A deployment whose scoring process came up: its inference server's log as it is now (what it served since).
+  if (containerType === 'InferenceServer' && (recorded?.live || !recorded)) {
+    const live = c.inferenceLog?.(c.id, tail);
+    if (live !== undefined) return { status: 200, body: { content: live } };
+  }
+  const logs = recorded ?? successLogs(context(c, res.body));
   const text = containerType === 'StorageInitializer' ? logs.storageInitializer : logs.inferenceServer;
-  return { status: 200, body: { content: tailLines(text, body.tail) } };
+  return { status: 200, body: { content: tailLines(text, tail) } };
 }
 
 export const onlineDeploymentHandlers: ResourceTypeHandler = {

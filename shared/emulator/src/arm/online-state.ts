@@ -40,6 +40,11 @@ export interface DeploymentFailure extends DeploymentFailureSpec {
 export interface DeploymentLogs {
   storageInitializer: string;
   inferenceServer: string;
+  /**
+   * The deployment's scoring process came up: getLogs answers InferenceServer from its live log file
+   * (scoring/logs.ts), `inferenceServer` being what it held when the start ended.
+   */
+  live?: true;
 }
 
 /**
@@ -109,9 +114,12 @@ export function takeDeploymentFailure(state: ArmState, endpoint: string, deploym
   return f;
 }
 
+/** Replaces (parts of) a deployment's logs; they are live only when `logs` says so (a later set ends it). */
 export function setLogs(state: ArmState, deploymentId: string, logs: Partial<DeploymentLogs>): void {
   const all = online(state).logs;
   const k = deploymentId.toLowerCase();
   const prev: Partial<DeploymentLogs> = all[k] ?? {};
-  all[k] = { storageInitializer: '', inferenceServer: '', ...prev, ...logs };
+  const next: DeploymentLogs = { storageInitializer: '', inferenceServer: '', ...prev, ...logs };
+  if (!logs.live) delete next.live;
+  all[k] = next;
 }

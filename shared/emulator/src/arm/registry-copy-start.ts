@@ -70,7 +70,11 @@ export function beginRegistryCopy(c: ArmCall, req: CopyToRegistry): Operation | 
   });
   const durationMs = op.durationMs;
   op.durationMs = COPY_HOLD_MS;
-  const destination = { ...storage, path: randomUUID() };
+  // A fresh folder per copy, under which the model keeps its own name (the last segment of its path: the folder,
+  // or the file of a single-file model), as the service does: a deployment finds a folder model at
+  // $AZUREML_MODEL_DIR/<folder name>/.
+  const name = source.path.slice(source.path.lastIndexOf('/') + 1);
+  const destination = { ...storage, path: name ? `${randomUUID()}/${name}` : randomUUID() };
 
   if (!existing) {
     ensureRegistryContainer(c, containerId);
@@ -89,6 +93,7 @@ export function beginRegistryCopy(c: ArmCall, req: CopyToRegistry): Operation | 
     destination,
     existing: !!existing,
     compareWith: typeof compareWith === 'object' ? compareWith : undefined,
+    named: true,
     destVersionId: destId,
     destDisplay: `model ${req.destinationName}:${req.destinationVersion} in registry '${registryName}'`,
     durationMs,

@@ -15,7 +15,7 @@ import { parseJson } from '../http';
 import { needsSettle, settle } from '../lro/settle';
 import { verifySignature, mfePollPath } from '../lro/poll-urls';
 import { findOperation, operationNotFound, renderMfeResult, renderMfeStatus } from '../lro/poll-routes';
-import type { ArmCall, Handler, ResourceTypeHandler } from './call';
+import type { ArmCall, Handler, InferenceLogReader, ResourceTypeHandler } from './call';
 import { armError, gatewayError } from './errors';
 import { checkMlApiVersion, checkResourcesApiVersion, missingApiVersion } from './api-versions';
 import { authorize } from './rbac';
@@ -60,8 +60,8 @@ export class ArmRouter {
     private readonly store: JsonStore<ArmState>,
     private readonly identity: IdentityService,
     private readonly types: ResourceTypeHandler[],
-    /** Serves {resourceId}/providers/Microsoft.Insights/metrics[Definitions] when given. */
-    private readonly insights?: MetricsDeps,
+    /** `metrics` serves {resourceId}/providers/Microsoft.Insights/metrics[Definitions]; `inferenceLog` live getLogs. */
+    private readonly services: Partial<MetricsDeps> & { inferenceLog?: InferenceLogReader } = {},
   ) {}
 
   async handle(r: ArmRequest): Promise<ArmOutcome> {
@@ -108,10 +108,11 @@ export class ArmRouter {
     }
     const now = Date.now();
     const deny = (action: string, scope: string) => authorize(snapshot, principal.principalId, principal.appId, action, scope);
-    const insights = this.insights && insightsTarget(r.url.pathname);
+    const metrics = this.services.metrics;
+    const insights = metrics && insightsTarget(r.url.pathname);
     if (insights) {
       if (r.method !== 'GET') return methodNotAllowed(r.method);
-      return deny(`Microsoft.Insights/${insights.what}/read`, insights.resourceId) ?? serveInsights(this.insights!, this.settled(now, snapshot), insights, r.url, now);
+      return deny(`Microsoft.Insights/${insights.what}/read`, insights.resourceId) ?? serveInsights({ metrics }, this.settled(now, snapshot), insights, r.url, now);
     }
 
     switch (target.kind) {
@@ -330,6 +331,7 @@ export class ArmRouter {
         workspace,
         action: t.action,
         state,
+        inferenceLog: this.services.inferenceLog,
       };
       return fn(call);
     };

@@ -5,11 +5,14 @@
  * dropped), and proxies to the deployment's harness. Status codes as the service's troubleshooting guide lists:
  * 401, 404 (no deployment / none with positive weight), 408 (request timeout), 424 (the script answered non-200,
  * with ms-azureml-model-error-statuscode / -reason), 429 (more than 2 × max_concurrent × instances pending).
- * Every request served is recorded for the metrics API.
+ * Every request served is recorded for the metrics API, and one line per request that reached a deployment goes
+ * to its live InferenceServer log (getLogs).
  */
 import { randomUUID } from 'node:crypto';
 import { request, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState, StoredResource } from '../state/model';
 import type { IdentityService } from '../identity';
@@ -19,9 +22,10 @@ import { needsSettle, settle } from '../lro/settle';
 import { getResource, propertiesOf } from '../arm/resource-helpers';
 import { isObject } from '../http';
 import { checkScoringAuth } from './credentials';
-import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour } from './behaviour';
+import { behaviourKey, behaviourStore, Dice, drawLatency, type Behaviour, type BehaviourDoc } from './behaviour';
 import { MetricsStore, type RequestSample } from './metrics-store';
-import { peekRecord, type RuntimeRecord } from './records';
+import { deploymentDir, peekRecord, type RuntimeRecord } from './records';
+import { BoundedLog, LOG_FILES } from './logs';
 
 export interface DataPlaneDeps {
   stateDir: string;
@@ -42,6 +46,14 @@ interface Served {
   body: unknown;
   headers: Record<string, string>;
   bytesOut: number;
+  /** Answered in front of the deployment (429, 502): its inference server never saw the request. */
+  front?: true;
+}
+
+/** The inference server's line for a request it served, as its access log prints one. */
+function requestLine(status: number, ms: number): string {
+  const level = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
+  return `${new Date().toISOString()} | ${level} | ${status} | POST /score | ${ms.toFixed(1)} ms`;
 }
 
 /** POST the body to one harness instance; resolves with its status and text, or an error kind. */
@@ -73,6 +85,21 @@ function parseMaybe(text: string): unknown {
   }
 }
 
+/** Workspaces by their guid (lower case), per state document (a snapshot or settled copy, never changed after). */
+const workspaceIndex = new WeakMap<object, Map<string, StoredResource>>();
+
+function workspaceByGuid(state: ArmState, guid: string): StoredResource | undefined {
+  let index = workspaceIndex.get(state);
+  if (!index) {
+    index = new Map();
+    for (const r of Object.values(state.resources)) {
+      if (r.type === 'Microsoft.MachineLearningServices/workspaces') index.set(String(propertiesOf(r.body).workspaceId).toLowerCase(), r);
+    }
+    workspaceIndex.set(state, index);
+  }
+  return index.get(guid);
+}
+
 export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   const behaviours = behaviourStore(deps.stateDir);
   const metrics = new MetricsStore(deps.stateDir);
@@ -86,8 +113,8 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
   // changes or another operation comes due. A finished operation stays unsettled on disk until the next write, so
   // after a rollout every scoring request would otherwise parse and settle the whole state again.
   let settledCopy: { snapshot: object; state: ArmState } | undefined;
-  const settled = (): ArmState => {
-    const snap = deps.store.peek() as ArmState;
+  const settled = (snapshot = deps.store.peek()): ArmState => {
+    const snap = snapshot as ArmState;
     const now = Date.now();
     if (!needsSettle(snap, now)) return snap;
     if (settledCopy?.snapshot === snap && !needsSettle(settledCopy.state, now)) return settledCopy.state;
@@ -99,17 +126,37 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
+  // The live InferenceServer log of each deployment served (scoring/logs: written once per event-loop turn).
+  const logs = new Map<string, BoundedLog>();
+  const logOf = (id: string): BoundedLog => {
+    let log = logs.get(id);
+    if (!log) {
+      log = new BoundedLog(join(deploymentDir(deps.stateDir, id), LOG_FILES.InferenceServer));
+      if (logs.size >= 512) logs.delete(logs.keys().next().value!);
+      logs.set(id, log);
+    }
+    return log;
+  };
+
+  /** One request against one deployment; the request's line goes to the deployment's log when it got there. */
+  async function serve(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string, doc: BehaviourDoc): Promise<Served> {
+    const t0 = performance.now();
+    const out = await attempt(rec, deployment, endpoint, body, contentType, doc);
+    if (!out.front) logOf(rec.id).line(requestLine(out.modelStatus ?? out.status, performance.now() - t0));
+    return out;
+  }
+
   /** Runs one request against one deployment, with the test behaviour layered on. */
-  async function serve(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string): Promise<Served> {
+  async function attempt(rec: RuntimeRecord, deployment: string, endpoint: string, body: Buffer, contentType: string, doc: BehaviourDoc): Promise<Served> {
     const key = rec.id.toLowerCase();
     const limit = 2 * rec.maxConcurrentRequestsPerInstance * Math.max(1, rec.instances.length);
     const pending = inFlight.get(key) ?? 0;
     if (pending >= limit) {
-      return { status: 429, body: { message: `Too many pending requests: the deployment '${deployment}' already has ${pending} (limit ${limit} = 2 × max_concurrent_requests_per_instance × instance_count).` }, headers: {}, bytesOut: 0 };
+      const message = `Too many pending requests: the deployment '${deployment}' already has ${pending} (limit ${limit} = 2 × max_concurrent_requests_per_instance × instance_count).`;
+      return { status: 429, body: { message }, headers: {}, bytesOut: 0, front: true };
     }
     inFlight.set(key, pending + 1);
     try {
-      const doc = behaviours.peek();
       const b: Behaviour = doc.deployments[behaviourKey(endpoint, deployment)] ?? {};
       const timeout = rec.requestTimeoutMs;
       const extra = drawLatency(b, dice.next(doc), dice.next(doc));
@@ -135,7 +182,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
         if (next && next.port !== inst.port) out = await forward(next.port, body, contentType, timeout - (Date.now() - started));
       }
       if (out === 'timeout') return { status: 408, body: { message: `Request timed out after ${timeout} ms (request_timeout_ms).` }, headers: {}, bytesOut: 0 };
-      if (out === 'unreachable') return { status: 502, body: { message: `The deployment '${deployment}' is not reachable (its inference server is not running).` }, headers: {}, bytesOut: 0 };
+      if (out === 'unreachable') return { status: 502, body: { message: `The deployment '${deployment}' is not reachable (its inference server is not running).` }, headers: {}, bytesOut: 0, front: true };
       if (out.status === 200) return { status: 200, modelStatus: 200, body: parseMaybe(out.text), headers: {}, bytesOut: out.text.length };
       return {
         status: 424,
@@ -153,7 +200,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     const dep = getResource(state, `${endpointRes.id}/deployments/${name}`);
     // A deployment whose update failed keeps serving its previous version (as on the service): its record says.
     if (!dep || String(propertiesOf(dep.body).provisioningState) === 'Deleting') return undefined;
-    const rec = peekRecord(deps.stateDir, dep.id);
+    const rec = peekRecord(deps.stateDir, dep.id, true);
     return rec?.status === 'running' && rec.instances.length ? rec : undefined;
   }
 
@@ -172,11 +219,9 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
     const flight = endpointFlight;
     try {
       if ((req.method ?? '').toUpperCase() !== 'POST') return message(405, 'Method not allowed: score with POST.', base);
-      const state = settled();
+      const state = settled(ctx.snapshot);
       const [workspaceId, endpointName] = [decodeURIComponent(m[1]).toLowerCase(), decodeURIComponent(m[2])];
-      const ws = Object.values(state.resources).find(
-        (r) => r.type === 'Microsoft.MachineLearningServices/workspaces' && String(propertiesOf(r.body).workspaceId).toLowerCase() === workspaceId,
-      );
+      const ws = workspaceByGuid(state, workspaceId);
       const ep = ws && getResource(state, `${ws.id}/onlineEndpoints/${endpointName}`);
       if (!ep || !SERVING.has(String(propertiesOf(ep.body).provisioningState))) return message(404, `Endpoint '${endpointName}' was not found.`, base);
       const record = (s: Omit<RequestSample, 'k' | 't' | 'ep' | 'bi' | 'nc' | 'fl'>) =>
@@ -191,7 +236,7 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
 
       const props = propertiesOf(ep.body);
       const pinned = req.headers['azureml-model-deployment'];
-      const doc = behaviours.peek();
+      const doc = behaviours.peek(true);
       let chosen: string | undefined;
       let rec: RuntimeRecord | undefined;
       if (typeof pinned === 'string' && pinned) {
@@ -226,12 +271,12 @@ export function scoringDataPlane(deps: DataPlaneDeps): ExtraRoute {
           const shadow = running(ep, state, name);
           if (!shadow) continue;
           const t0 = Date.now();
-          void serve(shadow, name, endpointName, body, String(req.headers['content-type'] ?? 'application/json'))
+          void serve(shadow, name, endpointName, body, String(req.headers['content-type'] ?? 'application/json'), doc)
             .then((out) => record({ d: name, s: out.status, m: out.modelStatus, lat: Date.now() - t0, bo: out.bytesOut, mir: 1 }))
             .catch(() => undefined);
         }
       }
-      const out = await serve(rec, chosen, endpointName, body, String(req.headers['content-type'] ?? 'application/json'));
+      const out = await serve(rec, chosen, endpointName, body, String(req.headers['content-type'] ?? 'application/json'), doc);
       record({ d: chosen, s: out.status, m: out.modelStatus, lat: Date.now() - startedAt, bo: out.bytesOut });
       return { status: out.status, body: out.body, headers: { ...base, ...out.headers, 'azureml-model-deployment': chosen } };
     } finally {

@@ -3,7 +3,8 @@
  * scoring script under the Azure ML contract (`init()` once, then `run(raw_data)` per request with the raw body
  * as a string; the return value JSON-serialised), with AZUREML_MODEL_DIR set and the script's folder on sys.path
  * and as cwd, and serves it on a loopback port (ThreadingHTTPServer). It prints one `AMLEMU_READY <port>` line
- * when init() has returned; an exception in init() prints the traceback and exits 3.
+ * when init() has returned; an exception in init() prints the traceback and exits 3. Its output is the
+ * deployment's InferenceServer log; it prints no line per request (the data plane writes those, scoring/logs.ts).
  *
  * Kept as a string (the emulator is bundled by ncc: a .py beside the sources would not ship); the runtime
  * writes it into the state directory before starting Python.
@@ -67,6 +68,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         log("%s - %s" % (self.address_string(), fmt % args))
+
+    def log_request(self, code="-", size="-"):
+        # The emulator writes one line per request served into the log itself (with its latency).
+        pass
 
     def reply(self, status, body, content_type="application/json"):
         data = body.encode("utf-8")

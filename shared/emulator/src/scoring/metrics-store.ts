@@ -3,12 +3,13 @@
  * memory samples of the harness processes, as append-only JSON lines per workspace under
  * <stateDir>/scoring/metrics/. Appends are single small O_APPEND writes, so several emulator processes (one serving
  * traffic, another answering the metrics API) can share a file. Bounded: past `maxBytes` the file becomes `.1`
- * (replacing the previous one), so at most two generations are kept.
+ * (replacing the previous one), so at most two generations are kept (state/bounded-append.ts).
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scoringRoot } from './records';
+import { appendBounded } from '../state/bounded-append';
 
 /** One scored request. */
 export interface RequestSample {
@@ -94,17 +95,7 @@ export class MetricsStore {
   /** Writes what is queued (reads call it first, so a process sees its own samples). */
   flush(): void {
     this.flushScheduled = false;
-    for (const [file, lines] of this.pending) {
-      appendFileSync(file, `${lines.join('\n')}\n`);
-      const st = statSync(file, { throwIfNoEntry: false });
-      if (st && st.size > this.maxBytes) {
-        try {
-          renameSync(file, `${file}.1`);
-        } catch {
-          // another process rotated it first
-        }
-      }
-    }
+    for (const [file, lines] of this.pending) appendBounded(file, `${lines.join('\n')}\n`, this.maxBytes);
     this.pending.clear();
   }
 

@@ -2,12 +2,13 @@
  * What a running deployment leaves in the state directory, so every emulator process on that directory can
  * route to it, read its logs and clean up after a dead owner:
  *   <stateDir>/scoring/deployments/<endpoint>.<deployment>.<hash>/runtime.json   (this record)
- *   .../inference-server.log, storage-initializer.log                             (bounded logs)
+ *   .../inference-server.log, storage-initializer.log (+ .1: the previous part)    (bounded logs, scoring/logs.ts)
  *   .../versions/<v>/model/, .../versions/<v>/code/                                 (materialized files)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forgetStat, statThisTurn } from '../state/turn-stat';
 
 /** A blob folder (or single blob) in an emulated storage account. */
 export interface BlobSource {
@@ -77,10 +78,19 @@ export function deploymentNames(id: string): { endpoint: string; deployment: str
   return { endpointId: m[1], endpoint: m[2], deployment: m[3] };
 }
 
+/** Folders by state dir and id (the request path asks for one per scoring request). */
+const dirs = new Map<string, string>();
+
 export function deploymentDir(stateDir: string, id: string): string {
+  const k = `${stateDir}\0${id}`;
+  const known = dirs.get(k);
+  if (known) return known;
   const { endpoint, deployment } = deploymentNames(id);
   const hash = createHash('sha256').update(id.toLowerCase()).digest('hex').slice(0, 10);
-  return join(scoringRoot(stateDir), 'deployments', `${endpoint.toLowerCase()}.${deployment.toLowerCase()}.${hash}`);
+  const dir = join(scoringRoot(stateDir), 'deployments', `${endpoint.toLowerCase()}.${deployment.toLowerCase()}.${hash}`);
+  if (dirs.size >= 1024) dirs.delete(dirs.keys().next().value!);
+  dirs.set(k, dir);
+  return dir;
 }
 
 const RECORD = 'runtime.json';
@@ -91,10 +101,11 @@ const recordCache = new Map<string, { ino: number; mtimeMs: number; size: number
 /**
  * readRecord for the request path (the data plane reads a deployment's record per scoring request): a stat
  * instead of a read and parse when the record has not changed. The record returned is shared: read it only.
+ * `startingRequest`: the stat may be shared with the requests this turn starts (as JsonStore.peek).
  */
-export function peekRecord(stateDir: string, id: string): Readonly<RuntimeRecord> | undefined {
+export function peekRecord(stateDir: string, id: string, startingRequest = false): Readonly<RuntimeRecord> | undefined {
   const file = join(deploymentDir(stateDir, id), RECORD);
-  const st = statSync(file, { throwIfNoEntry: false });
+  const st = startingRequest ? statThisTurn(file) : statSync(file, { throwIfNoEntry: false });
   if (!st) {
     recordCache.delete(file);
     return undefined;
@@ -123,6 +134,7 @@ export function writeRecord(stateDir: string, rec: RuntimeRecord): void {
   const tmp = join(dir, `${RECORD}.${randomBytes(4).toString('hex')}.tmp`);
   writeFileSync(tmp, JSON.stringify(rec, null, 1));
   renameSync(tmp, join(dir, RECORD));
+  forgetStat(join(dir, RECORD));
 }
 
 export function allRecords(stateDir: string): RuntimeRecord[] {

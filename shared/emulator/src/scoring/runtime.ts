@@ -15,7 +15,7 @@ import type { ArmState } from '../state/model';
 import { withFileLock } from '../state/lock';
 import { pidAlive } from '../pid';
 import { HARNESS_FILE, HARNESS_PY, INIT_FAILED_EXIT, READY_PREFIX } from './harness';
-import { BoundedLog, LOG_FILES, readLog, type ContainerType } from './logs';
+import { BoundedLog, LOG_FILES, readLog, readLogFile, type ContainerType } from './logs';
 import { materialize } from './materialize';
 import { MetricsStore } from './metrics-store';
 import type { DeploymentSpec, InstanceRecord, RuntimeRecord } from './records';
@@ -288,9 +288,14 @@ export class DeploymentRuntime {
     if (rec && rec.status !== 'failed') writeRecord(this.opts.stateDir, { ...rec, status: 'stopped', instances: [] });
   }
 
-  /** The log of a container of the deployment (getLogs): `tail` last lines, all by default. */
+  /** The log of a container of the deployment (getLogs): `tail` last lines, all by default; '' when there is none. */
   logs(id: string, container: ContainerType = 'InferenceServer', tail?: number): string {
-    return readLog(join(deploymentDir(this.opts.stateDir, id), LOG_FILES[container]), tail);
+    return this.logFile(id, container, tail) ?? '';
+  }
+
+  /** As `logs`, undefined when the deployment has no such log file (no process was ever started for it). */
+  logFile(id: string, container: ContainerType = 'InferenceServer', tail?: number): string | undefined {
+    return readLogFile(join(deploymentDir(this.opts.stateDir, id), LOG_FILES[container]), tail);
   }
 
   /** The runtime record (status, ports, pids) of a deployment, from any process. */

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { withFileLock } from './lock';
+import { forgetStat, statThisTurn } from './turn-stat';
 
 export class JsonStore<T> {
   /** The last parsed document and the identity of the file it came from (writers rename, so a write changes the inode). */
@@ -28,11 +29,13 @@ export class JsonStore<T> {
   /**
    * The current document, shared and read-only: parsed again only when the file changed (inode, size or mtime moved),
    * so a request that only looks pays a stat instead of a parse. It is frozen; use `read()` for a private copy.
+   * `startingRequest`: the caller is the synchronous start of a request handler, which may share the stat with
+   * the other requests this turn of the event loop starts (state/turn-stat.ts).
    */
-  peek(): Readonly<T> {
+  peek(startingRequest = false): Readonly<T> {
     // Plain (not bigint) stat: cheaper, and its fractional-millisecond times still tell writes apart; every write
     // is a rename, so the inode moves too.
-    const st = statSync(this.path, { throwIfNoEntry: false });
+    const st = startingRequest ? statThisTurn(this.path) : statSync(this.path, { throwIfNoEntry: false });
     if (!st) return this.initial();
     const c = this.cached;
     if (c && c.ino === st.ino && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ctimeMs === st.ctimeMs) return c.doc;
@@ -61,6 +64,7 @@ export class JsonStore<T> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, this.path);
+    forgetStat(this.path);
   }
 }
 

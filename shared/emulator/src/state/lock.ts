@@ -1,9 +1,14 @@
 /**
- * A cross-process lock on a file path: the holder creates `<path>` exclusively and writes its pid into it.
- * A lock whose holder is gone (same host, pid not alive) or that is older than `staleMs` is broken.
+ * A cross-process lock on a file path. The holder makes `<path>` exist exclusively: a hard link to one of its token
+ * files `<path>.<nonce>.holder` (written once per process and lock, with its pid, host and nonce; a few per lock,
+ * taken in turn, so a holder that lets go and takes the lock again shows another nonce), so taking and releasing
+ * the lock is a link and an unlink, no file to create and write each time; where hard links are not available the
+ * holder creates `<path>` with that content and the time instead. A lock whose holder is gone (same host, pid not
+ * alive) or that is older than `staleMs` (by its `time`, else the time it was linked) is broken.
  * Within one process, callers queue on a promise chain first so only one of them contends for the file.
  */
-import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { pidAlive } from '../pid';
@@ -18,16 +23,24 @@ export interface LockOptions {
 interface LockContent {
   pid: number;
   host: string;
-  time: number;
+  /** When the lock was taken (a created lock file); a linked token has none: the link's time counts. */
+  time?: number;
   nonce: string;
 }
 
-/** What identifies the lock file we created: its inode and the time its content was written. */
+/** The lock we hold: the inode `<path>` names while it is ours. */
 interface Held {
-  content: LockContent;
-  ino: bigint;
-  mtimeNs: bigint;
+  ino: number;
 }
+
+interface Token {
+  file: string;
+  nonce: string;
+  ino: number;
+}
+
+/** Token files per process and lock path, taken in turn. */
+const TOKENS = 4;
 
 const queues = new Map<string, Promise<void>>();
 /** Asked once: `os.hostname()` is a system call. */
@@ -35,6 +48,9 @@ const HOST = hostname();
 /** Nonces: a random per-process prefix and a counter (unique without asking for randomness per lock). */
 const NONCE_PREFIX = randomBytes(6).toString('hex');
 let nonceCounter = 0;
+/** This process's token files per lock path (false: hard links do not work there, create the lock file instead). */
+const tokens = new Map<string, { all: Token[]; next: number } | false>();
+const TOKEN_SUFFIX = '.holder';
 
 function readContent(path: string): LockContent | undefined {
   try {
@@ -44,22 +60,94 @@ function readContent(path: string): LockContent | undefined {
   }
 }
 
-function isStale(c: LockContent | undefined, staleMs: number, mtimeFallback: () => number): boolean {
-  // A lock file caught between create and write has no content yet: judge it by its age only.
-  if (!c) return Date.now() - mtimeFallback() > staleMs;
-  if (c.host === HOST && c.pid !== process.pid && !pidAlive(c.pid)) return true;
-  return Date.now() - c.time > staleMs;
-}
-
-function fileAge(path: string): number {
+/** When the lock at `path` was taken: its content's time, else when the token was linked there (its ctime). */
+function takenAt(c: LockContent | undefined, path: string): number {
+  if (typeof c?.time === 'number') return c.time;
   try {
-    return statSync(path).mtimeMs;
+    return statSync(path).ctimeMs;
   } catch {
     return Date.now();
   }
 }
 
-function tryCreate(path: string, content: LockContent): Held | undefined {
+function isStale(c: LockContent | undefined, staleMs: number, path: string): boolean {
+  // A lock file caught between create and write has no content yet: judge it by its age only.
+  if (c && c.host === HOST && c.pid !== process.pid && !pidAlive(c.pid)) return true;
+  return Date.now() - takenAt(c, path) > staleMs;
+}
+
+/** This process's token for its next take of `path` (written the first time); false where links do not work. */
+function nextToken(path: string): Token | false {
+  // Windows: a link need not move the file's change time, which tells how old a linked lock is.
+  if (process.platform === 'win32') return false;
+  let set = tokens.get(path);
+  if (set === false) return false;
+  if (!set) {
+    if (tokens.size === 0) process.once('exit', removeTokens);
+    set = { all: [], next: 0 };
+    tokens.set(path, set);
+  }
+  const i = set.next % TOKENS;
+  if (!set.all[i]) {
+    const nonce = `${NONCE_PREFIX}-t${++nonceCounter}`;
+    const file = `${path}.${nonce}${TOKEN_SUFFIX}`;
+    writeFileSync(file, JSON.stringify({ pid: process.pid, host: HOST, nonce }));
+    set.all[i] = { file, nonce, ino: statSync(file).ino };
+  }
+  return set.all[i];
+}
+
+function removeTokens(): void {
+  for (const set of tokens.values()) {
+    for (const t of set ? set.all : []) {
+      try {
+        unlinkSync(t.file);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  tokens.clear();
+}
+
+/** Token files in `dir` that holders on this host left when they died (killed before they could remove them). */
+export function removeDeadTokens(dir: string, lockName = ''): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(lockName) && n.endsWith(TOKEN_SUFFIX));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const c = readContent(join(dir, n));
+    if (!c || c.host !== HOST || c.pid === process.pid || pidAlive(c.pid)) continue;
+    try {
+      unlinkSync(join(dir, n));
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Takes the lock if it is free; undefined when someone holds it. */
+function tryTake(path: string): Held | undefined {
+  const token = nextToken(path);
+  if (token) {
+    try {
+      linkSync(token.file, path);
+      (tokens.get(path) as { next: number }).next++; // the next take shows another token (another nonce)
+      return { ino: token.ino };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return undefined;
+      if (code === 'ENOENT') {
+        tokens.delete(path); // our tokens were removed (a cleaned folder): write them again
+        return tryTake(path);
+      }
+      tokens.set(path, false); // no hard links here (EPERM, ENOTSUP, EXDEV…): create the lock file instead
+    }
+  }
+  const content: LockContent = { pid: process.pid, host: HOST, time: Date.now(), nonce: `${NONCE_PREFIX}-${++nonceCounter}` };
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -69,8 +157,7 @@ function tryCreate(path: string, content: LockContent): Held | undefined {
   }
   try {
     writeSync(fd, JSON.stringify(content));
-    const st = fstatSync(fd, { bigint: true });
-    return { content, ino: st.ino, mtimeNs: st.mtimeNs };
+    return { ino: fstatSync(fd).ino };
   } finally {
     closeSync(fd);
   }
@@ -97,17 +184,18 @@ function breakStale(path: string, judged: LockContent | undefined): void {
   } catch {
     /* already gone */
   }
+  // A dead holder on this host leaves its token files behind: remove them.
+  if (judged && judged.time === undefined && judged.host === HOST && !pidAlive(judged.pid)) removeDeadTokens(dirname(path), basename(path));
 }
 
 async function acquire(path: string, staleMs: number, timeoutMs: number): Promise<Held> {
   const deadline = Date.now() + timeoutMs;
   let delay = 1;
   for (;;) {
-    const mine: LockContent = { pid: process.pid, host: HOST, time: Date.now(), nonce: `${NONCE_PREFIX}-${++nonceCounter}` };
-    const created = tryCreate(path, mine);
-    if (created) return created;
+    const taken = tryTake(path);
+    if (taken) return taken;
     const held = readContent(path);
-    if (isStale(held, staleMs, () => fileAge(path))) {
+    if (isStale(held, staleMs, path)) {
       breakStale(path, held);
       continue;
     }
@@ -118,19 +206,9 @@ async function acquire(path: string, staleMs: number, timeoutMs: number): Promis
 }
 
 function release(path: string, mine: Held): void {
-  let st;
+  // Still ours? Broken as stale and taken by someone else, `<path>` names another inode: leave it.
   try {
-    st = statSync(path, { bigint: true });
-  } catch {
-    return; // already gone
-  }
-  // Still the file we wrote (a stat instead of reading it back)? A file with another inode or write time may be
-  // someone else's lock taken after ours was broken: compare the content before touching it.
-  if (st.ino !== mine.ino || st.mtimeNs !== mine.mtimeNs) {
-    const held = readContent(path);
-    if (!held || held.nonce !== mine.content.nonce) return; // not ours to remove
-  }
-  try {
+    if (statSync(path).ino !== mine.ino) return;
     unlinkSync(path);
   } catch {
     /* already gone */
