@@ -12,6 +12,7 @@ import { EmulatorControl } from './emulator-control';
 import { baseEnv, runAdoTask, runGitHubAction, runNode, type AdoServiceConnectionSpec, type ProcessResult } from './runners';
 import { packageTask } from './task-package';
 import { registerModelStep } from '../src/steps/register-model/definition';
+import { runArcDemo } from './demo-arc';
 import { runDeployDemo } from './demo-deploy';
 
 /** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
@@ -79,7 +80,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
 
     const metrics = join(root, 'shared', 'demo', 'metrics.json');
-    banner('1/8 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    banner('1/9 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
       join(root, 'actions', 'register-model'),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -87,7 +88,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('action', gh));
 
-    banner('2/8 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    banner('2/9 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
       packageTask(root, registerModelStep, join(stateDir, 'agent-tasks')),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -97,7 +98,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('task', ado));
 
-    banner('3/8 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    banner('3/9 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
     // Every version is registered from a folder named credit-model: the scoring script finds it at
     // $AZUREML_MODEL_DIR/credit-model/, as on the service.
     const retrained = join(stateDir, 'retrained', 'credit-model');
@@ -143,24 +144,24 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
     const promote = join(root, 'actions', 'promote-model');
     const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
-    banner('4/8 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
+    banner('4/9 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
     ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));
-    banner('5/8 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
+    banner('5/9 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
     ok.push(report('promote v2', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:2' }, ghEnv)));
 
-    ok.push(
-      ...(await runDeployDemo({
-        root,
-        stateDir,
-        env,
-        workspaceInputs,
-        connection: adoConnection,
-        systemAccessToken: connection.systemAccessToken,
-        clientSecret: app.secrets[0]?.value,
-        banner,
-        report,
-      })),
-    );
+    const deployContext = {
+      root,
+      stateDir,
+      env,
+      workspaceInputs,
+      connection: adoConnection,
+      systemAccessToken: connection.systemAccessToken,
+      clientSecret: app.secrets[0]?.value,
+      banner,
+      report,
+    };
+    ok.push(...(await runDeployDemo(deployContext)));
+    ok.push(await runArcDemo(deployContext, '9/9 GitHub Actions: actions/deploy-arc, the champion (its workspace version) → a Kubernetes endpoint on the Arc cluster, attached first'));
   } finally {
     await emulator.stop();
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
@@ -174,6 +175,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       `  ${cliCommand(root)} register-model --model-name my-model --model-path ./path/to/model\n` +
       `  ${cliCommand(root)} promote-model --model azureml:my-model:1\n` +
       `  ${cliCommand(root)} deploy-online --endpoint-name my-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
+      `  ${cliCommand(root)} deploy-arc --compute-name my-k8s --cluster-id <Arc or AKS cluster id> --endpoint-name my-k8s-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
       `  ${cliCommand(root)} --help             # every step, with examples\n`,
   );
   return ok.every(Boolean) ? 0 : 1;
