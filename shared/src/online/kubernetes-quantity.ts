@@ -1,53 +1,55 @@
 /**
- * Kubernetes resource quantities as instance types and container requests write them: CPU in cores or millicores
- * (`500m`, `1`, `2.5`), memory in bytes with a binary or decimal suffix (`512Mi`, `4Gi`, `1G`), GPUs as a count.
+ * Kubernetes resource quantities as instance types and container requests write them (`500m`, `2`, `2.5`, `512Mi`,
+ * `4Gi`, `1G`, `1e3`): parsed to base units (cores, bytes, devices). One grammar for the steps and the emulator.
  */
 
-const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
-const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/;
-const MEMORY_FACTOR: Record<string, number> = {
-  '': 1,
+const QUANTITY = /^(\+?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
   Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
   k: 1e3,
-  K: 1e3,
   M: 1e6,
   G: 1e9,
   T: 1e12,
   P: 1e15,
+  E: 1e18,
 };
 
-/** Cores, or undefined when `value` is not a CPU quantity. */
-export function parseCpu(value: string): number | undefined {
-  const m = CPU.exec(value.trim());
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/** The value of a quantity in base units, or undefined when the text is not a (non-negative) quantity. */
+export function parseQuantity(text: string): number | undefined {
+  const m = QUANTITY.exec(text.trim());
   if (!m) return undefined;
   const n = Number(m[1]);
-  return m[2] === 'm' ? n / 1000 : n;
+  const s = m[2];
+  if (s === undefined) return n;
+  if (/^[eE][+-]?\d+$/.test(s)) return n * 10 ** Number(s.slice(1));
+  return n * SUFFIX[s]!;
 }
 
-/** Bytes, or undefined when `value` is not a memory quantity. */
-export function parseMemory(value: string): number | undefined {
-  const m = MEMORY.exec(value.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * MEMORY_FACTOR[m[2] ?? '']!;
+/** GPUs (`nvidia.com/gpu`) are whole devices. */
+export function parseDeviceCount(text: string): number | undefined {
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
-/** A GPU count (a whole number), or undefined. */
-export function parseGpu(value: string): number | undefined {
-  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+/** The quantity of a named resource (devices for GPUs); undefined when invalid. */
+export function parseResource(resource: string, text: string): number | undefined {
+  return resource === GPU_RESOURCE || resource === 'gpu' ? parseDeviceCount(text) : parseQuantity(text);
 }
 
-export type ResourceName = 'cpu' | 'memory' | 'nvidia.com/gpu';
-
-export function parseQuantity(resource: string, value: string): number | undefined {
-  if (resource === 'cpu') return parseCpu(value);
-  if (resource === 'memory') return parseMemory(value);
-  if (resource === 'nvidia.com/gpu' || resource === 'gpu') return parseGpu(value);
-  return undefined;
-}
+/** Cores. */
+export const parseCpu = (text: string): number | undefined => parseQuantity(text);
+/** Bytes. */
+export const parseMemory = (text: string): number | undefined => parseQuantity(text);
 
 /** How a quantity reads to a person: `1.5 cores`, `4 GiB`. */
 export function formatQuantity(resource: string, n: number): string {

@@ -7,7 +7,7 @@ import { inputError } from '../../core/errors';
 import { checkComputeName, DNS_LABEL } from '../../core/names';
 import type { InstanceTypeSpec } from '../../azureml/kubernetes';
 import { clusterKind } from '../../azureml/kubernetes';
-import { parseQuantity } from '../../online/kubernetes-quantity';
+import { parseResource } from '../../online/kubernetes-quantity';
 import type { StepContext } from '../definition';
 
 export interface AttachSettings {
@@ -41,7 +41,7 @@ function quantities(where: string, value: unknown): Record<string, string> | und
     const resource = k === 'gpu' ? 'nvidia.com/gpu' : k;
     if (!RESOURCES.includes(resource)) fail(`${where} has '${k}'; the resources are cpu, memory and nvidia.com/gpu.`);
     const text = typeof v === 'number' ? String(v) : v;
-    if (typeof text !== 'string' || parseQuantity(resource, text) === undefined) {
+    if (typeof text !== 'string' || parseResource(resource, text) === undefined) {
       fail(`${where}.${k} is '${String(v)}', which is not a Kubernetes ${resource === 'cpu' ? 'CPU quantity (e.g. 500m or 2)' : resource === 'memory' ? 'memory quantity (e.g. 512Mi or 4Gi)' : 'GPU count'}.`);
     }
     out[resource] = text;
@@ -68,7 +68,7 @@ export function parseInstanceTypes(text: string): Record<string, InstanceTypeSpe
     const limits = quantities(`${name}.limits`, spec.limits);
     for (const [resource, req] of Object.entries(requests ?? {})) {
       const lim = limits?.[resource];
-      if (lim !== undefined && parseQuantity(resource, req)! > parseQuantity(resource, lim)!) fail(`${name} requests ${resource} ${req}, more than its limit ${lim}.`);
+      if (lim !== undefined && parseResource(resource, req)! > parseResource(resource, lim)!) fail(`${name} requests ${resource} ${req}, more than its limit ${lim}.`);
     }
     const selector = spec.node_selector ?? spec.nodeSelector;
     if (selector !== undefined && selector !== null && (typeof selector !== 'object' || Object.values(selector).some((v) => typeof v !== 'string'))) {

@@ -11,6 +11,7 @@ import { planCompute } from '../../../../shared/src/steps/deploy-arc/compute';
 import { capacityFindings, resolveInstanceType } from '../../../../shared/src/steps/deploy-arc/doctor';
 import { StepInputs } from '../../../../shared/src/steps/inputs';
 import { RecordingHost } from '../recording-host';
+import { caught } from '../../specs/online/helpers';
 
 const ARC = '/subscriptions/s1/resourceGroups/rg-k8s/providers/Microsoft.Kubernetes/connectedClusters/arc-one';
 const AKS = '/subscriptions/s1/resourceGroups/rg-k8s/providers/Microsoft.ContainerService/managedClusters/aks-one';
@@ -19,16 +20,6 @@ const scope = { subscriptionId: 's1', resourceGroup: 'rg', workspaceName: 'ws' }
 function ctx(values: Record<string, string>) {
   const host = new RecordingHost('github', values);
   return { host, inputs: new StepInputs(deployArcStep, host), deadline: startDeadline(60_000) };
-}
-
-function caught(fn: () => unknown): StepError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StepError) return e;
-    throw e;
-  }
-  throw new Error('expected a StepError');
 }
 
 /** A client with only the Kubernetes and VM size reads, answering from maps. */
