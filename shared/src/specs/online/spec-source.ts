@@ -42,7 +42,12 @@ export interface OpenedSpec {
   cwd: PathContext;
 }
 
-export function openSpec(options: SpecSourceOptions, inputOverrides: Override[], inputFor: Record<string, string>): OpenedSpec {
+export interface OpenOptions {
+  /** Key paths whose override values (set lines and inputs alike) are lower-cased, as az ml does for a batch `endpoint_name`. */
+  lowerCase?: readonly string[];
+}
+
+export function openSpec(options: SpecSourceOptions, inputOverrides: Override[], inputFor: Record<string, string>, open: OpenOptions = {}): OpenedSpec {
   const cwd = options.cwd ?? process.cwd();
   let yaml: YamlSource;
   const { file } = options;
@@ -57,7 +62,9 @@ export function openSpec(options: SpecSourceOptions, inputOverrides: Override[],
   }
   const raw: Record<string, unknown> = {};
   for (const e of yaml.entries(yaml.root)) raw[e.key] = yaml.toJS(e.value);
-  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...inputOverrides];
+  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...inputOverrides].map((o) =>
+    open.lowerCase?.includes(o.pathText) ? { ...o, value: o.value.toLowerCase() } : o,
+  );
   const origins: OriginMap = new WeakMap<Node, Origin>();
   applyOverrides(yaml, overrides, origins);
   const problems = new Problems();
