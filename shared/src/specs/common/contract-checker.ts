@@ -5,6 +5,8 @@
  */
 export type Json = Record<string, unknown>;
 
+export const INT64_MAX = Number.MAX_SAFE_INTEGER;
+
 const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 
 /** Collects `path: message` problems while walking a body. */
@@ -38,9 +40,11 @@ export class Checker {
     if (typeof v !== 'string' || !allowed.some((a) => a.toLowerCase() === v.toLowerCase())) this.fail(path, `must be one of ${allowed.join(', ')}`);
   }
 
+  /** An int32 by default; pass `max` INT64_MAX for an int64 (as far as a JS number holds one exactly). */
   int(path: string, v: unknown, min = -(2 ** 31), max = 2 ** 31 - 1): void {
     if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(path, `must be an int32 from ${min} to ${max}`);
+    const kind = max > 2 ** 31 - 1 ? 'an int64' : 'an int32';
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(path, `must be ${kind} from ${min} to ${max}`);
   }
 
   duration(path: string, v: unknown): void {
