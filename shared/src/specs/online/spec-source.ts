@@ -47,7 +47,16 @@ export interface OpenOptions {
   lowerCase?: readonly string[];
 }
 
-export function openSpec(options: SpecSourceOptions, inputOverrides: Override[], inputFor: Record<string, string>, open: OpenOptions = {}): OpenedSpec {
+/**
+ * `inputOverrides` are the single-value inputs as overrides, or a function that makes them from the raw top-level
+ * values (when which key an input sets depends on the file's class, e.g. a batch deployment's `type`).
+ */
+export function openSpec(
+  options: SpecSourceOptions,
+  inputOverrides: Override[] | ((raw: Record<string, unknown>, hasFile: boolean) => Override[]),
+  inputFor: Record<string, string>,
+  open: OpenOptions = {},
+): OpenedSpec {
   const cwd = options.cwd ?? process.cwd();
   let yaml: YamlSource;
   const { file } = options;
@@ -62,7 +71,8 @@ export function openSpec(options: SpecSourceOptions, inputOverrides: Override[],
   }
   const raw: Record<string, unknown> = {};
   for (const e of yaml.entries(yaml.root)) raw[e.key] = yaml.toJS(e.value);
-  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...inputOverrides].map((o) =>
+  const fromInputs = typeof inputOverrides === 'function' ? inputOverrides(raw, file !== undefined) : inputOverrides;
+  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...fromInputs].map((o) =>
     open.lowerCase?.includes(o.pathText) ? { ...o, value: o.value.toLowerCase() } : o,
   );
   const origins: OriginMap = new WeakMap<Node, Origin>();
