@@ -1,26 +1,27 @@
 /**
- * References to model, environment and code assets as azure-ai-ml reads them (reference §0.14): registry URIs
- * and ARM ids are sent as they are, `azureml:<name>:<version>` becomes the workspace asset's ARM id,
- * `azureml:<name>@latest` needs a look-up, curated `azureml:AzureML-…` environments are sent verbatim.
+ * References to model, environment, code and component assets as azure-ai-ml reads them (reference §0.14):
+ * registry URIs and ARM ids are sent as they are, `azureml:<name>:<version>` becomes the workspace asset's ARM id,
+ * `azureml:<name>@latest` needs a look-up, a component's `@default` is its labelled ARM id, curated
+ * `azureml:AzureML-…` environments are sent verbatim.
  */
 import { MODEL_NAME, modelVersionProblem } from '../../core/names';
 import type { WorkspaceScope } from '../datastore-uri';
 
-export type AssetType = 'models' | 'environments' | 'codes';
+export type AssetType = 'models' | 'environments' | 'codes' | 'components';
 
 export type AssetRef =
   /** Final: a registry URI, an ARM id, or a curated environment (`azureml:AzureML-…`). */
   | { form: 'id'; id: string }
   /** A workspace asset version: its ARM id needs only the workspace scope (assetRefId). */
   | { form: 'version'; name: string; version: string }
-  /** A label (`latest`, or for models an alias): the step looks the version up. */
+  /** A label (`latest`, for models an alias, for components `default`): the step looks `latest` and aliases up. */
   | { form: 'label'; name: string; label: string };
 
 export type RefResult = { ref: AssetRef } | { problem: string; hint?: string } | { notRef: true };
 
-const SINGULAR: Record<AssetType, string> = { models: 'model', environments: 'environment', codes: 'code' };
-const REGISTRY = /^azureml:\/\/registries\/([^/]+)\/(models|environments|codes)\/([^/]+)\/(versions|labels)\/([^/]+)$/i;
-const ARM = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/(workspaces|registries)\/[^/]+\/(models|environments|codes)\/[^/]+\/versions\/[^/]+$/i;
+const SINGULAR: Record<AssetType, string> = { models: 'model', environments: 'environment', codes: 'code', components: 'component' };
+const REGISTRY = /^azureml:\/\/registries\/([^/]+)\/(models|environments|codes|components)\/([^/]+)\/(versions|labels)\/([^/]+)$/i;
+const ARM = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/(workspaces|registries)\/[^/]+\/(models|environments|codes|components)\/[^/]+\/versions\/[^/]+$/i;
 
 export interface RefOptions {
   /** Kubernetes deployments refuse registry references (reference §7). */
@@ -69,7 +70,12 @@ export function parseAssetRef(raw: string, type: AssetType, options: RefOptions 
     if (type === 'codes') return { problem: `'${value}': labels are not resolved for code assets`, hint: `Write azureml:${name}:<version>.` };
     // Models also resolve an alias (the version tagged alias.<name>, as register-model and promote-model move them).
     const alias = type === 'models' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(tail);
-    if (tail !== 'latest' && !alias) return { problem: `'${value}': only the label 'latest' is resolved for ${type}`, hint: `Write azureml:${name}@latest or azureml:${name}:<version>.` };
+    // A component's `default` label is sent as the labelled ARM id; the service resolves it.
+    const known = tail === 'latest' || (type === 'components' && tail === 'default');
+    if (!known && !alias) {
+      const labels = type === 'components' ? "the labels 'latest' and 'default' are" : "the label 'latest' is";
+      return { problem: `'${value}': only ${labels} resolved for ${type}`, hint: `Write azureml:${name}@latest or azureml:${name}:<version>.` };
+    }
     return { ref: { form: 'label', name, label: tail } };
   }
   const problem = modelVersionProblem(tail);
@@ -77,14 +83,15 @@ export function parseAssetRef(raw: string, type: AssetType, options: RefOptions 
   return { ref: { form: 'version', name, version: tail } };
 }
 
-/** The id to send for a reference, or undefined for a label (it needs a look-up). */
+/** The id to send for a reference, or undefined for a label that needs a look-up (all but a component's `default`). */
 export function assetRefId(ref: AssetRef, scope: WorkspaceScope, type: AssetType): string | undefined {
+  const ws = `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}`;
   switch (ref.form) {
     case 'id':
       return ref.id;
     case 'version':
-      return `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}/${type}/${ref.name}/versions/${ref.version}`;
+      return `${ws}/${type}/${ref.name}/versions/${ref.version}`;
     case 'label':
-      return undefined;
+      return type === 'components' && ref.label === 'default' ? `${ws}/components/${ref.name}/labels/default` : undefined;
   }
 }

@@ -20,7 +20,7 @@ import {
 } from './deployment-settings';
 import { readEnvironment, type EnvironmentSource } from './environment-source';
 import { readModel, type ModelSource } from './model-source';
-import { onlineNameProblem } from './names';
+import { endpointNameProblem } from '../common/names';
 import { givenInputs } from './overrides';
 import { openSpec, type SpecSourceOptions } from './spec-source';
 
@@ -141,7 +141,7 @@ export function loadOnlineDeploymentSpec(options: LoadOnlineDeploymentOptions): 
   const endpointName = r.present(f.endpoint_name) ? r.str(f.endpoint_name, 'endpoint_name') : missing('endpoint name', 'endpoint_name', names.endpointName, 'az ml takes it from --endpoint-name');
   const name = rawName?.toLowerCase();
   for (const [v, e, what] of [[rawName, f.name, 'deployment'], [endpointName, f.endpoint_name, 'endpoint']] as const) {
-    const problem = v === undefined ? undefined : onlineNameProblem(v, what);
+    const problem = v === undefined ? undefined : endpointNameProblem(v, what);
     if (problem) r.fail(e!.value, problem);
   }
 

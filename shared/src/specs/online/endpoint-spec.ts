@@ -4,11 +4,11 @@
  */
 import { type Node } from 'yaml';
 import { inputError } from '../../core/errors';
-import { COMPUTE_NAME } from '../../core/names';
 import type { WorkspaceScope } from '../datastore-uri';
 import type { MapEntry } from '../yaml-source';
+import { computeId, parseComputeRef, type ComputeRef } from '../common/compute-ref';
 import { camelToSnake, snakeToPascal } from './casing';
-import { onlineNameProblem } from './names';
+import { endpointNameProblem } from '../common/names';
 import { givenInputs } from './overrides';
 import type { SpecReader } from './reader';
 import { openSpec, type SpecSourceOptions } from './spec-source';
@@ -58,9 +58,6 @@ export interface OnlineEndpointBody {
   };
 }
 
-/** A Kubernetes endpoint's compute: a name in the workspace, or an ARM id. */
-export type ComputeRef = { kind: 'name'; name: string } | { kind: 'id'; id: string };
-
 export interface OnlineEndpointPlan {
   kind: 'managed' | 'kubernetes';
   name: string;
@@ -106,10 +103,8 @@ function readCompute(r: SpecReader, e: MapEntry | undefined): ComputeRef | undef
   const v = r.str(e, 'compute');
   if (v === undefined) return undefined;
   if (!/^azureml:/i.test(v)) return r.fail(e!.value, `'compute' is '${v}': write the Kubernetes compute as azureml:<name> (or azureml:<ARM id>)`, `Write compute: azureml:${v}`);
-  const rest = v.slice('azureml:'.length);
-  if (rest.startsWith('/')) return { kind: 'id', id: rest };
-  if (!COMPUTE_NAME.test(rest)) return r.fail(e!.value, `'${rest}' is not a valid compute name`);
-  return { kind: 'name', name: rest };
+  const ref = parseComputeRef(v);
+  return 'problem' in ref ? r.fail(e!.value, ref.problem) : ref;
 }
 
 export function loadOnlineEndpointSpec(options: LoadOnlineEndpointOptions): OnlineEndpointPlan {
@@ -129,7 +124,7 @@ export function loadOnlineEndpointSpec(options: LoadOnlineEndpointOptions): Onli
     if (spec.hasFile) r.fail(r.origin(yaml.root), message);
     else problems.add(inputError(message, { input: names.endpointName }));
   } else if (name !== undefined) {
-    const problem = onlineNameProblem(name, 'endpoint');
+    const problem = endpointNameProblem(name, 'endpoint');
     if (problem) r.fail(f.name!.value, problem);
   }
   const auth = r.choice(f.auth_mode, 'auth_mode', ['key', 'aml_token', 'aad_token'], camelToSnake) ?? 'key';
@@ -157,12 +152,6 @@ export function loadOnlineEndpointSpec(options: LoadOnlineEndpointOptions): Onli
   const plan: OnlineEndpointPlan = { kind: kubernetes ? 'kubernetes' : 'managed', name: name!, body, authModeGiven: r.present(f.auth_mode), warnings };
   if (compute) plan.compute = compute;
   return plan;
-}
-
-/** A compute reference as the ARM id the body carries. */
-export function computeId(ref: ComputeRef, scope: WorkspaceScope): string {
-  if (ref.kind === 'id') return ref.id;
-  return `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}/computes/${ref.name}`;
 }
 
 /** The endpoint body to send: the workspace location, and the compute as an ARM id. */

@@ -19,7 +19,11 @@ export interface ResolvedAssets {
   dataIds?: Record<string, string>;
 }
 
-function pick(what: string, given: string | undefined, source: { kind: string; ref?: AssetRef } | undefined, type: AssetType, scope?: WorkspaceScope): string | undefined {
+/**
+ * The id to send for an asset source: the one the step gives, else the reference's own id. Undefined when there is
+ * no source; throws (a bug in the caller) when the source needs the step to resolve, upload or register it first.
+ */
+export function resolvedAssetId(what: string, given: string | undefined, source: { kind: string; ref?: AssetRef } | undefined, type: AssetType, scope?: WorkspaceScope): string | undefined {
   if (source === undefined) return undefined;
   if (given !== undefined) return given;
   const id = source.kind === 'ref' && scope ? assetRefId(source.ref!, scope, type) : source.kind === 'ref' && source.ref!.form === 'id' ? source.ref!.id : undefined;
@@ -30,11 +34,11 @@ function pick(what: string, given: string | undefined, source: { kind: string; r
 /** The deployment body to send. Throws (a bug in the caller) when an asset the plan needs has no id. */
 export function withResolvedAssets(plan: OnlineDeploymentPlan, ids: ResolvedAssets): OnlineDeploymentBody {
   const properties = { ...plan.body.properties };
-  const model = pick('model', ids.modelId, plan.model, 'models', ids.scope);
+  const model = resolvedAssetId('model', ids.modelId, plan.model, 'models', ids.scope);
   if (model !== undefined) properties.model = model;
-  const env = pick('environment', ids.environmentId, plan.environment, 'environments', ids.scope);
+  const env = resolvedAssetId('environment', ids.environmentId, plan.environment, 'environments', ids.scope);
   if (env !== undefined) properties.environmentId = env;
-  const code = pick('code', ids.codeId, plan.code, 'codes', ids.scope);
+  const code = resolvedAssetId('code', ids.codeId, plan.code, 'codes', ids.scope);
   if (code !== undefined && properties.codeConfiguration) properties.codeConfiguration = { ...properties.codeConfiguration, codeId: code };
   if (properties.dataCollector) {
     const collections = { ...properties.dataCollector.collections };

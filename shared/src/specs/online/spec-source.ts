@@ -42,7 +42,21 @@ export interface OpenedSpec {
   cwd: PathContext;
 }
 
-export function openSpec(options: SpecSourceOptions, inputOverrides: Override[], inputFor: Record<string, string>): OpenedSpec {
+export interface OpenOptions {
+  /** Key paths whose override values (set lines and inputs alike) are lower-cased, as az ml does for a batch `endpoint_name`. */
+  lowerCase?: readonly string[];
+}
+
+/**
+ * `inputOverrides` are the single-value inputs as overrides, or a function that makes them from the raw top-level
+ * values (when which key an input sets depends on the file's class, e.g. a batch deployment's `type`).
+ */
+export function openSpec(
+  options: SpecSourceOptions,
+  inputOverrides: Override[] | ((raw: Record<string, unknown>, hasFile: boolean) => Override[]),
+  inputFor: Record<string, string>,
+  open: OpenOptions = {},
+): OpenedSpec {
   const cwd = options.cwd ?? process.cwd();
   let yaml: YamlSource;
   const { file } = options;
@@ -57,7 +71,10 @@ export function openSpec(options: SpecSourceOptions, inputOverrides: Override[],
   }
   const raw: Record<string, unknown> = {};
   for (const e of yaml.entries(yaml.root)) raw[e.key] = yaml.toJS(e.value);
-  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...inputOverrides];
+  const fromInputs = typeof inputOverrides === 'function' ? inputOverrides(raw, file !== undefined) : inputOverrides;
+  const overrides = [...parseSetInput(options.set ?? '', options.setInput ?? 'set'), ...fromInputs].map((o) =>
+    open.lowerCase?.includes(o.pathText) ? { ...o, value: o.value.toLowerCase() } : o,
+  );
   const origins: OriginMap = new WeakMap<Node, Origin>();
   applyOverrides(yaml, overrides, origins);
   const problems = new Problems();

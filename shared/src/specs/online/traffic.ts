@@ -5,7 +5,7 @@
  */
 import { isMap, type Node } from 'yaml';
 import type { MapEntry } from '../yaml-source';
-import { onlineNameProblem } from './names';
+import { endpointNameProblem } from '../common/names';
 import type { SpecReader } from './reader';
 
 export type TrafficMap = Record<string, number>;
@@ -44,7 +44,7 @@ export function readTrafficMap(r: SpecReader, e: MapEntry | undefined, key: 'tra
     return out;
   }
   for (const x of r.yaml.entries(e.value)) {
-    const problem = onlineNameProblem(x.key, 'deployment');
+    const problem = endpointNameProblem(x.key, 'deployment');
     if (problem) r.fail(x.keyNode, `'${key}': ${problem}`);
     const n = r.int(x, `${key}.${x.key}`);
     if (n === undefined || n === 0) continue;

@@ -1,7 +1,7 @@
 import { assetRefId, parseAssetRef } from '../../../../shared/src/specs/online/asset-refs';
 import { camelToSnake, snakeToPascal } from '../../../../shared/src/specs/online/casing';
 import { msToIsoDuration, secondsToIsoDuration } from '../../../../shared/src/specs/online/iso-duration';
-import { onlineNameProblem } from '../../../../shared/src/specs/online/names';
+import { endpointNameProblem } from '../../../../shared/src/specs/common/names';
 import { trafficProblems } from '../../../../shared/src/specs/online/traffic';
 
 describe('ISO-8601 durations as isodate writes them', () => {
@@ -28,14 +28,14 @@ describe('ISO-8601 durations as isodate writes them', () => {
 });
 
 describe('names and casing', () => {
-  test.each(['abc', 'Blue-2', 'a'.repeat(32)])('%s is a valid online name', (n) => expect(onlineNameProblem(n, 'endpoint')).toBeUndefined());
+  test.each(['abc', 'Blue-2', 'a'.repeat(32)])('%s is a valid online name', (n) => expect(endpointNameProblem(n, 'endpoint')).toBeUndefined());
   test.each([
     ['ab', /at least 3 and at most 32/],
     ['a'.repeat(33), /at least 3 and at most 32/],
     ['1abc', /must start with/],
     ['abc-', /must start with/],
     ['my_dep', /must start with/],
-  ])('%s is refused', (n, why) => expect(onlineNameProblem(n, 'deployment')).toMatch(why));
+  ])('%s is refused', (n, why) => expect(endpointNameProblem(n, 'deployment')).toMatch(why));
   test('camel_to_snake keeps capital runs together; snake_to_pascal', () => {
     expect(camelToSnake('AMLToken')).toBe('aml_token');
     expect(camelToSnake('AADToken')).toBe('aad_token');
