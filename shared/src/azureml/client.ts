@@ -28,6 +28,7 @@ import { ScheduleOperations } from './schedules';
 import { AssetVersionOperations } from './asset-versions';
 import { RegistryDataOperations } from './registry-data';
 import { KubernetesOperations } from './kubernetes';
+import { BatchOperations } from './batch';
 export { DATA_PLANE_API_VERSION, type RegistryDiscovery, type RegistryImportRequest } from './registry-data';
 
 export { DEFAULT_API_VERSION } from './api-version';
@@ -83,6 +84,8 @@ export class AzureMlClient {
   readonly registryData: RegistryDataOperations;
   /** Kubernetes computes and the clusters and extensions under them */
   readonly kubernetes: KubernetesOperations;
+  /** Batch endpoints and deployments */
+  readonly batch: BatchOperations;
   private readonly options: AzureMlClientOptions;
 
   constructor(opts: AzureMlClientOptions) {
@@ -93,6 +96,7 @@ export class AzureMlClient {
     this.assets = new AssetVersionOperations(this.core);
     this.registryData = new RegistryDataOperations(this.core);
     this.kubernetes = new KubernetesOperations(this.core);
+    this.batch = new BatchOperations(this.core);
   }
 
   get apiVersion(): string {

@@ -38,19 +38,28 @@ export class ScoringClient {
     if (u.protocol !== 'https:') throw new Error(`Refusing to send the endpoint's credential to non-https '${scoringUri}'`);
   }
 
-  async score(req: ScoreRequest): Promise<ScoreResponse> {
+  score(req: ScoreRequest): Promise<ScoreResponse> {
+    return this.send('POST', this.scoringUri, req);
+  }
+
+  /** A GET with the same credential, on the scoring URI's host only (a batch job's status). */
+  get(url: string, timeoutMs?: number): Promise<ScoreResponse> {
+    if (new URL(url).host !== new URL(this.scoringUri).host) throw new Error(`Refusing to send the endpoint's credential to another host: '${url}'`);
+    return this.send('GET', url, { body: '', timeoutMs });
+  }
+
+  private async send(method: 'GET' | 'POST', url: string, req: ScoreRequest): Promise<ScoreResponse> {
     const token = await this.bearer();
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
+      ...(method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(req.body)) } : {}),
       ...req.headers,
       authorization: `Bearer ${token}`,
-      'content-length': String(Buffer.byteLength(req.body)),
     };
     if (req.deployment) headers['azureml-model-deployment'] = req.deployment;
     const started = performance.now();
     return new Promise<ScoreResponse>((resolve) => {
       const done = (r: Omit<ScoreResponse, 'latencyMs'>) => resolve({ ...r, latencyMs: performance.now() - started });
-      const r = request(this.scoringUri, { method: 'POST', headers, agent: this.agent, signal: this.signal, timeout: req.timeoutMs ?? 30_000 }, (res) => {
+      const r = request(url, { method, headers, agent: this.agent, signal: this.signal, timeout: req.timeoutMs ?? 30_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -61,7 +70,7 @@ export class ScoringClient {
       });
       r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs ?? 30_000} ms`)));
       r.on('error', (e) => done({ status: 0, body: '', error: e.message }));
-      r.end(req.body);
+      r.end(method === 'POST' ? req.body : undefined);
     });
   }
 

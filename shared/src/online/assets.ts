@@ -35,7 +35,7 @@ export interface ResolvedAssetPlan {
   writes: AssetWrite[];
 }
 
-interface Ctx {
+export interface AssetContext {
   client: AzureMlClient;
   scope: WorkspaceScope;
   logger: Logger;
@@ -44,7 +44,7 @@ interface Ctx {
 
 const newestFirst = (a: { name?: string }, b: { name?: string }) => Number(b.name) - Number(a.name) || String(b.name).localeCompare(String(a.name));
 
-async function resolveModelRef(c: Ctx, ref: AssetRef): Promise<string> {
+async function resolveModelRef(c: AssetContext, ref: AssetRef): Promise<string> {
   if (ref.form !== 'label') return assetRefId(ref, c.scope, 'models')!;
   const store = workspaceModels(c.client, c.scope.resourceGroup, c.scope.workspaceName);
   const found = ref.label === 'latest' ? (await store.listVersions(ref.name)).sort(newestFirst)[0] : (await aliasHolders(store, ref.name, ref.label))[0];
@@ -58,7 +58,7 @@ async function resolveModelRef(c: Ctx, ref: AssetRef): Promise<string> {
 }
 
 /** `azureml:<env>@latest`: the version created last (as azure-ai-ml resolves the label). */
-async function latestEnvironment(c: Ctx, name: string): Promise<string> {
+async function latestEnvironment(c: AssetContext, name: string): Promise<string> {
   const versions = await c.client.assets.listEnvironmentVersions(c.scope.resourceGroup, c.scope.workspaceName, name);
   const newest = versions.sort((a, b) => String(b.systemData?.createdAt ?? '').localeCompare(String(a.systemData?.createdAt ?? '')) || newestFirst(a, b))[0];
   if (!newest?.name) {
@@ -76,7 +76,7 @@ function parseWorkspaceVersionId(id: string, type: AssetType): { name: string; v
   return m ? { name: decodeURIComponent(m[1]!), version: decodeURIComponent(m[2]!) } : undefined;
 }
 
-async function existsInWorkspace(c: Ctx, id: string, type: AssetType): Promise<boolean> {
+async function existsInWorkspace(c: AssetContext, id: string, type: AssetType): Promise<boolean> {
   const nv = parseWorkspaceVersionId(id, type);
   if (!nv || !id.toLowerCase().includes(`/workspaces/${c.scope.workspaceName.toLowerCase()}/`)) return true; // another scope or a registry: the service checks
   const { resourceGroup: rg, workspaceName: ws } = c.scope;
@@ -85,7 +85,8 @@ async function existsInWorkspace(c: Ctx, id: string, type: AssetType): Promise<b
   return (await c.client.assets.getCodeVersion(rg, ws, nv.name, nv.version)) !== undefined;
 }
 
-async function uploadFolder(c: Ctx, local: LocalContent): Promise<string> {
+/** Upload hashed local content to the workspace's default datastore (once); the https URL of its folder. */
+export async function uploadFolder(c: AssetContext, local: LocalContent): Promise<string> {
   const ds = await c.client.getDefaultDatastore(c.scope.resourceGroup, c.scope.workspaceName);
   local.datastore = ds;
   const { uploadLocalModel } = await import('../assets/model-upload');
@@ -94,13 +95,18 @@ async function uploadFolder(c: Ctx, local: LocalContent): Promise<string> {
   return `${blobServiceUrl({ accountName: p.accountName!, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol })}/${p.containerName}/${local.uploadPath}`;
 }
 
-export async function planAssets(c: Ctx, plan: OnlineDeploymentPlan): Promise<ResolvedAssetPlan> {
+/** The assets a deployment names (online or batch: both plans carry the same model, environment and code sources). */
+export type DeploymentAssets = Pick<OnlineDeploymentPlan, 'model' | 'environment' | 'code'>;
+
+export async function planAssets(c: AssetContext, plan: DeploymentAssets): Promise<ResolvedAssetPlan> {
   const out: ResolvedAssetPlan = { ids: {}, references: [], writes: [] };
   const { resourceGroup: rg, workspaceName: ws } = c.scope;
 
-  // Model
-  const model = plan.model!;
-  if (model.kind === 'ref') {
+  // Model (a pipeline batch deployment has none)
+  const model = plan.model;
+  if (!model) {
+    /* nothing to resolve */
+  } else if (model.kind === 'ref') {
     const id = await resolveModelRef(c, model.ref);
     out.ids.modelId = id;
     out.references.push({ input: 'model', what: `Model ${id}`, exists: () => existsInWorkspace(c, id, 'models') });

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
 const SRC = join(ROOT, 'shared/src');
-const LIBRARIES = ['azureml', 'specs', 'assets', 'gate', 'rollout', 'checks', 'monitoring', 'report', 'auth', 'core', 'promote', 'online'];
+const LIBRARIES = ['azureml', 'specs', 'assets', 'gate', 'rollout', 'checks', 'monitoring', 'report', 'auth', 'core', 'promote', 'online', 'batch'];
 const CONCRETE_HOSTS = ['hosts/github', 'hosts/azure-devops', 'hosts/cli', 'hosts/github-dispatch'];
 
 function tsFiles(dir: string): string[] {

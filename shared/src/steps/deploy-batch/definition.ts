@@ -1,0 +1,52 @@
+import { connectionInputs } from '../common-inputs';
+import type { StepDefinition } from '../definition';
+
+export const deployBatchStep: StepDefinition = {
+  id: 'deploy-batch',
+  title: 'Deploy Azure ML model to a batch endpoint',
+  description:
+    'Create or update an Azure ML batch endpoint and deployment from your az ml YAML (model, pipeline component or legacy form) or inputs, run a test invocation and compare its output with an expected file, score the same sample with the current default (challenger comparison), and make the new deployment the default only when those checks pass.',
+  task: {
+    name: 'DeployBatch',
+    id: '6ea9c8d1-5fc0-4e36-9969-469c5e1348c4',
+    category: 'Deploy',
+    version: { major: 1, minor: 0, patch: 0 },
+  },
+  inputs: [
+    ...connectionInputs,
+    { name: 'endpoint-file', type: 'string', description: 'An `az ml batch-endpoint` YAML file, used unchanged.', group: 'endpoint' },
+    { name: 'endpoint-name', type: 'string', description: 'Endpoint name (overrides the file; required without one).', group: 'endpoint' },
+    { name: 'deployment-file', type: 'string', description: 'An `az ml batch-deployment` YAML file (type: model, type: pipeline, or the legacy flat form), used unchanged.', group: 'deployment' },
+    { name: 'deployment-name', type: 'string', description: "Deployment name (overrides the file's).", group: 'deployment' },
+    { name: 'model', type: 'string', description: "`azureml:name:version`, `name@alias`, a registry asset id, or register/promote's model-ref.", group: 'deployment' },
+    { name: 'environment', type: 'string', description: '`azureml:name:version` (or `@latest`), or a registry environment id.', group: 'deployment' },
+    { name: 'code', type: 'string', description: 'Local folder with the scoring code (uploaded content-hashed), or `azureml:name:version`.', group: 'deployment' },
+    { name: 'scoring-script', type: 'string', description: 'Scoring script inside `code` (init() and run(mini_batch)).', group: 'deployment' },
+    { name: 'compute', type: 'string', description: 'The compute cluster that runs the jobs (it must exist).', group: 'deployment' },
+    { name: 'instance-count', type: 'string', description: 'Nodes per job.', group: 'deployment' },
+    { name: 'mini-batch-size', type: 'string', description: 'Files per run() call (default 10).', group: 'deployment' },
+    { name: 'output-action', type: 'choice', options: ['append_row', 'summary_only'], description: 'append_row writes the rows run() returns to the output file.', group: 'deployment' },
+    { name: 'output-file-name', type: 'string', description: 'Output file (default predictions.csv).', group: 'deployment' },
+    { name: 'max-retries', type: 'string', description: 'Retries of a failed mini-batch (default 3).', group: 'deployment' },
+    { name: 'retry-timeout', type: 'string', description: 'Timeout of one run() call in seconds (default 30).', group: 'deployment' },
+    { name: 'error-threshold', type: 'string', description: 'Failed files tolerated before the job fails (-1: any number).', group: 'deployment' },
+    { name: 'max-concurrency-per-instance', type: 'string', description: 'Parallel run() calls per node (default 1).', group: 'deployment' },
+    { name: 'set', type: 'multiline', description: 'Overrides of the deployment YAML, one `key.path=value` per line, as `az ml --set` applies them.', group: 'deployment' },
+    { name: 'set-default', type: 'boolean', default: 'false', description: "Make the deployment the endpoint's default, once its test invocation and comparison pass.", group: 'checks' },
+    { name: 'test-input', type: 'string', description: 'Sample to score: a local file or folder (uploaded to the workspace datastore), an `azureml:name:version` data asset, an `azureml://datastores/…` URI or an https URL.', group: 'checks' },
+    { name: 'expected-output', type: 'string', description: "A local file the test invocation's output must match: the same rows, numbers within `tolerance`.", group: 'checks' },
+    { name: 'tolerance', type: 'string', description: 'Largest absolute difference for two numbers to count as equal (default 0).', group: 'checks' },
+    { name: 'compare-with-default', type: 'boolean', default: 'false', description: "Score test-input with the current default as well and compare the outputs before switching the default.", group: 'checks' },
+    { name: 'comparison', type: 'multiline', description: 'Rules for the challenger comparison, one per line: `agreement >= 95%`, `mae <= 0.05` (default agreement >= 100%).', group: 'checks' },
+  ],
+  outputs: [
+    { name: 'endpoint-name', description: 'The batch endpoint.' },
+    { name: 'deployment-name', description: 'The deployment created or updated.' },
+    { name: 'default-deployment', description: "The endpoint's default deployment after the step." },
+    { name: 'job-name', description: 'The test invocation job (empty without test-input).' },
+    { name: 'output-uri', description: "The test invocation's output file (azureml:// URI)." },
+    { name: 'result', description: 'deployed, unchanged, checks-failed or dry-run.' },
+  ],
+  cliExample: 'deploy-batch --endpoint-name credit-batch --deployment-file batch/deployment.yml --test-input ./sample --set-default true',
+  run: async (ctx) => (await import('./run')).deployBatch(ctx),
+};
