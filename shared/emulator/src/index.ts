@@ -18,7 +18,7 @@ import { ArmRouter } from './arm/router';
 import { resourceTypes } from './arm/resource-types';
 import { createRequestHandler } from './server';
 import { StorageService } from './storage';
-import { addRoleAssignment, seedClustersOnce, seedDefaultWorld } from './world';
+import { addRoleAssignment, seedAmlComputesOnce, seedClustersOnce, seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
@@ -91,6 +91,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         }
       } else {
         seedClustersOnce(s, idWorld.tenantId, Date.now());
+        seedAmlComputesOnce(s, Date.now());
       }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
       if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;

@@ -13,6 +13,7 @@ import { usageHandlers, vmSizeHandlers } from './vm-sizes';
 import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-clusters';
 import { extensionHandlers } from './kubernetes-extensions';
 import { computeHandlers } from './computes';
+import { batchEndpointHandlers } from './batch-endpoints';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
@@ -27,6 +28,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   environmentVersionHandlers,
   codeContainerHandlers,
   codeVersionHandlers,
+  batchEndpointHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,
