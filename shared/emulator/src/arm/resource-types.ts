@@ -14,6 +14,8 @@ import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-c
 import { extensionHandlers } from './kubernetes-extensions';
 import { computeHandlers } from './computes';
 import { batchEndpointHandlers } from './batch-endpoints';
+import { batchDeploymentHandlers } from './batch-deployments';
+import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
@@ -28,7 +30,12 @@ export const resourceTypes: ResourceTypeHandler[] = [
   environmentVersionHandlers,
   codeContainerHandlers,
   codeVersionHandlers,
+  dataContainerHandlers,
+  dataVersionHandlers,
+  componentContainerHandlers,
+  componentVersionHandlers,
   batchEndpointHandlers,
+  batchDeploymentHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,
