@@ -1,7 +1,8 @@
 /**
  * The local Azure ML emulator: an HTTPS server on loopback speaking the ARM protocol for the
  * Microsoft.MachineLearningServices resources, with Entra/OIDC identity, Azurite blob storage, long-running
- * operations, a request journal and fault injection. State lives in one directory that several processes share.
+ * operations, a request journal and fault injection; online deployments are scored, and batch jobs run, by real
+ * python3 processes. State lives in one directory that several processes share.
  */
 import { createServer } from 'node:https';
 import { mkdirSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
 import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
+import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -78,6 +80,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   let copier: RegistryCopier | undefined;
   let starter: DeploymentStarter | undefined;
   let scoring: ScoringRuntime | undefined;
+  let batchRunner: BatchJobRunner | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -114,13 +117,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       identity,
       arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics }),
       control,
-      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
-      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],
+      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity }), batchDataPlane({ stateDir, store, identity })],
+      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body), (method, u, body) => handleBatchControl(store, method, u, body)],
       log,
     });
     // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.
     await runtime.recover();
     starter.start();
+    // Batch jobs the data plane accepted run in whichever emulator process on this state directory claims them.
+    batchRunner = new BatchJobRunner({ stateDir, store, ca: tls.caCertPem, log });
+    batchRunner.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -149,6 +155,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
       scoring: runtime,
       stop: async () => {
+        await batchRunner?.stop();
         await starter?.stop();
         await runtime.stopAll();
         await new Promise<void>((done) => {
@@ -161,6 +168,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     };
   } catch (e) {
     server.close();
+    await batchRunner?.stop();
     await starter?.stop();
     await scoring?.stopAll();
     await copier?.stop();

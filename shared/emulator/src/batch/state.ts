@@ -4,6 +4,7 @@
  * everything a runner needs to carry one out (resolved blob locations, the deployment's settings at invoke time),
  * and whether the default AmlCompute clusters were seeded.
  */
+import { join } from 'node:path';
 import type { ArmState, Json } from '../state/model';
 import type { JobClaim } from '../state/job-worker';
 import type { BlobLocation } from '../registry-copy-job';
@@ -21,8 +22,8 @@ export interface BatchInput {
 
 /** The deployment as the job runs it (a snapshot taken when the job was accepted). */
 export interface BatchJobSpec {
-  /** Why the emulator cannot run this job (it then ends Failed with this message); absent when it can. */
-  unsupported?: string;
+  /** Why this job cannot run: it then ends Failed with this error (absent when it can run). */
+  cannotRun?: { code: string; message: string };
   code?: BlobLocation;
   scoringScript?: string;
   model?: BlobLocation;
@@ -93,3 +94,10 @@ export function peekBatch(state: Readonly<ArmState>): BatchExtension | undefined
 export function findJob(state: Readonly<ArmState>, name: string): BatchJob | undefined {
   return peekBatch(state)?.jobs[name.toLowerCase()];
 }
+
+/** Where a job's files are (inputs, code, model, the user log): <stateDir>/batch/jobs/<name>/. */
+export function jobDir(stateDir: string, name: string): string {
+  return join(stateDir, 'batch', 'jobs', name.toLowerCase());
+}
+
+export const USER_LOG = 'user.log';
