@@ -32,6 +32,9 @@ export type ExecuteResult =
   | { outcome: 'Failed'; error: { code: string; message: string }; counts: BatchJobCounts }
   | { outcome: 'Canceled'; counts: BatchJobCounts };
 
+/** How long a worker's init() may take (the retry timeout is per mini-batch, not for init). */
+const INIT_TIMEOUT_MS = 120_000;
+
 type RunOutcome = { ok: true; rows: string[] } | { ok: false; error: string } | { ok: false; timeout: true } | { ok: false; died: string };
 
 interface Message {
@@ -74,7 +77,13 @@ class Worker {
       this.o.log.line(`could not start ${this.o.python}: ${e.message}`);
       this.deliver({ type: 'exit', code: null });
     });
+    const slow = setTimeout(() => {
+      this.o.log.line(`init() did not finish within ${INIT_TIMEOUT_MS} ms: the worker process is killed.`);
+      child.kill('SIGKILL');
+    }, INIT_TIMEOUT_MS);
+    slow.unref();
     const m = await first;
+    clearTimeout(slow);
     if (m.type === 'ready') return 'ready';
     if (m.type === 'init_failed') return { initError: String((m as Message).error ?? 'init() raised') };
     return { initError: `the worker process exited (code ${String((m as { code: number | null }).code)}) before init() returned` };
