@@ -74,6 +74,7 @@ const GROUPS: Record<string, string> = {
   endpoint: 'Endpoint',
   deployment: 'Deployment',
   rollout: 'Rollout',
+  checks: 'Checks',
   advanced: 'Advanced',
 };
 

@@ -130,7 +130,7 @@ test('validation: the service refusals, naming what is wrong; nothing is written
     ['good', { location: 'eastus' }, /'properties' field is required/],
     ['good', props({ resourceId: arcId(t) }), /'properties.computeType' is required and must be one of AKS, Kubernetes, AmlCompute/],
     ['good', props({ computeType: 'Cluster', resourceId: arcId(t) }), /must be one of .*; got 'Cluster'/],
-    ['good', props({ computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2' } }), /The emulator supports only Kubernetes attach .*'AmlCompute'/],
+    ['good', props({ computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2' } }), /The emulator does not create or update AmlCompute clusters through ARM \(computeType 'AmlCompute'\)/],
     ['good', props({ computeType: 'Kubernetes' }), /'properties.resourceId' is required/],
     ['good', props({ computeType: 'Kubernetes', resourceId: 'arc-demo' }), /'arc-demo' is not an ARM resource id/],
     ['good', props({ computeType: 'Kubernetes', resourceId: storage }), /stdemo' is not a Kubernetes cluster/],

@@ -1,7 +1,8 @@
 /**
  * The local Azure ML emulator: an HTTPS server on loopback speaking the ARM protocol for the
  * Microsoft.MachineLearningServices resources, with Entra/OIDC identity, Azurite blob storage, long-running
- * operations, a request journal and fault injection. State lives in one directory that several processes share.
+ * operations, a request journal and fault injection; online deployments are scored, and batch jobs run, by real
+ * python3 processes. State lives in one directory that several processes share.
  */
 import { createServer } from 'node:https';
 import { mkdirSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { ArmRouter } from './arm/router';
 import { resourceTypes } from './arm/resource-types';
 import { createRequestHandler } from './server';
 import { StorageService } from './storage';
-import { addRoleAssignment, seedClustersOnce, seedDefaultWorld } from './world';
+import { addRoleAssignment, seedAmlComputesOnce, seedClustersOnce, seedDefaultWorld } from './world';
 import type { ControlDeps } from './control';
 import { registryDataPlane } from './registry-dataplane';
 import { RegistryCopier } from './registry-copier';
@@ -27,6 +28,7 @@ import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
+import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -83,6 +85,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   let copier: RegistryCopier | undefined;
   let starter: DeploymentStarter | undefined;
   let scoring: ScoringRuntime | undefined;
+  let batchRunner: BatchJobRunner | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -96,6 +99,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         }
       } else {
         seedClustersOnce(s, idWorld.tenantId, Date.now());
+        seedAmlComputesOnce(s, Date.now());
       }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
       if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;
@@ -120,13 +124,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       identity,
       arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics, inferenceLog: (id, tail) => runtime.logFile(id, 'InferenceServer', tail) }),
       control,
-      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity })],
-      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body)],
+      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity }), batchDataPlane({ stateDir, store, identity })],
+      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body), (method, u, body) => handleBatchControl(store, method, u, body)],
       log,
     });
     // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.
     await runtime.recover();
     starter.start();
+    // Batch jobs the data plane accepted run in whichever emulator process on this state directory claims them.
+    batchRunner = new BatchJobRunner({ stateDir, store, ca: tls.caCertPem, log });
+    batchRunner.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -155,6 +162,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
       scoring: runtime,
       stop: async () => {
+        await batchRunner?.stop();
         await starter?.stop();
         await runtime.stopAll();
         await new Promise<void>((done) => {
@@ -168,6 +176,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     };
   } catch (e) {
     server.close();
+    await batchRunner?.stop();
     await starter?.stop();
     await scoring?.stopAll();
     await copier?.stop();

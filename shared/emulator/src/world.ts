@@ -7,6 +7,8 @@ import type { ArmState, Json, RoleAssignment, StorageAccount, StoredResource, Su
 import { key, nextCounter } from './state/model';
 import { ML_PROVIDER, rgId } from './arm/target';
 import { kubernetesSeeded, seedDefaultClusters } from './arm/kubernetes-state';
+import { seedDefaultAmlComputes } from './arm/aml-computes';
+import { batch, peekBatch } from './batch/state';
 
 export const DEFAULT_RESOURCE_GROUP = 'rg-demo';
 export const DEFAULT_WORKSPACE = 'mlw-demo';
@@ -245,13 +247,16 @@ export function addRoleAssignment(state: ArmState, seed: RoleAssignmentSeed): Ro
 }
 
 /**
- * First start: one subscription with rg-demo / mlw-demo in eastus and, in rg-demo, the Kubernetes clusters
+ * First start: one subscription with rg-demo / mlw-demo in eastus (with the AmlCompute clusters cpu-cluster and
+ * gpu-cluster) and, in rg-demo, the Kubernetes clusters
  * arc-demo (Arc) and aks-demo (AKS), each with the Azure ML extension; a second subscription with rg-registry /
  * mlr-shared (the registry models are promoted to); Contributor for the demo app on both subscriptions.
  */
 export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipalId: string | undefined, now: number): void {
   const sub = ensureSubscription(state, { displayName: 'Emulated subscription' }, tenantId);
-  addWorkspace(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, name: DEFAULT_WORKSPACE, location: DEFAULT_LOCATION }, tenantId, now);
+  const ws = addWorkspace(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, name: DEFAULT_WORKSPACE, location: DEFAULT_LOCATION }, tenantId, now);
+  seedDefaultAmlComputes(state, ws, now);
+  batch(state).computesSeeded = true;
   seedDefaultClusters(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, location: DEFAULT_LOCATION, tenantId, now });
   const regSub = ensureSubscription(state, { displayName: 'Emulated registry subscription' }, tenantId);
   addRegistry(state, { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY, location: DEFAULT_LOCATION }, tenantId, now);
@@ -273,4 +278,13 @@ export function seedClustersOnce(state: ArmState, tenantId: string, now: number)
   if (!d || kubernetesSeeded(state)) return;
   const location = state.resourceGroups[key(rgId(d.subscriptionId, d.resourceGroup))]?.location ?? DEFAULT_LOCATION;
   seedDefaultClusters(state, { subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup, location, tenantId, now });
+}
+
+/** A state seeded before the emulator knew AmlCompute clusters gets the default ones (in the default workspace) once. */
+export function seedAmlComputesOnce(state: ArmState, now: number): void {
+  const d = state.defaults;
+  if (!d || peekBatch(state)?.computesSeeded) return;
+  const ws = state.resources[key(`${rgId(d.subscriptionId, d.resourceGroup)}/providers/${ML_PROVIDER}/workspaces/${d.workspace}`)];
+  if (ws) seedDefaultAmlComputes(state, ws, now);
+  batch(state).computesSeeded = true;
 }

@@ -1,5 +1,6 @@
 /**
- * Resolving the asset references a deployment carries (`model`, `environmentId`, `codeConfiguration.codeId`):
+ * Resolving the asset references a deployment carries (`model`, `environmentId`, `codeConfiguration.codeId`, a batch
+ * deployment's `componentId`, a batch job's data input):
  * ARM ids of workspace or registry versions, and `azureml://` asset ids (registries/..., locations/.../workspaces/{guid}/...,
  * subscriptions/.../workspaces/...). The `azureml` system registry's curated environments always resolve.
  */
@@ -10,12 +11,14 @@ import { userError } from './errors';
 import { ML_PROVIDER } from './target';
 import { REGISTRY_TYPE } from './registries';
 
-export type AssetKind = 'models' | 'environments' | 'codes';
+export type AssetKind = 'models' | 'environments' | 'codes' | 'components' | 'data';
 
 const WHAT: Record<AssetKind, [string, string]> = {
   models: ['Model', 'ModelNotFound'],
   environments: ['Environment', 'EnvironmentNotFound'],
   codes: ['Code', 'CodeNotFound'],
+  components: ['Component', 'ComponentNotFound'],
+  data: ['Data', 'DataNotFound'],
 };
 
 export type Resolved = { resource: StoredResource } | { curated: true };

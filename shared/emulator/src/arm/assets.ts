@@ -1,5 +1,5 @@
 /**
- * Workspace environments and code assets: containers (`.../environments/{name}`, `.../codes/{name}`) and their
+ * Workspace environments and code assets (data and component assets: data-components.ts): containers (`.../environments/{name}`, `.../codes/{name}`) and their
  * versions. Like model versions they are synchronous (201 new, 200 existing) and immutable in what they point at:
  * an environment version's image / condaFile / build, a code version's codeUri.
  */
@@ -13,7 +13,7 @@ import { mfeNotFound, userError } from './errors';
 import { ML_PROVIDER } from './target';
 import { badName, deleteAssetVersion, listViewFilter, putAssetVersion, requireProperties, versionOrder, versionView } from './models';
 
-interface AssetFamily {
+export interface AssetFamily {
   /** Path segment under the workspace: `environments` / `codes`. */
   segment: string;
   /** For messages: `environment` / `code`. */
@@ -28,7 +28,7 @@ function bad(message: string): Reply {
   return userError(message, { code: 'BadArgument', message });
 }
 
-function factory(f: AssetFamily): { containers: ResourceTypeHandler; versions: ResourceTypeHandler } {
+export function assetFamily(f: AssetFamily): { containers: ResourceTypeHandler; versions: ResourceTypeHandler } {
   const containerType = `${ML_PROVIDER}/workspaces/${f.segment}`;
   const versionType = `${containerType}/versions`;
   const containerId = (c: ArmCall) => `${c.workspace!.id}/${f.segment}/${c.names[1]}`;
@@ -150,8 +150,8 @@ function checkCode(props: Json): Reply | Json {
   return props;
 }
 
-const environments = factory({ segment: 'environments', label: 'environment', check: checkEnvironment, immutable: ['image', 'condaFile', 'build'] });
-const codes = factory({ segment: 'codes', label: 'code', check: checkCode, immutable: ['codeUri'] });
+const environments = assetFamily({ segment: 'environments', label: 'environment', check: checkEnvironment, immutable: ['image', 'condaFile', 'build'] });
+const codes = assetFamily({ segment: 'codes', label: 'code', check: checkCode, immutable: ['codeUri'] });
 
 export const environmentContainerHandlers = environments.containers;
 export const environmentVersionHandlers = environments.versions;

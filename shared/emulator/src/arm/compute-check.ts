@@ -1,6 +1,6 @@
 /**
  * What the service checks on a compute PUT (ComputeResource, discriminator `properties.computeType`) for the one
- * kind the emulator attaches, Kubernetes: the cluster id, the namespace, the instance types and their resources,
+ * kind the emulator attaches, Kubernetes (AmlCompute clusters are seeded, not created: arm/aml-computes.ts): the cluster id, the namespace, the instance types and their resources,
  * the default instance type. A compute without instance types offers `defaultinstancetype`, as the Azure ML
  * extension creates it (requests cpu 100m / memory 2Gi, limits cpu 2 / memory 2Gi).
  */
@@ -123,6 +123,12 @@ export function checkCompute(c: ArmCall): Reply | CheckedCompute {
   if (p.computeType === undefined || p.computeType === null) return bad(`'properties.computeType' is required and must be one of ${COMPUTE_TYPES.join(', ')}.`);
   const computeType = COMPUTE_TYPES.find((t) => typeof p.computeType === 'string' && t.toLowerCase() === p.computeType.toLowerCase());
   if (!computeType) return bad(`'properties.computeType' must be one of ${COMPUTE_TYPES.join(', ')}; got '${String(p.computeType)}'.`);
+  if (computeType === 'AmlCompute') {
+    return bad(
+      "The emulator does not create or update AmlCompute clusters through ARM (computeType 'AmlCompute'): use a seeded cluster " +
+        "(cpu-cluster or gpu-cluster in the default workspace) or add one with POST /_emulator/batch/computes.",
+    );
+  }
   if (computeType !== 'Kubernetes') {
     return bad(`The emulator supports only Kubernetes attach (computeType 'Kubernetes'); computeType '${computeType}' cannot be created here.`);
   }

@@ -1,5 +1,6 @@
 /**
- * Workspace computes (`.../workspaces/{w}/computes/{name}`): Kubernetes attach of an Arc or AKS cluster. PUT answers
+ * Workspace computes (`.../workspaces/{w}/computes/{name}`): Kubernetes attach of an Arc or AKS cluster, and the
+ * seeded AmlCompute clusters batch deployments run on (arm/aml-computes.ts; read-only through ARM). PUT answers
  * 201 with Azure-AsyncOperation and Retry-After; the compute is `Creating` until the operation ends, which fails
  * when the cluster's Azure ML extension is missing, unhealthy or has inference off. An identical re-PUT of a
  * Succeeded compute answers 200 as is; a changed one is an update operation. DELETE needs
@@ -35,7 +36,7 @@ function retryAfter(op: Operation): string {
 export function renderCompute(res: StoredResource): Json {
   const out = render(res);
   const props = { ...propertiesOf(out) };
-  if (isObject(props.properties)) props.properties = { ...props.properties, relayConnectionString: null, serviceBusConnectionString: null };
+  if (isObject(props.properties) && props.computeType === 'Kubernetes') props.properties = { ...props.properties, relayConnectionString: null, serviceBusConnectionString: null };
   return { ...out, properties: props };
 }
 
@@ -57,6 +58,9 @@ function put(c: ArmCall): Reply {
   const checked = checkCompute(c);
   if ('status' in checked) return checked;
   const prevProps = prev ? propertiesOf(prev.body) : undefined;
+  if (prev && prevProps && String(prevProps.computeType) !== checked.properties.computeType) {
+    return bad(`Compute '${c.names[1]}' exists with computeType '${String(prevProps.computeType)}'; the computeType of a compute cannot change. Delete it first, or choose another name.`);
+  }
   if (prev && prevProps && String(prevProps.resourceId ?? '').toLowerCase() !== String(checked.properties.resourceId).toLowerCase()) {
     return bad(`The resourceId of compute '${c.names[1]}' cannot be changed: it is attached to '${String(prevProps.resourceId)}'. Detach it first (DELETE with underlyingResourceAction=Detach), then attach the other cluster.`);
   }

@@ -13,6 +13,9 @@ import { usageHandlers, vmSizeHandlers } from './vm-sizes';
 import { connectedClusterHandlers, managedClusterHandlers } from './kubernetes-clusters';
 import { extensionHandlers } from './kubernetes-extensions';
 import { computeHandlers } from './computes';
+import { batchEndpointHandlers } from './batch-endpoints';
+import { batchDeploymentHandlers } from './batch-deployments';
+import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
 export const resourceTypes: ResourceTypeHandler[] = [
   workspaceHandlers,
@@ -27,6 +30,12 @@ export const resourceTypes: ResourceTypeHandler[] = [
   environmentVersionHandlers,
   codeContainerHandlers,
   codeVersionHandlers,
+  dataContainerHandlers,
+  dataVersionHandlers,
+  componentContainerHandlers,
+  componentVersionHandlers,
+  batchEndpointHandlers,
+  batchDeploymentHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,
