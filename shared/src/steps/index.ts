@@ -1,11 +1,12 @@
 import type { StepDefinition } from './definition';
 import { deployArcStep } from './deploy-arc/definition';
+import { deployBatchStep } from './deploy-batch/definition';
 import { deployOnlineStep } from './deploy-online/definition';
 import { promoteModelStep } from './promote-model/definition';
 import { registerModelStep } from './register-model/definition';
 
 /** Every lifecycle step, in lifecycle order. */
-export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, deployOnlineStep, deployArcStep];
+export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, deployOnlineStep, deployArcStep, deployBatchStep];
 
 export function findStep(id: string): StepDefinition | undefined {
   return steps.find((s) => s.id === id);

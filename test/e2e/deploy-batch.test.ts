@@ -1,0 +1,142 @@
+/**
+ * deploy-batch end to end: the committed bundles (GitHub action with OIDC, Azure DevOps task with workload identity,
+ * the CLI with a client secret) deploy the fixture `az ml batch-deployment` YAML to the emulator's batch endpoints and
+ * score a sample with real python3 jobs: a first deployment checked against an expected output and made the default,
+ * an unchanged rerun, a challenger that agrees with the default and takes over, one that disagrees and does not, a
+ * scoring script that fails, and a compute that does not exist (nothing written).
+ */
+import { join } from 'node:path';
+import { runAdoTask, runGitHubAction, runNode } from '../../shared/cli/runners';
+import { packageTask } from '../../shared/cli/task-package';
+import { deployBatchStep } from '../../shared/src/steps/deploy-batch/definition';
+import { arm, during, workspacePath } from '../support/arm-reader';
+import { agentEnv, Capture, cliEnv, githubEnv, serviceConnection, uniqueName, workspaceInputs } from '../support/e2e';
+import { isArmWrite, JWT, REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { errorsOf, registerModel } from '../support/deploy-online';
+
+const ACTION = join(REPO, 'actions', 'deploy-batch');
+const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
+const TASK = packageTask(REPO, deployBatchStep);
+const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures', 'deploy-batch');
+const MODEL = 'batch-model';
+
+let t: TestEmulator;
+const capture = new Capture();
+const record = capture.record.bind(capture);
+
+beforeAll(async () => {
+  t = await startTestEmulator({ lroDurationMs: 300 });
+  for (const v of ['v1', 'v2', 'v3']) await registerModel(t, join(FIXTURES, v, 'model'), MODEL);
+}, 120_000);
+afterAll(async () => {
+  await t?.stop();
+});
+
+const inputs = (endpoint: string, extra: Record<string, string> = {}) => ({
+  ...workspaceInputs(t),
+  'endpoint-name': endpoint,
+  'deployment-file': join(FIXTURES, 'deployment.yml'),
+  'test-input': join(FIXTURES, 'sample'),
+  ...extra,
+});
+const runAction = async (endpoint: string, extra: Record<string, string> = {}) => during(t, async () => record(await runGitHubAction(ACTION, inputs(endpoint, extra), githubEnv(t))));
+const endpointDefault = async (ep: string) =>
+  (await arm<{ properties: { defaults?: { deploymentName?: string } } }>(t, 'GET', `${workspacePath(t)}/batchEndpoints/${ep}`)).json.properties.defaults?.deploymentName;
+
+/** An endpoint whose default is blue (credit model v1), made once. */
+let shared: string | undefined;
+async function blueEndpoint(): Promise<string> {
+  if (shared) return shared;
+  const ep = uniqueName('batch');
+  const { result: r } = await runAction(ep, { 'expected-output': join(FIXTURES, 'expected.csv'), 'set-default': 'true' });
+  expect(errorsOf(r)).toBe('');
+  expect(r.exitCode).toBe(0);
+  shared = ep;
+  return ep;
+}
+
+describe('deploy-batch', () => {
+  test('GitHub action: endpoint, deployment, a test job whose output matches the expected file, then the default', async () => {
+    const ep = uniqueName('batch');
+    const { result: r, journal } = await runAction(ep, { 'expected-output': join(FIXTURES, 'expected.csv'), 'set-default': 'true' });
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    shared = ep;
+    expect(r.outputs).toMatchObject({ 'endpoint-name': ep, 'deployment-name': 'blue', 'default-deployment': 'blue', result: 'deployed' });
+    expect(r.outputs['job-name']).toMatch(/\S/);
+    expect(r.outputs['output-uri']).toMatch(/^azureml:\/\/datastores\/workspaceblobstore\/paths\/.*\/predictions\.csv$/);
+    const dep = journal.find((e) => e.method === 'PUT' && /\/batchEndpoints\/[^/]+\/deployments\/blue$/.test(e.path))!;
+    expect(dep.requestBody).toMatchObject({ properties: { compute: expect.stringMatching(/\/computes\/cpu-cluster$/), miniBatchSize: 2, model: { referenceType: 'Id', assetId: expect.stringMatching(/\/models\/batch-model\/versions\/1$/) } } });
+    // The default is switched after the job, never before.
+    const endpointPuts = journal.filter((e) => e.method === 'PUT' && new RegExp(`/batchEndpoints/${ep}$`).test(e.path));
+    expect(endpointPuts.map((e) => (e.requestBody as { properties: { defaults?: unknown } }).properties.defaults ?? null)).toEqual([null, { deploymentName: 'blue' }]);
+    const jobPost = journal.findIndex((e) => e.method === 'POST' && /\/batch\//.test(e.path));
+    expect(jobPost).toBeGreaterThan(journal.indexOf(endpointPuts[0]!));
+    expect(jobPost).toBeLessThan(journal.indexOf(endpointPuts[1]!));
+    expect(await endpointDefault(ep)).toBe('blue');
+    expect(r.summary).toMatch(/deploy-batch: ✅ Deployed — blue on/);
+    expect(r.summary).toMatch(/Against the expected output: ✅ matches \(3 rows, 3 expected; paired by key\)/);
+  }, 120_000);
+
+  test('Azure DevOps task: the same inputs again are unchanged and write nothing', async () => {
+    const ep = await blueEndpoint();
+    const connection = serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
+    const { result: r, journal } = await during(t, async () =>
+      record(await runAdoTask(TASK, inputs(ep, { 'expected-output': join(FIXTURES, 'expected.csv'), 'set-default': 'true' }), connection, agentEnv(t), t.world.identity.adoConnections[0].systemAccessToken)),
+    );
+    expect(r.stdout).not.toMatch(/##vso\[task\.logissue type=error/);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs).toMatchObject({ result: 'unchanged', defaultDeployment: 'blue' });
+    expect(journal.filter(isArmWrite)).toEqual([]);
+    expect(journal.filter((e) => e.method === 'POST' && /\/batch\//.test(e.path))).toEqual([]);
+  }, 60_000);
+
+  test('CLI: a challenger that agrees with the default on the sample becomes the default', async () => {
+    const ep = await blueEndpoint();
+    const summaryFile = join(t.stateDir, `batch-${ep}.md`);
+    const args = Object.entries(inputs(ep, { 'deployment-name': 'green', model: `azureml:${MODEL}:2`, 'compare-with-default': 'true', comparison: 'agreement >= 100%\nmae <= 0.001', 'set-default': 'true' })).flatMap(([k, v]) => [`--${k}`, v]);
+    const r = record(await runNode(CLI, ['deploy-batch', ...args], cliEnv(t, { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0]?.value, AML_SUMMARY_FILE: summaryFile })));
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1))).toMatchObject({ 'default-deployment': 'green', result: 'deployed' });
+    expect(await endpointDefault(ep)).toBe('green');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(summaryFile, 'utf8')).toMatch(/Challenger vs current default \(3 rows paired by key; agreement 100\.0%\)/);
+  }, 120_000);
+
+  test('a challenger that disagrees: checks-failed, exit 1, the default stays; the summary shows what was measured', async () => {
+    const ep = uniqueName('batch');
+    expect((await runAction(ep, { 'set-default': 'true' })).result.exitCode).toBe(0);
+    const { result: r } = await runAction(ep, { 'deployment-name': 'red', model: `azureml:${MODEL}:3`, 'compare-with-default': 'true', comparison: 'agreement >= 95%', 'set-default': 'true' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs).toMatchObject({ result: 'checks-failed', 'default-deployment': 'blue' });
+    expect(errorsOf(r)).toMatch(/The challenger comparison failed: agreement >= 95% \(measured 0\.0%\)\. The default stays blue\./);
+    expect(await endpointDefault(ep)).toBe('blue');
+    expect(r.summary).toMatch(/\| agreement >= 95% \| 0\.0% \| ❌ fail \|/);
+  }, 120_000);
+
+  test('a scoring script that fails: the job ends Failed with the traceback in the summary; the default stays', async () => {
+    const ep = await blueEndpoint();
+    const before = await endpointDefault(ep);
+    const { result: r } = await runAction(ep, { 'deployment-name': 'broken', set: 'settings.environment_variables.BROKEN=1', 'set-default': 'true' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.result).toBe('checks-failed');
+    expect(errorsOf(r)).toMatch(/The test invocation ended Failed/);
+    expect(r.summary).toMatch(/User log \(tail\)/);
+    expect(r.summary).toMatch(/RuntimeError: the scoring script is broken on purpose/);
+    expect(await endpointDefault(ep)).toBe(before);
+  }, 120_000);
+
+  test('a compute cluster that does not exist: named, nothing written', async () => {
+    const { result: r, journal } = await runAction(uniqueName('batch'), { compute: 'no-such-cluster' });
+    expect(r.exitCode).toBe(1);
+    expect(errorsOf(r)).toMatch(/compute: Compute cluster 'no-such-cluster' does not exist in workspace/);
+    expect(r.stdout).toMatch(/nothing was written/);
+    expect(journal.filter(isArmWrite)).toEqual([]);
+  }, 60_000);
+});
+
+test('no secret in anything the runs showed', () => {
+  expect(capture.texts.length).toBeGreaterThan(0);
+  for (const text of capture.texts) expect(text).not.toMatch(JWT);
+});
