@@ -33,11 +33,11 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   const ghEnv = baseEnv({ ...c.env, SYSTEM_OIDCREQUESTURI: undefined });
   const action = join(c.root, 'actions', 'deploy-online');
 
-  c.banner('6/9 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
+  c.banner('6/10 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
   const champion = `azureml://registries/${c.env.AML_REGISTRY_NAME}/models/credit-default/versions/1`;
   ok.push(c.report('deploy v1', await runGitHubAction(action, { ...common, model: champion, 'bake-time': '3s' }, ghEnv)));
 
-  c.banner('7/9 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
+  c.banner('7/10 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
   const slow = join(c.stateDir, 'slow', 'credit-model'); // the folder name the scoring script expects
   cpSync(join(c.root, 'shared', 'demo', 'credit-model'), slow, { recursive: true });
   const weights = JSON.parse(readFileSync(join(slow, 'model.json'), 'utf8')) as Record<string, unknown>;
@@ -71,7 +71,7 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   );
   ok.push(c.report('canary v3 (expected to roll back)', { ...canary, outputs: parseOutputs(canary.stdout), summary: readFileSync(summaryFile, 'utf8') }, true));
 
-  c.banner('8/9 Azure DevOps: DeployOnline@1, the retrained version 2 as a canary: it passes its analysis and keeps the traffic');
+  c.banner('8/10 Azure DevOps: DeployOnline@1, the retrained version 2 as a canary: it passes its analysis and keeps the traffic');
   const task = packageTask(c.root, deployOnlineStep, join(c.stateDir, 'agent-tasks'));
   ok.push(
     c.report(
