@@ -127,6 +127,60 @@ describe('deploy-batch', () => {
     expect(await endpointDefault(ep)).toBe(before);
   }, 120_000);
 
+  test('the legacy flat YAML (no type): settings from the top level; its own output file name', async () => {
+    const ep = await blueEndpoint();
+    const { result: r, journal } = await runAction(ep, { 'deployment-file': join(FIXTURES, 'deployment-legacy.yml'), 'expected-output': join(FIXTURES, 'expected.csv') });
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    const dep = journal.find((e) => e.method === 'PUT' && /\/deployments\/legacy$/.test(e.path))!;
+    expect(dep.requestBody).toMatchObject({ properties: { miniBatchSize: 3, outputFileName: 'scores.csv', retrySettings: { maxRetries: 1, timeout: 'PT30S' } } });
+    expect(r.outputs['output-uri']).toMatch(/\/scores\.csv$/);
+    // Without set-default the default stays.
+    expect(r.outputs['default-deployment']).toBe(await endpointDefault(ep));
+    expect(r.outputs['default-deployment']).not.toBe('legacy');
+  }, 120_000);
+
+  test('a pipeline component deployment of a registered component becomes the default', async () => {
+    const ep = await blueEndpoint();
+    const component = `${workspacePath(t)}/components/score-pipeline/versions/1`;
+    expect((await arm(t, 'PUT', component, { properties: { componentSpec: { name: 'score-pipeline', type: 'pipeline', jobs: {} } } })).status).toBeLessThan(300);
+    const { result: r, journal } = await runAction(ep, { 'deployment-file': join(FIXTURES, 'deployment-pipeline.yml'), 'test-input': '', 'set-default': 'true' });
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    const dep = journal.find((e) => e.method === 'PUT' && /\/deployments\/scoring-pipeline$/.test(e.path))!;
+    expect(dep.requestBody).toMatchObject({
+      properties: { deploymentConfiguration: { deploymentConfigurationType: 'PipelineComponent', componentId: { referenceType: 'Id', assetId: expect.stringMatching(/\/components\/score-pipeline\/versions\/1$/) } } },
+    });
+    expect(await endpointDefault(ep)).toBe('scoring-pipeline');
+    shared = undefined; // blue is no longer the default there
+  }, 120_000);
+
+  test('dry run: the plan is printed, nothing is written or scored', async () => {
+    const { result: r, journal } = await runAction(uniqueName('batch'), { 'dry-run': 'true', 'set-default': 'true' });
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.result).toBe('dry-run');
+    expect(r.stdout).toMatch(/Then: create batch endpoint/);
+    expect(r.stdout).toMatch(/Then: score the test input with blue/);
+    expect(journal.filter(isArmWrite)).toEqual([]);
+    expect(journal.filter((e) => e.method === 'POST' && /\/batch\//.test(e.path))).toEqual([]);
+  }, 60_000);
+
+  test('faults while following the job (503s and a dropped connection) are ridden out', async () => {
+    const ep = uniqueName('batch');
+    await t.control.addFault({ method: 'GET', path: '^/batch/.*/jobs/[^/]+$', status: 503, times: 2 });
+    await t.control.addFault({ method: 'GET', path: '^/batch/.*/jobs/[^/]+$', drop: true, times: 1 });
+    try {
+      const { result: r, journal } = await runAction(ep, { 'expected-output': join(FIXTURES, 'expected.csv'), 'set-default': 'true' });
+      expect(errorsOf(r)).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(journal.filter((e) => e.method === 'GET' && /\/batch\/.*\/jobs\/[^/]+$/.test(e.path) && e.status === 503)).toHaveLength(2);
+      expect(await endpointDefault(ep)).toBe('blue');
+    } finally {
+      await t.control.clearFaults();
+    }
+  }, 120_000);
+
   test('a compute cluster that does not exist: named, nothing written', async () => {
     const { result: r, journal } = await runAction(uniqueName('batch'), { compute: 'no-such-cluster' });
     expect(r.exitCode).toBe(1);
