@@ -122,6 +122,7 @@ describe('deploy-batch', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('checks-failed');
     expect(errorsOf(r)).toMatch(/The test invocation ended Failed/);
+    expect(r.summary).toMatch(/\*\*Why it failed: run\(\) failed on every mini-batch\.\*\*/);
     expect(r.summary).toMatch(/User log \(tail\)/);
     expect(r.summary).toMatch(/RuntimeError: the scoring script is broken on purpose/);
     expect(await endpointDefault(ep)).toBe(before);

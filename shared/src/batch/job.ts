@@ -108,3 +108,15 @@ export async function runBatchJob(o: RunJobOptions): Promise<BatchJob> {
     });
   }
 }
+
+/** What a failed job's error means and what to do, from its code and message. */
+export function classifyJobFailure(error: { code?: string; message?: string } | undefined): { kind: string; remedy: string } {
+  const m = `${error?.code ?? ''} ${error?.message ?? ''}`;
+  if (/init\(\)/i.test(m)) return { kind: 'init() failed', remedy: "The scoring script's init() raised (see the traceback in the log): usually a model file not found under AZUREML_MODEL_DIR or a package missing from the environment." };
+  if (/error threshold/i.test(m)) return { kind: 'error threshold exceeded', remedy: 'More input files failed than error_threshold allows: fix the files or run() for them (the log names each), or raise error_threshold.' };
+  if (/every mini-batch failed|nothing was scored/i.test(m)) return { kind: 'run() failed on every mini-batch', remedy: 'run(mini_batch) raised for every mini-batch: the traceback in the log shows why (input format, a column run() expects).' };
+  if (/timed out/i.test(m)) return { kind: 'mini-batch timeout', remedy: 'run() took longer than retry_settings.timeout: raise the timeout, or use a smaller mini_batch_size.' };
+  if (/already exists/i.test(m)) return { kind: 'output exists', remedy: 'A batch job never overwrites its output: write to a new output location.' };
+  if (/python|NotSupported/i.test(m)) return { kind: 'not supported', remedy: 'The job could not run this deployment; the message says why.' };
+  return { kind: 'job failed', remedy: "Read the job's error and log tail below." };
+}

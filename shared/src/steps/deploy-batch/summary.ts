@@ -1,5 +1,5 @@
 /** deploy-batch's summary: the verdict first, then the deployment, the test invocation, the challenger comparison. */
-import type { BatchJob } from '../../batch/job';
+import { classifyJobFailure, type BatchJob } from '../../batch/job';
 import type { ChallengerComparison, ExpectedComparison, RuleVerdict } from '../../batch/compare';
 import { code, facts, section, table } from '../../report/markdown';
 
@@ -28,7 +28,11 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function jobBlock(title: string, j: BatchJob): string {
   const lines = [`#### ${title}: job ${code(j.name)} ${j.status} in ${(j.elapsedMs / 1000).toFixed(1)} s`];
-  if (j.error) lines.push(`**Error:** ${j.error.code ?? ''}${j.error.message ? `: ${j.error.message}` : ''}`);
+  if (j.error || !/^(completed|succeeded)$/i.test(j.status)) {
+    const c = classifyJobFailure(j.error);
+    lines.push(`**Why it failed: ${c.kind}.** ${c.remedy}`);
+    if (j.error) lines.push(`**Error:** ${j.error.code ?? ''}${j.error.message ? `: ${j.error.message}` : ''}`);
+  }
   if (j.logTail) lines.push('User log (tail):\n\n````text\n' + j.logTail.replace(/````/g, '``\u200b``') + '\n````');
   return lines.join('\n\n');
 }
