@@ -156,6 +156,20 @@ describe('deploy-batch', () => {
     shared = undefined; // blue is no longer the default there
   }, 120_000);
 
+  test('a pipeline deployment whose component is a local file: the component is registered first; a rerun writes nothing', async () => {
+    const ep = uniqueName('batch');
+    const extra = { 'deployment-file': join(FIXTURES, 'deployment-pipeline-local.yml'), 'test-input': '' };
+    const { result: r, journal } = await runAction(ep, extra);
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    const writes = journal.filter(isArmWrite).map((e) => e.path.replace(/^.*\/workspaces\/[^/]+/, ''));
+    expect(writes).toEqual(['/components/local-score-pipeline/versions/1', `/batchEndpoints/${ep}`, `/batchEndpoints/${ep}/deployments/local-pipeline`]);
+    expect(journal.find((e) => isArmWrite(e) && /\/components\//.test(e.path))!.requestBody).toMatchObject({ properties: { componentSpec: { name: 'local-score-pipeline', type: 'pipeline' } } });
+    const again = await runAction(ep, extra);
+    expect(again.result.outputs.result).toBe('unchanged');
+    expect(again.journal.filter(isArmWrite)).toEqual([]);
+  }, 120_000);
+
   test('dry run: the plan is printed, nothing is written or scored', async () => {
     const { result: r, journal } = await runAction(uniqueName('batch'), { 'dry-run': 'true', 'set-default': 'true' });
     expect(errorsOf(r)).toBe('');

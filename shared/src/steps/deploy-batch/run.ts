@@ -8,7 +8,10 @@ import type { BatchEndpointWrite } from '../../azureml/batch';
 import { ScoringClient } from '../../azureml/scoring';
 import { compareChallenger, compareWithExpected, judge, parseRows } from '../../batch/compare';
 import { runBatchJob, type BatchJob, type JobInput } from '../../batch/job';
+import { parse } from 'yaml';
 import { StepError } from '../../core/errors';
+import { readRegularFile } from '../../core/files';
+import { modelVersionProblem } from '../../core/names';
 import { doctorError, planAssets, referenceFindings, type Finding } from '../../online';
 import { batchEndpointBody, withResolvedBatchAssets } from '../../specs/batch';
 import { assetRefId } from '../../specs/online';
@@ -55,8 +58,19 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
     if (id.includes(`/workspaces/${ws}/`)) {
       assets.references.push({ input: 'deployment-file', what: `Component ${id}`, exists: async () => (await client.core.rawGet(id, { operation: 'get the component', ref: { kind: 'component', name: id, scope: `workspace '${ws}'` } })) !== undefined });
     }
+  } else if (component?.kind === 'local') {
+    const local = readLocalComponent(component.path);
+    componentId = `${workspaceId(scope)}/components/${local.name}/versions/${local.version}`;
+    const id = componentId;
+    const exists = await client.core.rawGet(id, { operation: 'get the component', ref: { kind: 'component', name: `${local.name}:${local.version}`, scope: `workspace '${ws}'` } });
+    if (!exists) {
+      assets.writes.push({
+        what: `register pipeline component ${local.name}:${local.version}`,
+        apply: async () => void (await client.core.lro('PUT', id, { properties: { componentSpec: local.spec, isAnonymous: false } }, { operation: `register component '${local.name}:${local.version}'`, ref: { kind: 'component', name: local.name, scope: `workspace '${ws}'` } }, 'original-uri')),
+      });
+    }
   } else if (component) {
-    throw new StepError('input', "A pipeline deployment whose component is a local file or a job is not supported yet: register the component first (az ml component create) and name it as azureml:<name>:<version>.", { input: 'deployment-file' });
+    throw new StepError('input', "A pipeline deployment made from a job (job_definition) is not supported yet: register the pipeline as a component (az ml component create) and name it as azureml:<name>:<version>.", { input: 'deployment-file' });
   }
   const body = withResolvedBatchAssets(plan.deployment, { location, scope, ...assets.ids, componentId });
 
@@ -164,6 +178,26 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
     outcome.defaultAfter = depName;
   }
   await finish(ctx, outcome);
+}
+
+const workspaceId = (scope: { subscriptionId: string; resourceGroup: string; workspaceName: string }) =>
+  `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}`;
+
+/** A local pipeline component file (`component: ./pipeline.yml`): registered under its own name and version. */
+function readLocalComponent(path: string): { name: string; version: string; spec: Record<string, unknown> } {
+  const text = readRegularFile(path, { input: 'deployment-file' });
+  let spec: Record<string, unknown>;
+  try {
+    spec = parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new StepError('input', `${path}: not valid YAML (${(e as Error).message.split('\n')[0]}).`, { input: 'deployment-file', location: { file: path } });
+  }
+  const name = typeof spec?.name === 'string' ? spec.name : undefined;
+  const version = spec?.version === undefined ? undefined : String(spec.version);
+  if (spec?.type !== 'pipeline') throw new StepError('input', `${path}: a pipeline deployment needs a pipeline component (type: pipeline); this one is type ${String(spec?.type)}.`, { input: 'deployment-file', location: { file: path } });
+  if (!name || !/^[A-Za-z0-9_][\w.-]{0,254}$/.test(name)) throw new StepError('input', `${path}: the component needs a valid 'name' (letters, digits, '_', '-', '.').`, { input: 'deployment-file', location: { file: path } });
+  if (!version || modelVersionProblem(version)) throw new StepError('input', `${path}: the component needs a 'version' to be registered under${version ? ` (${modelVersionProblem(version)})` : ''}.`, { input: 'deployment-file', location: { file: path } });
+  return { name, version, spec };
 }
 
 function entraBearer(conn: WorkspaceConnection): () => Promise<string> {
