@@ -170,6 +170,24 @@ describe('deploy-batch', () => {
     expect(again.journal.filter(isArmWrite)).toEqual([]);
   }, 120_000);
 
+  test('test-input as a datastore URI and as an azureml: data asset: the same output as the local folder', async () => {
+    const ep = await blueEndpoint();
+    // The local sample was uploaded by the first run under LocalUpload/<content hash>/sample/.
+    const upload = (await t.control.journal(0)).find((e) => e.area === 'blob' && e.method === 'PUT' && /\/LocalUpload\/[0-9a-f]+\/sample\/a\.csv$/.test(e.path))!;
+    const folder = /\/(LocalUpload\/[0-9a-f]+\/sample)\//.exec(upload.path)![1];
+    const uri = `azureml://datastores/workspaceblobstore/paths/${folder}/`;
+    const data = `${workspacePath(t)}/data/applicants/versions/1`;
+    expect((await arm(t, 'PUT', data, { properties: { dataType: 'uri_folder', dataUri: uri } })).status).toBeLessThan(300);
+    for (const input of [uri, 'azureml:applicants:1']) {
+      const { result: r, journal } = await runAction(ep, { 'deployment-name': `via-${input.startsWith('azureml:a') ? 'data' : 'uri'}`, 'test-input': input, 'expected-output': join(FIXTURES, 'expected.csv') });
+      expect(errorsOf(r)).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(r.summary).toMatch(/Against the expected output: ✅ matches \(3 rows, 3 expected/);
+      // Nothing was uploaded for these inputs.
+      expect(journal.filter((e) => e.area === 'blob' && e.method === 'PUT' && /LocalUpload\/[0-9a-f]+\/sample\//.test(e.path))).toEqual([]);
+    }
+  }, 180_000);
+
   test('dry run: the plan is printed, nothing is written or scored', async () => {
     const { result: r, journal } = await runAction(uniqueName('batch'), { 'dry-run': 'true', 'set-default': 'true' });
     expect(errorsOf(r)).toBe('');
