@@ -70,7 +70,9 @@ test('two emulator processes on one state dir serve concurrent PUTs without losi
     const ctr = await t.arm('GET', `${t.wsPath}/models/shared`);
     expect(ctr.json.properties.nextVersion).toBe(String(M + 1));
 
-    // An operation started through one process is polled through the other.
+    // An operation started through one process is polled through the other (a long one, so the poll sees it running
+    // however loaded the machine is).
+    await t.control('POST', '/seed', { settings: { durations: { onlineEndpoints: 60_000 } } });
     const put = await t.arm('PUT', `${t.wsPath}/onlineEndpoints/ep-shared`, { location: 'eastus', properties: { authMode: 'Key' } });
     const statusUrl = new URL(put.headers.get('azure-asyncoperation')!);
     const viaOther = `${otherUrl}${statusUrl.pathname}${statusUrl.search}`;
