@@ -138,6 +138,7 @@ export function rocAuc(yTrue: readonly Label[], scores: ArrayLike<number>, optio
 }
 
 const CLIP = Number.EPSILON;
+const { log, min, max } = Math; // bound once for the loop (see prng.ts)
 
 /** Log loss over positive-class probabilities, with `truth` 1 for positives. */
 export function logLossOf(truth: Uint8Array, probabilities: ArrayLike<number>, weights?: Weights): number {
@@ -146,8 +147,8 @@ export function logLossOf(truth: Uint8Array, probabilities: ArrayLike<number>, w
   for (let i = 0; i < truth.length; i++) {
     const w = weights ? weights[i]! : 1;
     if (w === 0) continue;
-    const p = Math.min(Math.max(probabilities[i]!, CLIP), 1 - CLIP);
-    loss -= w * (truth[i] ? Math.log(p) : Math.log(1 - p));
+    const p = min(max(probabilities[i]!, CLIP), 1 - CLIP);
+    loss -= w * (truth[i] ? log(p) : log(1 - p));
     total += w;
   }
   return total === 0 ? Number.NaN : loss / total;
