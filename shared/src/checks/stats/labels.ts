@@ -53,7 +53,14 @@ export function positiveKey(what: string, arrays: readonly (readonly Label[])[],
       hint: 'Use accuracy or macro-averaged precision/recall/F1 for more than two classes.',
     });
   }
-  if (posLabel !== undefined) return labelKey(posLabel);
+  if (posLabel !== undefined) {
+    const key = labelKey(posLabel);
+    // Rows of one class may lack the positive label (a slice of negatives); two labels without it are a mistake.
+    if (seen.size === 2 && !seen.has(key)) {
+      throw inputError(`${what}: the positive label ${String(posLabel)} is not among the labels ${[...seen].map((k) => k.slice(2)).join(', ')}`);
+    }
+    return key;
+  }
   const subset = (allowed: Set<string>) => [...seen].every((k) => allowed.has(k));
   if (!subset(ZERO_ONE) && !subset(MINUS_ONE_ONE)) {
     const shown = [...seen].map((k) => k.slice(2)).join(', ');

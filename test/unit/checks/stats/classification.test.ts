@@ -38,6 +38,8 @@ describe('accuracy, precision, recall, F1', () => {
     // A string "1" is not the number 1.
     expect(() => recall(['1', '0'], ['1', '1'])).toThrow(/posLabel|positive label/);
     expect(() => precision([0, 1, 2], [0, 1, 2])).toThrow(/at most two distinct labels/);
+    expect(() => recall(['yes', 'no'], ['yes', 'no'], { posLabel: 'Yes' })).toThrow(/positive label Yes is not among the labels yes, no/);
+    expect(recall(['no', 'no'], ['no', 'no'], { posLabel: 'yes' })).toBe(0); // one class without the positive label
   });
 
   test('macro averaging over three classes (and accuracy for any labels)', () => {
