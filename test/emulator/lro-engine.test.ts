@@ -30,7 +30,8 @@ test('asset-store style operations poll 202 with an empty body, then 200 with th
   try {
     const store = new JsonStore<ArmState>(join(t.stateDir, 'arm.json'), emptyState);
     const op = await store.update((s) => {
-      s.settings.durations = { versions: 300 };
+      // Long enough that the first poll sees it running on a loaded machine; the test then ends it by hand.
+      s.settings.durations = { versions: 60_000 };
       return startOperation(s, {
         ...base,
         resourceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/registries/reg/models/m/versions/1',
@@ -46,7 +47,9 @@ test('asset-store style operations poll 202 with an empty body, then 200 with th
     const running = await t.arm('GET', location, undefined, { apiVersion: null });
     expect(running.status).toBe(202);
     expect(running.text).toBe('');
-    await sleep(350);
+    await store.update((s) => {
+      s.operations[op.id]!.durationMs = 0;
+    });
     const done = await t.arm('GET', location, undefined, { apiVersion: null });
     expect(done.status).toBe(200);
     expect(done.json).toEqual({ assetId: 'azureml://registries/reg/models/m/versions/1' });

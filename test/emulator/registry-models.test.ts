@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { JsonStore } from '../../shared/emulator/src/state/json-store';
+import { emptyState, type ArmState } from '../../shared/emulator/src/state/model';
 import { listAll, sleep, startTestEmulator, type TestEmulator } from './harness';
 import { pollLocation, registryPath } from './registry-helpers';
 
@@ -66,11 +69,18 @@ test('versions are immutable: a different modelUri is 400 naming the registry; s
 });
 
 test('a second write while the first runs is 409; bad names and missing modelUri are 400', async () => {
+  // The first write runs long enough for the second to meet it on a loaded machine; then it is ended by hand.
+  const store = new JsonStore<ArmState>(join(t.stateDir, 'arm.json'), emptyState);
+  await store.update((s) => void (s.settings.durations = { ...s.settings.durations, versions: 60_000 }));
   const first = await t.arm('PUT', `${models()}/busy/versions/1`, versionBody('https://example.invalid/busy'));
   expect(first.status).toBe(202);
   const second = await t.arm('PUT', `${models()}/busy/versions/1`, versionBody('https://example.invalid/busy'));
   expect(second.status).toBe(409);
   expect(second.json.error.message).toContain('another operation on same entity is already running');
+  await store.update((s) => {
+    delete s.settings.durations.versions;
+    for (const op of Object.values(s.operations)) if (op.durationMs === 60_000) op.durationMs = 0;
+  });
   await pollLocation(t, first.headers.get('location')!);
 
   expect((await t.arm('PUT', `${models()}/-bad/versions/1`, versionBody('https://x'))).status).toBe(400);
