@@ -27,7 +27,7 @@ import { OnlineOperations } from './online';
 import { ScheduleOperations } from './schedules';
 import { AssetVersionOperations } from './asset-versions';
 import { RegistryDataOperations } from './registry-data';
-import { KubernetesOperations } from './kubernetes';
+import { ComputeOperations } from './computes';
 import { BatchOperations } from './batch';
 export { DATA_PLANE_API_VERSION, type RegistryDiscovery, type RegistryImportRequest } from './registry-data';
 
@@ -82,8 +82,8 @@ export class AzureMlClient {
   readonly assets: AssetVersionOperations;
   /** A registry's data plane: discovery, import, pending uploads */
   readonly registryData: RegistryDataOperations;
-  /** Kubernetes computes and the clusters and extensions under them */
-  readonly kubernetes: KubernetesOperations;
+  /** Computes (Kubernetes attach, compute clusters) and the clusters and extensions under Kubernetes ones */
+  readonly computes: ComputeOperations;
   /** Batch endpoints and deployments */
   readonly batch: BatchOperations;
   private readonly options: AzureMlClientOptions;
@@ -95,7 +95,7 @@ export class AzureMlClient {
     this.schedules = new ScheduleOperations(this.core);
     this.assets = new AssetVersionOperations(this.core);
     this.registryData = new RegistryDataOperations(this.core);
-    this.kubernetes = new KubernetesOperations(this.core);
+    this.computes = new ComputeOperations(this.core);
     this.batch = new BatchOperations(this.core);
   }
 

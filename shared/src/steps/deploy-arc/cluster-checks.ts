@@ -3,7 +3,7 @@
  * inference, and the caller can read both. Each finding says what is missing and how to fix it.
  */
 import type { AzureMlClient } from '../../azureml/client';
-import { AZUREML_EXTENSION_TYPE, clusterKind, type ClusterExtension, type ClusterResource } from '../../azureml/kubernetes';
+import { AZUREML_EXTENSION_TYPE, clusterKind, type ClusterExtension, type ClusterResource } from '../../azureml/computes';
 import { isStepError } from '../../core/errors';
 import type { Finding } from '../../online';
 
@@ -34,7 +34,7 @@ export async function checkCluster(client: AzureMlClient, clusterId: string): Pr
   const what = kind === 'aks' ? `AKS cluster '${name}'` : `Arc-enabled cluster '${name}'`;
   let cluster: ClusterResource | undefined;
   try {
-    cluster = await client.kubernetes.getCluster(clusterId);
+    cluster = await client.computes.getCluster(clusterId);
   } catch (e) {
     if (!denied(e)) throw e;
     return { findings: [{ input: 'cluster-id', problem: `The signed-in identity cannot read ${what} in ${resourceGroup} (${(e as Error).message}).`, fix: 'Grant it Reader on the cluster (attaching also needs Kubernetes Extension Contributor and Azure Kubernetes Service Cluster Admin there).' }] };
@@ -54,7 +54,7 @@ export async function checkCluster(client: AzureMlClient, clusterId: string): Pr
 
   let extensions: ClusterExtension[];
   try {
-    extensions = await client.kubernetes.listExtensions(clusterId);
+    extensions = await client.computes.listExtensions(clusterId);
   } catch (e) {
     if (!denied(e)) throw e;
     findings.push({ input: 'cluster-id', problem: `The signed-in identity cannot read the extensions of ${what} (${(e as Error).message}).`, fix: 'Grant it Reader (or Kubernetes Extension Contributor) on the cluster.' });

@@ -5,8 +5,8 @@
 import { parse } from 'yaml';
 import { inputError } from '../../core/errors';
 import { checkComputeName, DNS_LABEL } from '../../core/names';
-import type { InstanceTypeSpec } from '../../azureml/kubernetes';
-import { clusterKind } from '../../azureml/kubernetes';
+import type { InstanceTypeSpec } from '../../azureml/computes';
+import { clusterKind } from '../../azureml/computes';
 import { parseResource } from '../../online/kubernetes-quantity';
 import type { StepContext } from '../definition';
 

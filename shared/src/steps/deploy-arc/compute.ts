@@ -3,7 +3,7 @@
  * other settings), the checks on the cluster before attaching, and the instance types the deployment can use.
  */
 import type { AzureMlClient } from '../../azureml/client';
-import type { ComputeBody, ComputeResource, InstanceTypeSpec } from '../../azureml/kubernetes';
+import type { ComputeBody, ComputeResource, InstanceTypeSpec } from '../../azureml/computes';
 import type { Finding } from '../../online';
 import type { WorkspaceScope } from '../../specs/datastore-uri';
 import { checkCluster } from './cluster-checks';
@@ -58,7 +58,7 @@ function differences(live: ComputeResource, s: AttachSettings): string[] {
 }
 
 export async function planCompute(client: AzureMlClient, scope: WorkspaceScope, location: string, name: string, inputs: ComputeInputs): Promise<ComputePlan> {
-  const live = await client.kubernetes.getCompute(scope.resourceGroup, scope.workspaceName, name);
+  const live = await client.computes.getCompute(scope.resourceGroup, scope.workspaceName, name);
   const plan: ComputePlan = { name, id: live?.id ?? computeIdOf(scope, name), live, instanceTypes: {}, defaultInstanceType: DEFAULT_INSTANCE_TYPE, findings: [] };
   const s = inputs.settings;
   if (live && live.properties.computeType !== 'Kubernetes') {

@@ -5,8 +5,8 @@
 import type { AzureMlClient } from '../../azureml/client';
 import type { OnlineDeploymentBody } from '../../azureml/online';
 import type { OnlineDeployment } from '../../azureml/resources';
-import type { ClusterResource, InstanceTypeSpec } from '../../azureml/kubernetes';
-import { clusterKind } from '../../azureml/kubernetes';
+import type { ClusterResource, InstanceTypeSpec } from '../../azureml/computes';
+import { clusterKind } from '../../azureml/computes';
 import type { Finding } from '../../online';
 import { formatQuantity, parseCpu } from '../../online/kubernetes-quantity';
 import type { ComputePlan } from './compute';
@@ -67,7 +67,7 @@ export interface CapacitySubject {
 
 export async function capacityFindings(client: AzureMlClient, s: CapacitySubject): Promise<Finding[]> {
   if (!s.compute.clusterId) return [];
-  const cluster = await client.kubernetes.getCluster(s.compute.clusterId).catch(() => undefined);
+  const cluster = await client.computes.getCluster(s.compute.clusterId).catch(() => undefined);
   const cores = await clusterCores(client, s.location, cluster, s.compute.clusterId);
   if (cores === undefined) return [];
   const types = s.compute.instanceTypes;

@@ -85,7 +85,7 @@ export async function deployArc(ctx: StepContext): Promise<void> {
 
   // 5. Apply: the attach, then assets, the endpoint and the rollout; 6. report.
   if (compute.attach) {
-    const attached = await host.group(`Attaching ${computeName} (${compute.attach.reason})`, () => client.kubernetes.attachCompute(scope.resourceGroup, scope.workspaceName, computeName, compute.attach!.body));
+    const attached = await host.group(`Attaching ${computeName} (${compute.attach.reason})`, () => client.computes.attachCompute(scope.resourceGroup, scope.workspaceName, computeName, compute.attach!.body));
     const state = attached.resource?.properties.provisioningState;
     if (state && state !== 'Succeeded') throw new StepError('service', `Attaching compute ${computeName} ended ${state}.`, { input: 'cluster-id' });
     compute.id = attached.resource?.id ?? compute.id;

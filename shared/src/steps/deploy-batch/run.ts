@@ -78,7 +78,7 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
   const computeId = body.properties.compute as string | undefined;
   if (computeId) {
     const name = computeId.slice(computeId.lastIndexOf('/') + 1);
-    const compute = await client.kubernetes.getCompute(rg, ws, name);
+    const compute = await client.computes.getCompute(rg, ws, name);
     if (!compute) findings.push({ input: 'compute', problem: `Compute cluster '${name}' does not exist in workspace ${ws}.`, fix: 'Create it (az ml compute create --type amlcompute) or name an existing cluster.' });
     else if (compute.properties.computeType !== 'AmlCompute') findings.push({ input: 'compute', problem: `Compute '${name}' is a ${compute.properties.computeType} compute; batch deployments run on AmlCompute clusters.`, fix: 'Name a compute cluster.' });
   }

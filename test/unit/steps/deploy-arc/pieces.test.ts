@@ -1,8 +1,8 @@
 import { StepError } from '../../../../shared/src/core/errors';
 import { startDeadline } from '../../../../shared/src/core/deadline';
 import type { AzureMlClient } from '../../../../shared/src/azureml/client';
-import type { ClusterExtension, ClusterResource, ComputeResource } from '../../../../shared/src/azureml/kubernetes';
-import { clusterKind } from '../../../../shared/src/azureml/kubernetes';
+import type { ClusterExtension, ClusterResource, ComputeResource } from '../../../../shared/src/azureml/computes';
+import { clusterKind } from '../../../../shared/src/azureml/computes';
 import { formatQuantity, parseCpu, parseMemory } from '../../../../shared/src/online/kubernetes-quantity';
 import { deployArcStep } from '../../../../shared/src/steps/deploy-arc/definition';
 import { parseInstanceTypes, readComputeInputs } from '../../../../shared/src/steps/deploy-arc/compute-inputs';
@@ -26,7 +26,7 @@ function ctx(values: Record<string, string>) {
 function fakeClient(o: { computes?: Record<string, ComputeResource>; clusters?: Record<string, ClusterResource | 'denied'>; extensions?: Record<string, ClusterExtension[]> }): AzureMlClient {
   const denied = () => Object.assign(new StepError('auth', 'AuthorizationFailed: no read'), {});
   return {
-    kubernetes: {
+    computes: {
       getCompute: async (_rg: string, _ws: string, name: string) => o.computes?.[name],
       getCluster: async (id: string) => {
         const c = o.clusters?.[id];

@@ -1,7 +1,8 @@
 /**
- * Kubernetes computes of a workspace (attach, get, detach) and what they are attached to: Arc-enabled clusters
- * (Microsoft.Kubernetes/connectedClusters), AKS clusters (Microsoft.ContainerService/managedClusters) and the
- * cluster extensions (Microsoft.KubernetesConfiguration/extensions), each read at its own provider's api-version.
+ * Computes of a workspace (get; Kubernetes attach and detach) and what Kubernetes computes are attached to:
+ * Arc-enabled clusters (Microsoft.Kubernetes/connectedClusters), AKS clusters
+ * (Microsoft.ContainerService/managedClusters) and their extensions (Microsoft.KubernetesConfiguration/extensions),
+ * each read at its own provider's api-version.
  */
 import type { ArmCore } from './arm-core';
 import type { LroResult } from './lro';
@@ -97,7 +98,7 @@ function clusterRef(id: string) {
   return { kind: clusterKind(id) === 'aks' ? 'AKS cluster' : 'Arc-enabled cluster', name: parts[parts.length - 1] ?? id, scope: `resource group '${parts[4] ?? '?'}'` };
 }
 
-export class KubernetesOperations {
+export class ComputeOperations {
   constructor(private readonly core: ArmCore) {}
 
   private computePath(rg: string, ws: string, name: string): string {
