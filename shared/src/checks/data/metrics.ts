@@ -104,7 +104,14 @@ export function compareNumerical(b: SortedValues, p: SortedValues): NumericalCom
   let pending: { value: number; diff: number } | undefined;
   try {
     while (!cb.done || !cp.done) {
-      const v = cb.done ? cp.peek() : cp.done ? cb.peek() : Math.min(cb.peek(), cp.peek());
+      let v: number;
+      if (cb.done) v = cp.peek();
+      else if (cp.done) v = cb.peek();
+      else {
+        const x = cb.peek();
+        const y = cp.peek();
+        v = x < y ? x : y;
+      }
       let gb = 0;
       let gp = 0;
       while (!cb.done && cb.peek() === v) {
@@ -117,14 +124,18 @@ export function compareNumerical(b: SortedValues, p: SortedValues): NumericalCom
       }
       if (gb) histB.add(v, gb);
       if (gp) histP.add(v, gp);
-      if (pending) sum.add(Math.abs(pending.diff) * (v - pending.value));
+      if (pending) sum.add((pending.diff < 0 ? -pending.diff : pending.diff) * (v - pending.value));
       for (let z = 1; z < gb + gp; z++) sum.add(0);
       seenB += gb;
       seenP += gp;
       const diff = seenB / n1 - seenP / n2;
       if (diff > maxDiff) maxDiff = diff;
       if (diff < minDiff) minDiff = diff;
-      if (exact) maxLattice = Math.max(maxLattice, Math.abs(seenB * wB - seenP * wP));
+      if (exact) {
+        const lattice = seenB * wB - seenP * wP;
+        if (lattice > maxLattice) maxLattice = lattice;
+        else if (-lattice > maxLattice) maxLattice = -lattice;
+      }
       pending = { value: v, diff };
     }
   } finally {

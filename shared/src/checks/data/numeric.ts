@@ -145,10 +145,10 @@ export function log(x: number): number {
   if (!(x > 0) || x === Infinity) return Math.log(x);
   let k = 0;
   if (x < 2 ** -1000) {
-    x *= 2 ** 54;
-    k = -54;
+    x *= 2 ** 100; // subnormals and near them: scale into the normal range
+    k = -100;
   }
-  let e = Math.floor(Math.log2(x));
+  let e = Math.min(1023, Math.floor(Math.log2(x))); // log2 of the largest doubles rounds to 1024
   let m = x / 2 ** e;
   if (m < 1) {
     m *= 2;
