@@ -33,8 +33,8 @@ export function textKinds(text: string): TextKinds {
   let integer = false;
   let double = false;
   if (INTEGER_TEXT.test(text)) {
-    const big = BigInt(text);
-    integer = big <= LONG_MAX && big >= LONG_MIN;
+    // up to 18 digits always fits a long; longer ones are checked exactly
+    integer = text.length < 19 || (BigInt(text) <= LONG_MAX && BigInt(text) >= LONG_MIN);
     double = true; // beyond a long, Spark infers decimal: numerical all the same
   } else if (DOUBLE_TEXT.test(text) || text in SPECIAL_DOUBLES) double = true;
   const lower = text.length <= 5 ? text.toLowerCase() : '';
@@ -50,9 +50,13 @@ export function inferTextType(nonNull: number, integer: number, double: number, 
   return 'string';
 }
 
-/** A text cell as a number (for a numeric column of a CSV file); NaN when it is not one. */
+/**
+ * A text cell of a column the dtype pass found numeric (so every cell is a decimal number or NaN/Inf/-Inf/Infinity,
+ * and `+text` reads it without a second regex test); NaN when it is not one.
+ */
 export function textNumber(text: string): number {
-  if (DOUBLE_TEXT.test(text)) return Number(text);
+  const x = +text;
+  if (x === x && text !== '') return x;
   return SPECIAL_DOUBLES[text] ?? NaN;
 }
 

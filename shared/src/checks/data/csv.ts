@@ -189,9 +189,10 @@ function headerNames(file: string, record: (string | null)[]): string[] {
 }
 
 async function* csvBatches(path: string, options: CsvOptions): AsyncGenerator<RowBatch> {
-  const batchRows = options.batchRows ?? 8192;
+  const batchRows = options.batchRows ?? 1024;
   const { fd } = openRegularFile(path, options.input);
-  const stream = createReadStream('', { fd, encoding: 'utf8', highWaterMark: 1 << 20 });
+  // 256 KiB pieces and 1024-row batches: what a piece parses into dies young (cheap to collect)
+  const stream = createReadStream('', { fd, encoding: 'utf8', highWaterMark: 1 << 18 });
   const parser = new CsvParser(path);
   let columns: string[] | undefined;
   let pending: (string | null)[][] = [];
