@@ -1,0 +1,107 @@
+/**
+ * The first pass over a file whose types are not stored (CSV, JSON Lines): each column's Spark dtype as schema
+ * inference would give it, and the row count. Parquet files and typed in-memory rows skip the pass.
+ *
+ * - CSV: a column is bigint when every non-empty cell is an integer that fits a long, double when every one is a
+ *   number (NaN, Inf and -Inf included), boolean when every one is true/false, otherwise string (also when all empty).
+ * - JSON values: integers only → bigint; any fraction or exponent → double; booleans → boolean; strings → string;
+ *   nested objects/arrays → unsupported; any mix of kinds → string.
+ */
+import { inferTextType, isComplex, textKinds } from './cells';
+import type { ColumnSchema, DataSource, DType } from './types';
+
+export interface SourceSchema {
+  columns: ColumnSchema[];
+  rowCount: number;
+}
+
+class TextColumn {
+  nonNull = 0;
+  integer = 0;
+  double = 0;
+  boolean = 0;
+
+  add(text: string): void {
+    this.nonNull++;
+    // once a cell is neither a number nor a boolean the column is a string column: stop testing
+    if (this.nonNull - 1 !== Math.max(this.double, this.boolean)) return;
+    const k = textKinds(text);
+    if (k.integer) this.integer++;
+    if (k.double) this.double++;
+    if (k.boolean) this.boolean++;
+  }
+
+  dtype(): DType {
+    return inferTextType(this.nonNull, this.integer, this.double, this.boolean);
+  }
+}
+
+class ValueColumn {
+  nonNull = 0;
+  integers = 0;
+  floats = 0;
+  strings = 0;
+  booleans = 0;
+  complex = 0;
+  dates = 0;
+  binary = 0;
+  floatLiteral = false;
+
+  add(v: unknown): void {
+    this.nonNull++;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) this.integers++;
+      else this.floats++;
+    } else if (typeof v === 'string') this.strings++;
+    else if (typeof v === 'boolean') this.booleans++;
+    else if (v instanceof Date) this.dates++;
+    else if (v instanceof Uint8Array) this.binary++;
+    else if (isComplex(v as never)) this.complex++;
+    else this.strings++;
+  }
+
+  dtype(): DType {
+    const n = this.nonNull;
+    if (n === 0) return 'string';
+    if (this.complex === n) return 'unsupported';
+    if (this.integers + this.floats === n) return this.floats > 0 || this.floatLiteral ? 'double' : 'bigint';
+    if (this.booleans === n) return 'boolean';
+    if (this.strings === n) return 'string';
+    if (this.dates === n) return 'timestamp';
+    if (this.binary === n) return 'binary';
+    return 'string';
+  }
+}
+
+/** The source's columns and dtypes (stored, or inferred by reading it once) and its row count. */
+export async function readSchema(source: DataSource): Promise<SourceSchema> {
+  const known = await source.schema();
+  if (known && known.rowCount !== undefined) return { columns: known.columns, rowCount: known.rowCount };
+  const names: string[] = [];
+  const text: TextColumn[] = [];
+  const values: ValueColumn[] = [];
+  let rowCount = 0;
+  for await (const batch of source.batches()) {
+    while (names.length < batch.columns.length) {
+      names.push(batch.columns[names.length]!);
+      text.push(new TextColumn());
+      values.push(new ValueColumn());
+    }
+    for (const c of batch.floatLiterals ?? []) values[c]!.floatLiteral = true;
+    rowCount += batch.rows.length;
+    if (known) continue;
+    for (const row of batch.rows) {
+      for (let c = 0; c < row.length; c++) {
+        const cell = row[c];
+        if (cell === null || cell === undefined) continue;
+        if (source.textCells) text[c]!.add(cell as string);
+        else values[c]!.add(cell);
+      }
+    }
+  }
+  if (known) return { columns: known.columns, rowCount };
+  return {
+    columns: names.map((name, i) => ({ name, dtype: source.textCells ? text[i]!.dtype() : values[i]!.dtype() })),
+    rowCount,
+  };
+}
