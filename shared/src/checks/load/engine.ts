@@ -1,0 +1,421 @@
+/**
+ * The load engine: requests to one URL over an undici keep-alive Pool, in the closed model (fixed concurrency) or
+ * the open model (a fixed arrival rate), for a duration or a number of requests after a warm-up that no figure
+ * includes. Each request is dispatched with a small handler of its own (no response streams, bodies counted and
+ * dropped); latency runs from when the request was due (closed model: when it was sent) to its last body byte and
+ * goes, in microseconds, into an HDR histogram and the second it completed in. Timeouts are undici's own per
+ * request (headers, body, connect), so the engine keeps no timer per request.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool, type Dispatcher } from 'undici';
+import { latencyHistogram, summarizeLatency, toMicros, type Histogram } from './histogram';
+import { SeriesCollector } from './series';
+import type { LoadMethod, LoadOptions, LoadProgress, LoadResult, StatusCounts } from './types';
+
+export type { LoadMode, LoadOptions, LoadProgress, LoadResult, StatusCounts } from './types';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const MAX_FAILURE_KINDS = 10;
+const BEARER_RETRY_AFTER_401_MS = 1000;
+
+/** Send the load `opts` describes and measure it. Rejects only on bad options, a first bearer that fails, or a request undici refuses to send. */
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const plan = validate(opts);
+  const token = opts.bearer ? await opts.bearer() : undefined;
+  return new LoadRun(opts, plan, token).run();
+}
+
+interface Plan {
+  origin: string;
+  path: string;
+  method: LoadMethod;
+  bodies?: Buffer[];
+  workers: number;
+  connections: number;
+  pipelining: number;
+  timeoutMs: number;
+  warmupMs: number;
+}
+
+function positiveInt(name: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`Load: ${name} must be a whole number above 0 (got ${v})`);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function validate(o: LoadOptions): Plan {
+  let u: URL;
+  try {
+    u = new URL(o.url);
+  } catch {
+    throw new Error(`Load: '${o.url}' is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`Load: '${o.url}' is not an http(s) URL`);
+  if (o.bearer && u.protocol !== 'https:' && !isLoopback(u.hostname)) throw new Error(`Load: refusing to send a credential over plain http to '${u.host}'`);
+  if ((o.durationMs === undefined) === (o.requests === undefined)) throw new Error('Load: give either a duration or a number of requests');
+  if (o.durationMs !== undefined && !(o.durationMs > 0 && Number.isFinite(o.durationMs))) throw new Error(`Load: the duration must be above 0 ms (got ${o.durationMs})`);
+  positiveInt('requests', o.requests);
+  const warmupMs = o.warmupMs ?? 0;
+  if (!(warmupMs >= 0 && Number.isFinite(warmupMs))) throw new Error(`Load: the warm-up must be 0 ms or more (got ${warmupMs})`);
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new Error(`Load: the timeout must be above 0 ms (got ${timeoutMs})`);
+  const raw = o.bodies === undefined ? [] : typeof o.bodies === 'string' || o.bodies instanceof Uint8Array ? [o.bodies] : [...o.bodies];
+  const bodies = raw.map((b) => (typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+  if (o.bodies !== undefined && bodies.length === 0) throw new Error('Load: the body rotation is empty');
+  const method = o.method ?? (bodies.length > 0 ? 'POST' : 'GET');
+  if ((method === 'GET' || method === 'HEAD') && bodies.length > 0) throw new Error(`Load: a ${method} request has no body`);
+  const m = o.mode;
+  let workers: number;
+  let connections: number;
+  let pipelining = 1;
+  if (m.kind === 'concurrency') {
+    positiveInt('connections', m.connections);
+    positiveInt('pipelining', m.pipelining);
+    pipelining = m.pipelining ?? 1;
+    connections = m.connections;
+    workers = connections * pipelining;
+  } else if (m.kind === 'rate') {
+    if (!(m.rps > 0 && Number.isFinite(m.rps))) throw new Error(`Load: the rate must be above 0 requests a second (got ${m.rps})`);
+    positiveInt('maxInFlight', m.maxInFlight);
+    positiveInt('connections', m.connections);
+    workers = m.maxInFlight;
+    connections = Math.min(m.connections ?? m.maxInFlight, m.maxInFlight);
+    pipelining = Math.ceil(m.maxInFlight / connections);
+  } else {
+    throw new Error(`Load: unknown mode '${(m as { kind: string }).kind}'`);
+  }
+  return { origin: u.origin, path: `${u.pathname}${u.search}`, method, bodies: bodies.length > 0 ? bodies : undefined, workers, connections, pipelining, timeoutMs, warmupMs };
+}
+
+/** One request in flight: the callbacks undici calls, kept as small as possible. */
+class InFlight implements Dispatcher.DispatchHandlers {
+  status = 0;
+  bytes = 0;
+  constructor(
+    private readonly owner: LoadRun,
+    readonly due: number,
+    readonly measured: boolean,
+  ) {}
+  onConnect(): void {}
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    return true;
+  }
+  onComplete(): void {
+    this.owner.done(this, undefined);
+  }
+  onError(err: Error): void {
+    this.owner.done(this, err);
+  }
+}
+
+class LoadRun {
+  private readonly pool: Pool;
+  private readonly histogram: Histogram = latencyHistogram();
+  private series!: SeriesCollector;
+  private headers: string[] = [];
+  private dispatchOptions!: Dispatcher.DispatchOptions;
+  private bodyIndex = 0;
+
+  private t0 = 0;
+  private measureStart = 0;
+  private durationEnd = Infinity;
+  private readonly limit: number;
+  private inFlight = 0;
+  private stopping = false;
+  private cancelled = false;
+  private stopped: LoadResult['stopped'] = 'duration';
+  private fatal: Error | undefined;
+  private dispatching = false;
+  private settle!: () => void;
+
+  // open model
+  private readonly rps: number;
+  /** Indices of the first measured request and of the first one due at or after the end (Infinity: no end) */
+  private firstMeasured = 0;
+  private endIndex = Infinity;
+  private readonly maxInFlight: number;
+  private next = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private pumpAt = Infinity;
+
+  private sent = 0;
+  private completed = 0;
+  private ok = 0;
+  private timeouts = 0;
+  private failed = 0;
+  private bytes = 0;
+  private warmSent = 0;
+  private warmCompleted = 0;
+  private lastCompletion = 0;
+  private readonly status: StatusCounts = { byStatus: {}, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
+  private readonly failures = new Map<string, number>();
+
+  private timers: NodeJS.Timeout[] = [];
+  private refreshing = false;
+  private lastRefresh = 0;
+
+  constructor(
+    private readonly opts: LoadOptions,
+    private readonly plan: Plan,
+    private token: string | undefined,
+  ) {
+    this.pool = new Pool(plan.origin, {
+      connections: plan.connections,
+      pipelining: plan.pipelining,
+      connectTimeout: plan.timeoutMs,
+      headersTimeout: plan.timeoutMs,
+      bodyTimeout: plan.timeoutMs,
+    });
+    this.limit = opts.requests ?? Infinity;
+    this.rps = opts.mode.kind === 'rate' ? opts.mode.rps : 0;
+    this.maxInFlight = plan.workers;
+    this.buildHeaders();
+  }
+
+  private buildHeaders(): void {
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.opts.headers ?? {})) h[k.toLowerCase()] = v;
+    if (this.plan.bodies && h['content-type'] === undefined) h['content-type'] = 'application/json';
+    if (this.token !== undefined) h.authorization = `Bearer ${this.token}`;
+    if (this.opts.deployment) h['azureml-model-deployment'] = this.opts.deployment;
+    this.headers = Object.entries(h).flat();
+    this.dispatchOptions = {
+      path: this.plan.path,
+      method: this.plan.method,
+      headers: this.headers,
+      body: this.plan.bodies?.[0],
+      // Pipelined requests must be safe to resend; scoring calls are.
+      idempotent: this.plan.pipelining > 1 ? true : undefined,
+    };
+  }
+
+  async run(): Promise<LoadResult> {
+    const signal = this.opts.signal;
+    const ended = new Promise<void>((resolve) => (this.settle = resolve));
+    const onAbort = () => this.cancel();
+    this.t0 = performance.now();
+    this.measureStart = this.t0 + this.plan.warmupMs;
+    this.series = new SeriesCollector(this.measureStart, this.opts.durationMs);
+    if (this.opts.durationMs !== undefined) {
+      this.durationEnd = this.measureStart + this.opts.durationMs;
+      this.timers.push(setTimeout(() => this.stop('duration'), this.durationEnd - this.t0));
+    }
+    if (this.rps > 0) {
+      // Request k is due k/rps seconds after the start; counted on indices so that float noise adds no request.
+      const index = (ms: number) => Math.max(0, Math.ceil((ms * this.rps) / 1000 - 1e-9));
+      this.firstMeasured = index(this.plan.warmupMs);
+      if (this.opts.durationMs !== undefined) this.endIndex = index(this.plan.warmupMs + this.opts.durationMs);
+    }
+    if (this.opts.bearer) this.timers.push(setInterval(() => this.refreshBearer(), Math.max(1000, this.opts.bearerRefreshMs ?? 60_000)));
+    if (this.opts.onProgress) this.timers.push(setInterval(() => this.progress(), Math.max(100, this.opts.progressEveryMs ?? 5000)));
+    if (signal?.aborted) this.cancel();
+    else {
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (this.rps > 0) this.pump();
+      else for (let i = 0; i < this.plan.workers && !this.stopping; i++) this.sendNow();
+    }
+    await ended;
+    signal?.removeEventListener('abort', onAbort);
+    for (const t of this.timers) clearTimeout(t);
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    await (this.cancelled || this.fatal ? this.pool.destroy() : this.pool.close()).catch(() => undefined);
+    if (this.fatal) {
+      this.histogram.destroy();
+      throw new Error(`Load: the request could not be sent: ${this.fatal.message}`, { cause: this.fatal });
+    }
+    return this.result();
+  }
+
+  /** Closed model: send one request now, if the run is still sending. */
+  private sendNow(): void {
+    if (this.stopping) return;
+    const now = performance.now();
+    if (now >= this.measureStart && this.sent >= this.limit) return this.stop('requests');
+    this.send(now, now >= this.measureStart);
+  }
+
+  private dueAt(k: number): number {
+    return this.t0 + (k * 1000) / this.rps;
+  }
+
+  /** Open model: send what is due and room allows, then wake up when the next one is due. */
+  private pump(): void {
+    if (this.stopping) return;
+    const now = performance.now();
+    while (this.inFlight < this.maxInFlight) {
+      const due = this.dueAt(this.next);
+      if (due > now) break;
+      if (this.next >= this.endIndex) return this.stop('duration');
+      const measured = this.next >= this.firstMeasured;
+      if (measured && this.sent >= this.limit) return this.stop('requests');
+      this.next++;
+      this.send(due, measured);
+      if (this.stopping) return;
+    }
+    if (this.inFlight >= this.maxInFlight) return; // an answer calls pump again
+    const at = this.dueAt(this.next);
+    if (this.pumpTimer !== undefined && this.pumpAt <= at) return;
+    if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
+    this.pumpAt = at;
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = undefined;
+      this.pumpAt = Infinity;
+      this.pump();
+    }, Math.max(0, at - now));
+  }
+
+  private send(due: number, measured: boolean): void {
+    if (measured) this.sent++;
+    else this.warmSent++;
+    this.inFlight++;
+    const bodies = this.plan.bodies;
+    // The pool may queue the options object as it is: a rotation needs one per request, one body can share it.
+    const options = bodies && bodies.length > 1 ? { ...this.dispatchOptions, body: bodies[this.bodyIndex++ % bodies.length] } : this.dispatchOptions;
+    this.dispatching = true;
+    this.pool.dispatch(options, new InFlight(this, due, measured));
+    this.dispatching = false;
+  }
+
+  done(r: InFlight, err: Error | undefined): void {
+    this.inFlight--;
+    if (err && this.dispatching) {
+      // undici refused the request outright (a bad header, a closed pool): it would refuse every one.
+      this.fatal ??= err;
+      this.stop(this.stopped);
+    }
+    if (this.cancelled || this.fatal) return this.maybeSettle();
+    const now = performance.now();
+    if (!r.measured) this.warmCompleted++;
+    else {
+      this.completed++;
+      this.lastCompletion = now;
+      if (err) {
+        if (TIMEOUT_CODES.has((err as { code?: string }).code ?? '')) this.timeouts++;
+        else this.failed++;
+        this.noteFailure(err.message || String(err));
+        this.series.record(now, undefined, true);
+      } else {
+        const us = toMicros(now - r.due);
+        this.histogram.recordValue(us);
+        this.bytes += r.bytes;
+        const s = r.status;
+        this.status.byStatus[s] = (this.status.byStatus[s] ?? 0) + 1;
+        const ok = s >= 200 && s < 300;
+        if (ok) {
+          this.ok++;
+          this.status['2xx']++;
+        } else if (s >= 300 && s < 400) this.status['3xx']++;
+        else if (s >= 400 && s < 500) this.status['4xx']++;
+        else if (s >= 500 && s < 600) this.status['5xx']++;
+        else this.status.other++;
+        this.series.record(now, us, !ok);
+      }
+    }
+    if (r.status === 401 && this.opts.bearer && now - this.lastRefresh >= BEARER_RETRY_AFTER_401_MS) this.refreshBearer();
+    if (this.stopping) return this.maybeSettle();
+    if (this.rps > 0) this.pump();
+    else this.sendNow();
+  }
+
+  private stop(why: LoadResult['stopped']): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopped = why;
+    this.maybeSettle();
+  }
+
+  private cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.stopping = false; // stop() records the reason even after the duration ended
+    this.stop('cancelled');
+    this.settle();
+  }
+
+  private maybeSettle(): void {
+    if (this.stopping && this.inFlight === 0) this.settle();
+  }
+
+  private noteFailure(message: string): void {
+    const n = this.failures.get(message);
+    if (n !== undefined) this.failures.set(message, n + 1);
+    else if (this.failures.size < MAX_FAILURE_KINDS) this.failures.set(message, 1);
+  }
+
+  private refreshBearer(): void {
+    const bearer = this.opts.bearer;
+    if (!bearer || this.refreshing) return;
+    this.refreshing = true;
+    this.lastRefresh = performance.now();
+    bearer().then(
+      (t) => {
+        this.refreshing = false;
+        if (t !== this.token) {
+          this.token = t;
+          this.buildHeaders();
+        }
+      },
+      (e: unknown) => {
+        this.refreshing = false;
+        this.noteFailure(`refreshing the credential: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
+
+  private progress(): void {
+    const now = performance.now();
+    const phase: LoadProgress['phase'] = this.stopping ? 'draining' : now < this.measureStart ? 'warm-up' : 'measuring';
+    let etaMs: number | undefined;
+    if (this.durationEnd !== Infinity) etaMs = Math.max(0, this.durationEnd - now);
+    else if (this.completed > 0 && now > this.measureStart) etaMs = ((this.limit - this.completed) * (now - this.measureStart)) / this.completed;
+    else if (now < this.measureStart && this.rps > 0) etaMs = this.measureStart - now + (this.limit * 1000) / this.rps;
+    const p: LoadProgress = { phase, sent: this.sent, ok: this.ok, errors: this.completed - this.ok, elapsedMs: now - this.t0, ...(etaMs === undefined ? {} : { etaMs }) };
+    try {
+      this.opts.onProgress?.(p);
+    } catch {
+      // A progress callback that throws must not end the run; the figures are what matter.
+    }
+  }
+
+  /** Open model, ended by the duration: measured requests that were due before the end but never sent. */
+  private droppedCount(): number {
+    if (this.rps === 0 || this.stopped !== 'duration') return 0;
+    return Math.max(0, this.endIndex - Math.max(this.next, this.firstMeasured));
+  }
+
+  private result(): LoadResult {
+    const now = performance.now();
+    const endAt = this.stopped === 'cancelled' ? Math.max(now, this.measureStart) : Math.max(this.lastCompletion, this.stopped === 'duration' ? this.durationEnd : this.measureStart);
+    const elapsedMs = Math.max(0, endAt - this.measureStart);
+    const dropped = this.droppedCount();
+    const bad = this.completed - this.ok + dropped;
+    const due = this.completed + dropped;
+    return {
+      mode: this.opts.mode,
+      stopped: this.stopped,
+      sent: this.sent,
+      completed: this.completed,
+      ok: this.ok,
+      status: this.status,
+      timeouts: this.timeouts,
+      failed: this.failed,
+      dropped,
+      errorRate: due === 0 ? 0 : bad / due,
+      throughput: elapsedMs > 0 ? (this.completed * 1000) / elapsedMs : 0,
+      elapsedMs,
+      bytes: this.bytes,
+      latency: summarizeLatency(this.histogram),
+      histogram: this.histogram,
+      series: this.series.finish(endAt),
+      warmup: { ms: this.plan.warmupMs, sent: this.warmSent, completed: this.warmCompleted },
+      failures: [...this.failures].map(([message, count]) => ({ message, count })),
+    };
+  }
+}
