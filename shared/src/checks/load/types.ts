@@ -55,7 +55,7 @@ export interface LoadOptions {
   requests?: number;
   /** Load sent first and left out of every figure (connections opened, caches and JITs warmed); default 0 */
   warmupMs?: number;
-  /** No response headers, or a body stalled, this long: the request counts as a timeout. Default 30 s. */
+  /** No complete answer this long after a request was sent (or no connection): it counts as a timeout. Default 30 s. */
   timeoutMs?: number;
   /** Aborting ends the run early: outstanding requests are dropped and the result says `stopped: 'cancelled'` */
   signal?: AbortSignal;
