@@ -15,7 +15,7 @@ describe('runLoad, fixed concurrency', () => {
   test('sends the number of requests asked for, with the headers, bodies in turn, bearer and deployment', async () => {
     const r = await runLoad({
       url: server.url,
-      headers: { 'X-Extra': 'yes' },
+      headers: { 'X-Extra': 'yes', 'Content-Length': '99' },
       bodies: ['{"a":1}', '{"b":2}', Buffer.from('{"c":3}')],
       bearer: async () => 'tok-1',
       deployment: 'blue',
@@ -30,7 +30,7 @@ describe('runLoad, fixed concurrency', () => {
       expect(s.headers['azureml-model-deployment']).toBe('blue');
       expect(s.headers['x-extra']).toBe('yes');
       expect(s.headers['content-type']).toBe('application/json');
-      expect(s.headers['content-length']).toBe('7');
+      expect(s.headers['content-length']).toBe('7'); // undici's, from the body
     }
     expect(tally(server.seen.map((s) => s.body))).toEqual({ '{"a":1}': 14, '{"b":2}': 13, '{"c":3}': 13 });
     expect(server.connections()).toBeLessThanOrEqual(4);
