@@ -86,11 +86,16 @@ export interface ClusterExtension {
 
 export type ClusterKind = 'arc' | 'aks';
 
-/** The kind of cluster an ARM id names, or undefined when it names neither. */
+// A cluster id's segments as ARM allows them (subscription GUID, resource group, cluster name), so the id can be a
+// request path as it is: no '?', '#', '%', '..' or whitespace can reach the URL.
+const CLUSTER_ID =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{0,89}[-\w()]\/providers\/(Microsoft\.Kubernetes\/connectedClusters|Microsoft\.ContainerService\/managedClusters)\/[A-Za-z0-9][-_A-Za-z0-9]{0,62}$/i;
+
+/** The kind of cluster an ARM id names, or undefined when it names neither (or has a segment ARM would not allow). */
 export function clusterKind(id: string): ClusterKind | undefined {
-  if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Kubernetes\/connectedClusters\/[^/]+$/i.test(id)) return 'arc';
-  if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i.test(id)) return 'aks';
-  return undefined;
+  const m = CLUSTER_ID.exec(id);
+  if (!m) return undefined;
+  return m[1]!.toLowerCase().startsWith('microsoft.kubernetes') ? 'arc' : 'aks';
 }
 
 function clusterRef(id: string) {

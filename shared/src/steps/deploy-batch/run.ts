@@ -136,7 +136,7 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
         passed = false;
         outcome.reason = `The test invocation ended ${mine.job.status}${mine.job.error?.message ? `: ${mine.job.error.message}` : ''}.`;
       } else if (body.properties.outputAction !== 'SummaryOnly') {
-        const rows = parseRows(await readDatastoreFile(client, scope, mine.uri));
+        const rows = parseRows(await readDatastoreFile(client, scope, mine.uri, ctx.deadline.signal));
         host.info(`Test output: ${rows.length} rows at ${mine.uri}.`);
         if (plan.expected) {
           outcome.expected = compareWithExpected(rows, plan.expected, plan.tolerance);
@@ -152,7 +152,7 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
             passed = false;
             outcome.reason = `The current default ${defaultBefore} could not score the sample (${theirs.job.status}); nothing to compare with.`;
           } else {
-            const comparison = compareChallenger(rows, parseRows(await readDatastoreFile(client, scope, theirs.uri)), plan.tolerance);
+            const comparison = compareChallenger(rows, parseRows(await readDatastoreFile(client, scope, theirs.uri, ctx.deadline.signal)), plan.tolerance);
             const verdicts = judge(comparison, plan.rules);
             outcome.champion = { job: theirs.job, comparison, verdicts };
             const failed = verdicts.filter((v) => !v.passed);

@@ -29,7 +29,7 @@ export function freshOutputUri(endpoint: string, deployment: string, file: strin
 }
 
 /** The text of a file at an azureml://datastores/<ds>/paths/<p> URI (the datastore's own credential, masked). */
-export async function readDatastoreFile(client: AzureMlClient, scope: WorkspaceScope, uri: string): Promise<string> {
+export async function readDatastoreFile(client: AzureMlClient, scope: WorkspaceScope, uri: string, signal?: AbortSignal): Promise<string> {
   const m = /^azureml:\/\/datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri);
   if (!m) throw new StepError('service', `Not a datastore URI: ${uri}`);
   const ds = await client.findDatastore(scope.resourceGroup, scope.workspaceName, m[1]!);
@@ -39,7 +39,7 @@ export async function readDatastoreFile(client: AzureMlClient, scope: WorkspaceS
   const { containerUrl, credential } = await datastoreContainer(client, scope, ds, 'outputs are read');
   const container = typeof credential === 'string' ? new ContainerClient(`${containerUrl}?${credential.replace(/^\?/, '')}`) : new ContainerClient(containerUrl, credential);
   try {
-    return (await container.getBlobClient(m[2]!).downloadToBuffer()).toString('utf8');
+    return (await container.getBlobClient(m[2]!).downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
     throw new StepError(status === 404 ? 'not-found' : 'service', `Reading the job's output ${uri} failed: ${status ? `HTTP ${status}` : (e as Error).message}.`);

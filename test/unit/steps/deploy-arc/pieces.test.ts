@@ -13,8 +13,9 @@ import { StepInputs } from '../../../../shared/src/steps/inputs';
 import { RecordingHost } from '../recording-host';
 import { caught } from '../../specs/online/helpers';
 
-const ARC = '/subscriptions/s1/resourceGroups/rg-k8s/providers/Microsoft.Kubernetes/connectedClusters/arc-one';
-const AKS = '/subscriptions/s1/resourceGroups/rg-k8s/providers/Microsoft.ContainerService/managedClusters/aks-one';
+const SUB = '6c443565-6b4e-452d-a2ea-7fd05d02b567';
+const ARC = `/subscriptions/${SUB}/resourceGroups/rg-k8s/providers/Microsoft.Kubernetes/connectedClusters/arc-one`;
+const AKS = `/subscriptions/${SUB}/resourceGroups/rg-k8s/providers/Microsoft.ContainerService/managedClusters/aks-one`;
 const scope = { subscriptionId: 's1', resourceGroup: 'rg', workspaceName: 'ws' };
 
 function ctx(values: Record<string, string>) {
@@ -52,7 +53,11 @@ describe('Kubernetes quantities', () => {
     expect(formatQuantity('cpu', 2.5)).toBe('2.5 cores');
   });
   test('cluster ids of both kinds', () => {
-    expect([clusterKind(ARC), clusterKind(AKS), clusterKind('/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/virtualMachines/v')]).toEqual(['arc', 'aks', undefined]);
+    expect([clusterKind(ARC), clusterKind(AKS), clusterKind(`/subscriptions/${SUB}/resourceGroups/r/providers/Microsoft.Compute/virtualMachines/v`)]).toEqual(['arc', 'aks', undefined]);
+    // Segments ARM would not allow never reach a request path.
+    for (const bad of [ARC.replace('arc-one', 'arc-one?api-version=x'), ARC.replace('rg-k8s', '..'), ARC.replace('arc-one', 'a%2Fb'), ARC.replace(SUB, 's1'), `${ARC}/extra`, ARC.replace('arc-one', 'arc one')]) {
+      expect(clusterKind(bad)).toBeUndefined();
+    }
   });
 });
 
