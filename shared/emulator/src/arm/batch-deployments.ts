@@ -10,7 +10,7 @@ import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, ResourceTypeHandler } from './call';
-import { childrenOf, getResource, page, propertiesOf, putResource, systemData, top, writableBody, startWorkspaceOperation } from './resource-helpers';
+import { childrenOf, getResource, page, propertiesOf, putResource, systemData, writableBody, startWorkspaceOperation, deploymentReads } from './resource-helpers';
 import { lastName, render } from './render';
 import { mfeNotFound } from './errors';
 import { ML_PROVIDER } from './target';
@@ -119,17 +119,7 @@ function remove(c: ArmCall): Reply {
 
 export const batchDeploymentHandlers: ResourceTypeHandler = {
   path: ['workspaces', 'batchEndpoints', 'deployments'],
-  list: (c) => {
-    if (!getResource(c.state, c.parentId)) return mfeNotFound('batch endpoint', c.names[1]);
-    let items = childrenOf(c.state, c.parentId, 'deployments');
-    const order = (c.url.searchParams.get('$orderBy') ?? '').toLowerCase();
-    if (order.includes('desc')) items = [...items].reverse();
-    return page(c, items.map((d) => render(d)), { top: top(c) });
-  },
-  get: (c) => {
-    const res = getResource(c.state, c.id);
-    return res ? { status: 200, body: render(res) } : mfeNotFound('batch deployment', c.names[2]);
-  },
+  ...deploymentReads('batch', (c) => getResource(c.state, c.parentId) !== undefined),
   put,
   patch,
   delete: remove,

@@ -11,7 +11,7 @@ import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
 import type { ArmCall, ResourceTypeHandler } from './call';
-import { childrenOf, getResource, page, propertiesOf, putResource, systemData, top, writableBody, startWorkspaceOperation } from './resource-helpers';
+import { childrenOf, getResource, page, propertiesOf, putResource, systemData, writableBody, startWorkspaceOperation, deploymentReads } from './resource-helpers';
 import { lastName, render } from './render';
 import { mfeNotFound, userError } from './errors';
 import type { OperationKind } from '../lro/operation';
@@ -216,17 +216,7 @@ function getLogs(c: ArmCall): Reply {
 
 export const onlineDeploymentHandlers: ResourceTypeHandler = {
   path: ['workspaces', 'onlineEndpoints', 'deployments'],
-  list: (c) => {
-    if (!endpointOf(c)) return mfeNotFound('online endpoint', c.names[1]);
-    let items = childrenOf(c.state, c.parentId, 'deployments');
-    const order = (c.url.searchParams.get('$orderBy') ?? '').toLowerCase();
-    if (order.includes('desc')) items = [...items].reverse();
-    return page(c, items.map((d) => render(d)), { top: top(c) });
-  },
-  get: (c) => {
-    const res = getResource(c.state, c.id);
-    return res ? { status: 200, body: render(res) } : mfeNotFound('online deployment', c.names[2]);
-  },
+  ...deploymentReads('online', (c) => endpointOf(c) !== undefined),
   put,
   patch,
   delete: remove,

@@ -3,7 +3,9 @@ import type { ArmState, Json, StoredResource } from '../state/model';
 import { key, nextCounter } from '../state/model';
 import type { Reply } from '../http';
 import { isObject } from '../http';
-import type { ArmCall } from './call';
+import type { ArmCall, ResourceTypeHandler } from './call';
+import { render } from './render';
+import { mfeNotFound } from './errors';
 import { startOperation, type Operation, type StartOperation } from '../lro/operation';
 
 export function systemData(prev: Json | undefined, c: ArmCall): Json {
@@ -86,4 +88,24 @@ export function startWorkspaceOperation(c: ArmCall, s: Omit<StartOperation, 'res
     location: String(ws.body.location),
     now: c.now,
   });
+}
+
+/**
+ * GET and list of an endpoint's deployments (online and batch alike): 404 naming the endpoint when it is missing,
+ * `$orderBy` … desc reverses creation order, `$top` pages.
+ */
+export function deploymentReads(kind: 'online' | 'batch', endpointExists: (c: ArmCall) => boolean): Pick<ResourceTypeHandler, 'list' | 'get'> {
+  return {
+    list: (c) => {
+      if (!endpointExists(c)) return mfeNotFound(`${kind} endpoint`, c.names[1]);
+      let items = childrenOf(c.state, c.parentId, 'deployments');
+      const order = (c.url.searchParams.get('$orderBy') ?? '').toLowerCase();
+      if (order.includes('desc')) items = [...items].reverse();
+      return page(c, items.map((d) => render(d)), { top: top(c) });
+    },
+    get: (c) => {
+      const res = getResource(c.state, c.id);
+      return res ? { status: 200, body: render(res) } : mfeNotFound(`${kind} deployment`, c.names[2]);
+    },
+  };
 }
