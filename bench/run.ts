@@ -9,6 +9,7 @@
  *   recording proxy: spawn → first request, → first authenticated ARM request, → exit.
  * - A no-op rerun against a warm `az version` (skipped when az is not installed).
  * - LRO detection lag and polls, BENCH_LRO_SAMPLES samples per duration; emulator throughput; bundle sizes.
+ * - P5: the load engine against autocannon (load.ts); P6: the data profile against pandas + scipy (profile.ts).
  * - P4: a staged rollout's wall time against the sum of its bake times (rollout.ts), and the scoring data plane's
  *   requests/s and p99 against a bare HTTPS server answering the same JSON (scoring-rps.ts); each its own emulator.
  */
@@ -26,6 +27,8 @@ import { measureLoadedJs, type LoadedJs } from './loaded-js';
 import { measureLroSeries, type LroSeries } from './lro';
 import { measureRollout, rolloutTable, type RolloutResult } from './rollout';
 import { measureScoringRps, scoringRpsTable, type ScoringRpsResult } from './scoring-rps';
+import { loadTable, measureLoad } from './load';
+import { measureProfile, profileTable } from './profile';
 import { formatRange, formatTable, intFromEnv, pairRatios, runPairs, summarize, type Summary } from './stats';
 import { firstArmRequest, firstRequest, startRecordingProxy, timeProcess, type RecordingProxy, type TimedRun } from './timing';
 
@@ -224,11 +227,28 @@ async function main(): Promise<void> {
   process.stderr.write('bench: scoring data plane throughput\n');
   const scoring = await measureScoringRps();
   results.scoringRps = scoring;
+
+  // 8. P5: staging-checks' load engine against autocannon on a bare local server (a child process), same connections.
+  process.stderr.write('bench: load engine against autocannon\n');
+  const load = await measureLoad();
+  results.load = load;
+
+  // 9. P6: the drift and data-quality profile of two 1,000,000 × 20 CSV files against pandas + scipy (skipped plainly without them).
+  process.stderr.write('bench: data profile against pandas + scipy\n');
+  const profile = await measureProfile();
+  results.profile = profile;
   results.durationS = Math.round((Date.now() - started) / 1000);
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes, loadedJs, rollout, scoring) + `\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
+  const more = [
+    '8. Load engine (P5, staging-checks): ours against autocannon, same connections and duration, bare local server in a child process; goals rps >= 0.9×, p99 within ±10%',
+    loadTable(load),
+    '',
+    '9. Data profile (P6, staging-checks): drift + data quality of two 1,000,000 × 20 CSV files against pandas + scipy (BENCH_PYTHON picks the interpreter); goals time <= pandas, peak memory <= half',
+    profileTable(profile),
+  ].join('\n');
+  process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes, loadedJs, rollout, scoring) + `\n${more}\n\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
 }
 
 function report(
