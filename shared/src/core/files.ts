@@ -3,7 +3,7 @@
  * file, so a FIFO, socket, device or folder is never opened (opening a FIFO blocks until a writer appears), and
  * refuse files over a size limit so a mistaken path cannot exhaust memory.
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { inputError } from './errors';
 
 export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
@@ -24,26 +24,50 @@ export function describeFileType(st: Stats): string {
   return 'not a regular file';
 }
 
-export function readRegularFile(path: string, options: ReadRegularFileOptions = {}): string {
-  const { input, maxBytes = MAX_SPEC_BYTES } = options;
-  const what = input ? `'${input}' file '${path}'` : `File '${path}'`;
-  const location = { file: path };
+/** Names the file in messages: `'<input>' file '<path>'`, else `<noun> '<path>'`. */
+function fileLabel(path: string, input?: string, noun = 'File'): string {
+  return input ? `'${input}' file '${path}'` : `${noun} '${path}'`;
+}
+
+function refuseNonRegular(path: string, st: Stats, input?: string, noun?: string): never {
+  throw inputError(`${fileLabel(path, input, noun)} is ${describeFileType(st)}, not a regular file`, {
+    input,
+    location: { file: path },
+    hint: st.isDirectory() ? 'Give the path of a file inside the folder.' : 'Give the path of an ordinary file.',
+  });
+}
+
+/** The file's stats when `path` is a regular file; an input error naming it (missing, unreadable, a folder, FIFO, device) otherwise. */
+export function statRegularFile(path: string, input?: string, noun?: string): Stats {
   let st: Stats;
   try {
     st = statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(e)})`;
-    throw inputError(`${what} ${why}`, { input, location, cause: e });
+    throw inputError(`${fileLabel(path, input, noun)} ${why}`, { input, location: { file: path }, cause: e });
   }
+  if (!st.isFile()) refuseNonRegular(path, st, input, noun);
+  return st;
+}
+
+/** Opens `path` for reading when it is a regular file, checked by path and again on the open descriptor; the caller closes `fd`. */
+export function openRegularFile(path: string, input?: string, noun?: string): { fd: number; size: number } {
+  statRegularFile(path, input, noun);
+  const fd = openSync(path, 'r');
+  const st = fstatSync(fd);
   if (!st.isFile()) {
-    const kind = describeFileType(st);
-    throw inputError(`${what} is ${kind}, not a regular file`, {
-      input,
-      location,
-      hint: st.isDirectory() ? 'Give the path of a file inside the folder.' : 'Give the path of an ordinary file.',
-    });
+    closeSync(fd);
+    refuseNonRegular(path, st, input, noun);
   }
+  return { fd, size: st.size };
+}
+
+export function readRegularFile(path: string, options: ReadRegularFileOptions = {}): string {
+  const { input, maxBytes = MAX_SPEC_BYTES } = options;
+  const what = fileLabel(path, input);
+  const location = { file: path };
+  const st = statRegularFile(path, input);
   if (st.size > maxBytes) {
     throw inputError(`${what} is ${st.size} bytes, over the ${maxBytes}-byte limit`, { input, location });
   }
