@@ -28,7 +28,7 @@ export interface PortsContext {
 const BEARER_REFRESH_MS = 10 * 60_000;
 
 /** The endpoint's credential for scoring calls, by auth mode; keys and tokens are masked as they arrive. */
-function bearerFor(conn: OnlineConnection, endpointName: string, authMode: string): () => Promise<string> {
+export function bearerFor(conn: OnlineConnection, endpointName: string, authMode: string): () => Promise<string> {
   const { client, scope } = conn;
   let cached: { value: string; at: number } | undefined;
   return async () => {

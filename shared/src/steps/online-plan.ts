@@ -31,7 +31,7 @@ export function normaliseModelInput(value: string | undefined): string | undefin
 }
 
 /** `name:` and `endpoint_name:` at the top of a deployment YAML (a quick look; the loader reports the file's problems). */
-function topLevelNames(text: string): { name?: string; endpoint?: string } {
+export function topLevelNames(text: string): { name?: string; endpoint?: string } {
   try {
     const doc = parse(text) as { name?: unknown; endpoint_name?: unknown } | null;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -4,13 +4,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { parseComparisonRules, parseRows, type ComparisonRule, type Row } from '../../batch/compare';
 import { inputError } from '../../core/errors';
 import { readRegularFile } from '../../core/files';
 import { loadBatchDeploymentSpec, loadBatchEndpointSpec, type BatchDeploymentPlan, type BatchEndpointPlan } from '../../specs/batch';
 import type { StepContext } from '../definition';
-import { normaliseModelInput } from '../online-plan';
+import { normaliseModelInput, topLevelNames } from '../online-plan';
 
 export type TestInput = { kind: 'local'; path: string; folder: boolean } | { kind: 'data'; name: string; version: string } | { kind: 'uri'; uri: string; folder: boolean };
 
@@ -41,17 +40,6 @@ function readTestInput(value: string | undefined): TestInput | undefined {
   return { kind: 'local', path, folder: st.isDirectory() };
 }
 
-/** `endpoint_name:` at the top of a deployment YAML (a quick look; the loader reports the file's problems). */
-function endpointNameOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const v = (parse(text) as { endpoint_name?: unknown } | null)?.endpoint_name;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function readDeployBatchPlan(ctx: StepContext): DeployBatchPlan {
   const { inputs } = ctx;
   const endpointFile = inputs.string('endpoint-file');
@@ -60,7 +48,7 @@ export function readDeployBatchPlan(ctx: StepContext): DeployBatchPlan {
   const endpoint = loadBatchEndpointSpec({
     file: endpointFile ? resolve(endpointFile) : undefined,
     fileInput: 'endpoint-file',
-    inputs: { endpointName: inputs.string('endpoint-name') ?? (endpointFile ? undefined : endpointNameOf(deploymentText)) },
+    inputs: { endpointName: inputs.string('endpoint-name') ?? (endpointFile || deploymentText === undefined ? undefined : topLevelNames(deploymentText).endpoint) },
   });
   const deployment = loadBatchDeploymentSpec({
     file: deploymentFile ? resolve(deploymentFile) : undefined,

@@ -7,7 +7,7 @@
 import type { BatchEndpointWrite } from '../../azureml/batch';
 import { ScoringClient } from '../../azureml/scoring';
 import { compareChallenger, compareWithExpected, judge, parseRows } from '../../batch/compare';
-import { runBatchJob, type BatchJob, type JobInput } from '../../batch/job';
+import { runBatchJob } from '../../batch/job';
 import { parse } from 'yaml';
 import { StepError } from '../../core/errors';
 import { readRegularFile } from '../../core/files';
@@ -16,8 +16,9 @@ import { doctorError, planAssets, referenceFindings, type Finding } from '../../
 import { batchEndpointBody, withResolvedBatchAssets } from '../../specs/batch';
 import { assetRefId } from '../../specs/online';
 import { sameDeployment } from '../../online/same-deployment';
+import { bearerFor } from '../../online/ports';
 import type { StepContext } from '../definition';
-import { connectWorkspace, type WorkspaceConnection } from '../workspace';
+import { connectWorkspace } from '../workspace';
 import { readDeployBatchPlan } from './read-plan';
 import { freshOutputUri, jobInput, readDatastoreFile } from './sample';
 import { batchSummary, type BatchOutcome } from './summary';
@@ -120,13 +121,13 @@ export async function deployBatch(ctx: StepContext): Promise<void> {
   if (plan.test) {
     const scoringUri = (await client.batch.getEndpoint(rg, ws, epName))?.properties.scoringUri;
     if (!scoringUri) throw new StepError('service', `Batch endpoint ${epName} reports no scoring URI.`);
-    const scoring = new ScoringClient(scoringUri, entraBearer(conn), ctx.deadline.signal);
+    const scoring = new ScoringClient(scoringUri, bearerFor(conn, epName, 'AADToken'), ctx.deadline.signal);
     try {
       const input = await jobInput(client, scope, plan.test, host, ctx.deadline.signal);
       const file = String(body.properties.outputFileName ?? 'predictions.csv');
       const run = async (deployment: string) => {
         const uri = freshOutputUri(epName, deployment, file);
-        const job = await host.group(`Batch job on ${deployment}`, () => runJob(scoring, deployment, input, uri, host, ctx.deadline.signal));
+        const job = await host.group(`Batch job on ${deployment}`, () => runBatchJob({ client: scoring, deployment, input, outputUri: uri, logger: host, signal: ctx.deadline.signal }));
         return { job, uri };
       };
       const mine = await run(depName);
@@ -198,19 +199,6 @@ function readLocalComponent(path: string): { name: string; version: string; spec
   if (!name || !/^[A-Za-z0-9_][\w.-]{0,254}$/.test(name)) throw new StepError('input', `${path}: the component needs a valid 'name' (letters, digits, '_', '-', '.').`, { input: 'deployment-file', location: { file: path } });
   if (!version || modelVersionProblem(version)) throw new StepError('input', `${path}: the component needs a 'version' to be registered under${version ? ` (${modelVersionProblem(version)})` : ''}.`, { input: 'deployment-file', location: { file: path } });
   return { name, version, spec };
-}
-
-function entraBearer(conn: WorkspaceConnection): () => Promise<string> {
-  return async () => {
-    const token = (await conn.credential.getToken(`${conn.cloud.mlAudience.replace(/\/$/, '')}/.default`))?.token;
-    if (!token) throw new Error('no Microsoft Entra token for Azure ML');
-    conn.client.core.onSecret?.(token);
-    return token;
-  };
-}
-
-function runJob(client: ScoringClient, deployment: string, input: JobInput, outputUri: string, host: StepContext['host'], signal: AbortSignal): Promise<BatchJob> {
-  return runBatchJob({ client, deployment, input, outputUri, logger: host, signal });
 }
 
 async function finish(ctx: StepContext, o: BatchOutcome): Promise<void> {
