@@ -1,4 +1,5 @@
 /** Small Markdown builders for job summaries (GitHub step summary, ADO summary tab, terminal). */
+import { printable } from '../core/escape';
 
 /** A CommonMark code span: a backtick run, then the first run of the same length (backslashes are literal inside). */
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?)(?<!`)\1(?!`)/g;
@@ -14,6 +15,26 @@ export function escapeCell(text: string): string {
     last = m.index + m[0].length;
   }
   return out + plain(text.slice(last));
+}
+
+/**
+ * A value from outside (a column name, a request name, a service's message) as inline Markdown that shows as
+ * written, for a cell of `table` or for `escapeCell` elsewhere:
+ *   - one line: line breaks and tabs become spaces, other control characters visible escapes and log commands
+ *     neutralised, as `printable`;
+ *   - no HTML or autolink: `<` is `&lt;`, except before a space or as `<= `, which start neither and keep
+ *     thresholds readable in a terminal;
+ *   - no code span (a backtick is `&#96;`), no inline link (`](` is `]&#40;`), and an `&` that would start an
+ *     entity is `&amp;`.
+ * `|` and `\` are left to `escapeCell`, which `table` applies to every cell. Emphasis marks are kept: they can
+ * restyle a value, not hide it or add to the page.
+ */
+export function plainText(value: string): string {
+  return printable(value.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' '))
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/<(?!=?[ \u00a0])/g, '&lt;')
+    .replace(/`/g, '&#96;')
+    .replace(/\]\(/g, ']&#40;');
 }
 
 export function table(headers: string[], rows: Array<Array<string | undefined>>): string {
