@@ -1,4 +1,4 @@
-import { code, escapeCell, facts, section, table } from '../../../shared/src/report/markdown';
+import { code, escapeCell, facts, plainText, section, table } from '../../../shared/src/report/markdown';
 
 /** The text a CommonMark code span renders (spec 6.1), or undefined when `span` is not exactly one code span. */
 function codeSpanText(span: string): string | undefined {
@@ -40,6 +40,29 @@ describe('escapeCell', () => {
 
   test('an unmatched backtick is plain text', () => {
     expect(escapeCell('it`s a\\b')).toBe('it`s a\\\\b');
+  });
+});
+
+describe('plainText', () => {
+  test('one line: line breaks and tabs become spaces, other control characters visible escapes', () => {
+    expect(plainText('a\nb\r\nc\rd\te\u2028f\u001bg')).toBe('a b c d e f\\x1bg');
+  });
+
+  test('no HTML or autolink; "< " and "<= " stay as written', () => {
+    expect(plainText('<img src=x> </b> <!-- c --> <?x?> <https://x.example> <1@x.example>')).toBe(
+      '&lt;img src=x> &lt;/b> &lt;!-- c --> &lt;?x?> &lt;https://x.example> &lt;1@x.example>',
+    );
+    expect(plainText('<= 0.1, < 1%, <0.5, <=x@y.z>')).toBe('<= 0.1, < 1%, &lt;0.5, &lt;=x@y.z>');
+  });
+
+  test('no code span or inline link; an entity shows as written, a lone & stays', () => {
+    expect(plainText('`x` [a](https://e.example) ![i](https://e.example/p.png) [b] (c)')).toBe('&#96;x&#96; [a]&#40;https://e.example) ![i]&#40;https://e.example/p.png) [b] (c)');
+    expect(plainText('&lt; &#96; &#x3c; a & b')).toBe('&amp;lt; &amp;#96; &amp;#x3c; a & b');
+  });
+
+  test('log commands are neutralised; through table, pipes and backslashes are escaped once', () => {
+    expect(plainText('##vso[task.complete]')).toBe('#\u200b#vso[task.complete]');
+    expect(table(['v'], [[plainText('a|b\\c `d`')]])).toBe(['| v |', '|---|', '| a\\|b\\\\c &#96;d&#96; |'].join('\n'));
   });
 });
 
