@@ -4,9 +4,10 @@ import { deployBatchStep } from './deploy-batch/definition';
 import { deployOnlineStep } from './deploy-online/definition';
 import { promoteModelStep } from './promote-model/definition';
 import { registerModelStep } from './register-model/definition';
+import { stagingChecksStep } from './staging-checks/definition';
 
 /** Every lifecycle step, in lifecycle order. */
-export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, deployOnlineStep, deployArcStep, deployBatchStep];
+export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, stagingChecksStep, deployOnlineStep, deployArcStep, deployBatchStep];
 
 export function findStep(id: string): StepDefinition | undefined {
   return steps.find((s) => s.id === id);

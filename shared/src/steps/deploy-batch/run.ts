@@ -20,7 +20,8 @@ import { bearerFor } from '../../online/ports';
 import type { StepContext } from '../definition';
 import { connectWorkspace } from '../workspace';
 import { readDeployBatchPlan } from './read-plan';
-import { freshOutputUri, jobInput, readDatastoreFile } from './sample';
+import { freshOutputUri, jobInput } from './sample';
+import { readDatastoreFile } from '../../assets/datastore-read';
 import { batchSummary, type BatchOutcome } from './summary';
 
 export async function deployBatch(ctx: StepContext): Promise<void> {

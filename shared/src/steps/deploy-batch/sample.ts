@@ -1,6 +1,6 @@
 /**
  * deploy-batch's sample and outputs: the test input as a job input (a local file or folder uploaded once to the
- * workspace's default datastore), a fresh output location for each job, and reading an output file back.
+ * workspace's default datastore), a fresh output location for each job, (read back with assets/datastore-read).
  */
 import { randomUUID } from 'node:crypto';
 import type { AzureMlClient } from '../../azureml/client';
@@ -29,19 +29,3 @@ export function freshOutputUri(endpoint: string, deployment: string, file: strin
 }
 
 /** The text of a file at an azureml://datastores/<ds>/paths/<p> URI (the datastore's own credential, masked). */
-export async function readDatastoreFile(client: AzureMlClient, scope: WorkspaceScope, uri: string, signal?: AbortSignal): Promise<string> {
-  const m = /^azureml:\/\/datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri);
-  if (!m) throw new StepError('service', `Not a datastore URI: ${uri}`);
-  const ds = await client.findDatastore(scope.resourceGroup, scope.workspaceName, m[1]!);
-  if (!ds) throw new StepError('not-found', `Datastore ${m[1]} does not exist in workspace ${scope.workspaceName}.`);
-  const { datastoreContainer } = await import('../../assets/model-upload');
-  const { ContainerClient } = await import('@azure/storage-blob');
-  const { containerUrl, credential } = await datastoreContainer(client, scope, ds, 'outputs are read');
-  const container = typeof credential === 'string' ? new ContainerClient(`${containerUrl}?${credential.replace(/^\?/, '')}`) : new ContainerClient(containerUrl, credential);
-  try {
-    return (await container.getBlobClient(m[2]!).downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
-  } catch (e) {
-    const status = (e as { statusCode?: number }).statusCode;
-    throw new StepError(status === 404 ? 'not-found' : 'service', `Reading the job's output ${uri} failed: ${status ? `HTTP ${status}` : (e as Error).message}.`);
-  }
-}

@@ -1,0 +1,65 @@
+/**
+ * The load check: the project's load engine (undici pool, HDR histogram) against the deployment under test, the
+ * policy's SLOs evaluated on what it measured, a latency chart and a per-second table for the summary.
+ */
+import { runLoad, type LoadProgress } from '../load/engine';
+import { latencyChart, seriesTable } from '../load/report';
+import { evaluateSlos, formatMs, formatPercent, formatRate } from '../load/slo';
+import type { LoadCheck } from '../policy/types';
+import type { ResultRow } from '../results/types';
+import { countHeadline, timed } from './outcome';
+import type { RunnerContext } from './ports';
+
+function progressLine(name: string, p: LoadProgress): string {
+  const eta = p.etaMs === undefined ? '' : `, ETA ${(p.etaMs / 1000).toFixed(1)} s`;
+  return `  ${name}: ${p.phase}, ${p.sent.toLocaleString('en-US')} requests sent (${p.errors} errors), ${(p.elapsedMs / 1000).toFixed(1)} s elapsed${eta}`;
+}
+
+export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
+  return timed(check, async () => {
+    const port = ctx.port!;
+    const deployment = check.deployment ?? port.target;
+    const headers = check.requests[0]?.headers ?? {};
+    const result = await runLoad({
+      url: port.scoringUri,
+      method: 'POST',
+      headers,
+      bodies: check.requests.map((r) => r.body ?? ''),
+      bearer: port.bearer,
+      deployment,
+      mode: check.mode.kind === 'rate' ? { kind: 'rate', rps: check.mode.rps, maxInFlight: check.mode.maxInFlight } : { kind: 'concurrency', connections: check.mode.connections },
+      ...(check.durationMs !== undefined ? { durationMs: check.durationMs } : {}),
+      ...(check.requestCount !== undefined ? { requests: check.requestCount } : {}),
+      warmupMs: check.warmupMs,
+      timeoutMs: check.timeoutMs,
+      signal: ctx.signal,
+      progressEveryMs: ctx.progressEveryMs ?? 5000,
+      onProgress: (p) => ctx.progress(progressLine(check.name, p)),
+    });
+    if (result.stopped === 'cancelled' && ctx.signal.aborted) throw ctx.signal.reason;
+    const rows: ResultRow[] = evaluateSlos(check.slo, result).map((r) => {
+      const [metric = r.rule, op = '', ...rest] = r.rule.split(/\s+/);
+      return {
+        subject: 'deployment ' + deployment,
+        metric,
+        measured: r.measuredText,
+        expected: `${op} ${rest.join(' ')}`.trim(),
+        status: r.passed ? 'passed' : 'failed',
+        ...(r.measured === undefined ? {} : { value: r.measured }),
+      };
+    });
+    const l = result.latency;
+    const facts: Record<string, string | number> = {
+      deployment,
+      requests: result.completed,
+      throughput: formatRate(result.throughput),
+      'error rate': formatPercent(result.errorRate),
+      'latency p50 / p95 / p99': l.count > 0 ? `${formatMs(l.p50Ms!)} / ${formatMs(l.p95Ms!)} / ${formatMs(l.p99Ms!)}` : 'no answers',
+      measured: `${(result.elapsedMs / 1000).toFixed(1)} s${result.warmup.ms > 0 ? ` after a ${(result.warmup.ms / 1000).toFixed(1)} s warm-up` : ''}`,
+    };
+    if (result.failures.length > 0) facts.failures = result.failures.map((f) => `${f.message} (${f.count}×)`).join('; ');
+    const mermaid = latencyChart(result.series);
+    const table = seriesTable(result.series);
+    return { headline: countHeadline(rows, 'objectives'), rows, facts, extra: { ...(mermaid ? { mermaid } : {}), ...(table ? { table } : {}) } };
+  });
+}

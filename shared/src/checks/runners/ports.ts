@@ -1,0 +1,38 @@
+/**
+ * What the checks need of the world outside the files: a deployment to send requests to. The step binds it to the
+ * endpoint's scoring URI and credential (key, AML token or Entra token, by the endpoint's auth mode); tests bind it to
+ * a local server. Nothing here knows Azure.
+ */
+import type { SourceLocation } from '../../core/errors';
+
+export interface ScoreAnswer {
+  /** 0 when no answer came */
+  status: number;
+  body: string;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface DeploymentPort {
+  /** The deployment under test (policy target, or the step's input) */
+  target: string;
+  /** The deployment the challenger is compared with: named, or the one holding the most live traffic */
+  champion?: string;
+  /** The endpoint's scoring URI (load checks send there directly) */
+  scoringUri: string;
+  /** The endpoint's key or token, cached and refreshed by the port */
+  bearer: () => Promise<string>;
+  score(deployment: string, body: string, headers?: Record<string, string>, timeoutMs?: number): Promise<ScoreAnswer>;
+}
+
+export interface RunnerContext {
+  /** Absent when no check needs a deployment (the step then does not sign in) */
+  port?: DeploymentPort;
+  /** Local paths of the policy's datasets (remote ones already downloaded by the step) */
+  datasetPath(name: string, at: SourceLocation): string;
+  /** One progress line ("rows read", "requests sent") */
+  progress(line: string): void;
+  /** Progress cadence (default 5 s) */
+  progressEveryMs?: number;
+  signal: AbortSignal;
+}

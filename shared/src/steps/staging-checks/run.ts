@@ -1,0 +1,103 @@
+/**
+ * staging-checks: read the inputs and the policy (every problem reported at file:line before anything runs) →
+ * sign in only when a check needs the workspace → bind the endpoint (scoring URI, credential by auth mode, the
+ * champion from the traffic map) → datasets made local → preflight (files, columns, schemas) → the checks in
+ * policy order, with progress → the JSON result, JUnit XML and summary → outputs → fail when a gate check failed.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { preflight, runCheck, type RunnerContext } from '../../checks/runners';
+import { resultJUnit, resultJson, resultMarkdown, verdictOf } from '../../checks/results';
+import { RESULT_SCHEMA_VERSION, type CheckOutcome, type StagingResult } from '../../checks/results/types';
+import { StepError } from '../../core/errors';
+import type { StepContext } from '../definition';
+import { connectWorkspace, type WorkspaceConnection } from '../workspace';
+import { localDatasets } from './datasets';
+import { bindEndpoint, type BoundEndpoint } from './endpoint';
+import { readStagingPlan } from './read-plan';
+
+/** Written next to its final name and renamed over it: a reader never sees half a file, and a link there is replaced, not followed. */
+function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o644 });
+  renameSync(tmp, path);
+}
+
+const ICON: Record<CheckOutcome['status'], string> = { passed: 'passed', failed: 'FAILED', error: 'ERROR' };
+
+export async function stagingChecks(ctx: StepContext): Promise<void> {
+  const { host } = ctx;
+  const signal = ctx.deadline.signal;
+  // 1. Inputs and the policy.
+  const plan = readStagingPlan(ctx);
+  const { policy } = plan;
+  host.info(`Policy ${policy.file}: ${policy.checks.length} check${policy.checks.length === 1 ? '' : 's'} (${policy.checks.map((c) => `${c.name} [${c.type}${c.severity === 'warn' ? ', warn' : ''}]`).join(', ')}).`);
+
+  // 2. The workspace, the endpoint and the datasets, only as far as the checks need them.
+  let conn: WorkspaceConnection | undefined;
+  let endpoint: BoundEndpoint | undefined;
+  if (plan.needsWorkspace) {
+    conn = await connectWorkspace(ctx);
+    host.info(`Signing in as ${conn.principal}; workspace ${conn.scope.workspaceName} in ${conn.scope.resourceGroup} (${conn.cloud.name}).`);
+  }
+  const datasets = await localDatasets(policy, conn, host, signal);
+  try {
+    if (plan.target && conn) {
+      endpoint = await bindEndpoint(conn, plan.target, signal);
+      const share = endpoint.traffic[plan.target.deployment] ?? 0;
+      host.info(
+        `Endpoint ${plan.target.endpoint} (${endpoint.authMode} auth): testing deployment ${plan.target.deployment} (${share}% of live traffic)` +
+          (endpoint.port.champion ? `, champion ${endpoint.port.champion} (${endpoint.traffic[endpoint.port.champion] ?? 0}%).` : ', no champion.'),
+      );
+    }
+    const runner: RunnerContext = {
+      ...(endpoint ? { port: endpoint.port } : {}),
+      datasetPath: (name, at) => datasets.path(name, at),
+      progress: (line) => host.info(line),
+      signal,
+    };
+    await preflight(policy, runner);
+
+    // 3. The checks, in policy order.
+    const outcomes: CheckOutcome[] = [];
+    for (const [i, check] of policy.checks.entries()) {
+      host.info(`[${i + 1}/${policy.checks.length}] ${check.name} (${check.type})…`);
+      const outcome = await runCheck(check, policy, runner);
+      outcomes.push(outcome);
+      const line = `[${i + 1}/${policy.checks.length}] ${check.name}: ${ICON[outcome.status]}${outcome.status !== 'passed' && check.severity === 'warn' ? ' (warn only)' : ''}, ${outcome.headline} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
+      if (outcome.status === 'passed') host.info(line);
+      else host.warning(line);
+    }
+
+    // 4. Results.
+    const result: StagingResult = {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      verdict: verdictOf(outcomes),
+      policy: { file: policy.file, version: policy.version },
+      target: {
+        ...(plan.target ? { endpoint: plan.target.endpoint, deployment: plan.target.deployment } : {}),
+        ...(endpoint?.port.champion ? { champion: endpoint.port.champion } : {}),
+      },
+      checks: outcomes,
+    };
+    writeFileAtomic(plan.resultFile, resultJson(result));
+    writeFileAtomic(plan.junitFile, resultJUnit(result));
+    const failed = outcomes.filter((o) => o.status !== 'passed');
+    host.setOutput('verdict', result.verdict);
+    host.setOutput('result-file', plan.resultFile);
+    host.setOutput('junit-file', plan.junitFile);
+    host.setOutput('failed-checks', failed.map((o) => o.name).join(','));
+    await host.summary(resultMarkdown(result, { mermaid: host.kind === 'github' }));
+    host.info(`Verdict: ${result.verdict}. Result ${plan.resultFile}; JUnit ${plan.junitFile}.`);
+    if (result.verdict === 'failed') {
+      const gates = failed.filter((o) => o.severity === 'gate');
+      throw new StepError('service', `Staging checks failed: ${gates.map((o) => `${o.name} (${o.headline})`).join('; ')}.`, {
+        hint: 'The deployment under test keeps its traffic share (staging-checks changes nothing); see the summary or the result file for every row.',
+      });
+    }
+  } finally {
+    endpoint?.close();
+    datasets.cleanup();
+  }
+}
