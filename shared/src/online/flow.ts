@@ -15,6 +15,7 @@ import type { OnlineConnection } from './connection';
 import type { Finding } from './doctor';
 import { bindPorts } from './ports';
 import { sameDeployment } from './same-deployment';
+import { stagedLog } from './staged';
 import { deploySummary, type DeployOutcome } from './summary';
 import type { Triage } from './triage';
 
@@ -68,16 +69,17 @@ export type PreparedDeploy =
 export async function prepareDeploy(conn: OnlineConnection, live: LiveEndpoint, inputs: OnlineDeployInputs, host: Host, signal: AbortSignal): Promise<PreparedDeploy> {
   const { client, scope } = conn;
   const { location, endpoint, deployments, state } = live;
+  const assets = await planAssets({ client, scope, logger: host, signal }, inputs.deployment);
+  const deploymentBody = { ...withResolvedAssets(inputs.deployment, { location, scope, ...assets.ids }), location } as OnlineDeploymentBody;
+  const ready = readyDeployments(deployments, deploymentBody, assets);
   // A plan that is refused (e.g. the named deployment serves live traffic) still allows the idempotent rerun below.
   let rollout: RolloutPlan | undefined;
   let refused: unknown;
   try {
-    rollout = planRollout(state, inputs.rollout);
+    rollout = planRollout(state, inputs.rollout, { ready });
   } catch (e) {
     refused = e;
   }
-  const assets = await planAssets({ client, scope, logger: host, signal }, inputs.deployment);
-  const deploymentBody = { ...withResolvedAssets(inputs.deployment, { location, scope, ...assets.ids }), location } as OnlineDeploymentBody;
   const resolved = resolveEndpointBody(inputs.endpoint, { location, scope });
   const endpointBody = {
     ...resolved,
@@ -101,6 +103,15 @@ export async function prepareDeploy(conn: OnlineConnection, live: LiveEndpoint, 
     return { kind: 'unchanged', outcome: { result: 'unchanged', endpoint: endpointName, deployment: serving.name!, previous: [], plan: asIs, writes: [], scoringUri } };
   }
   if (!rollout) throw refused;
+  // Idempotent too: strategy stage, and the deployment is already staged (at 0%, with exactly this).
+  if (rollout.kind === 'stage' && isReadyTarget(rollout)) {
+    host.info(`Deployment ${rollout.deployment} is already staged at 0% on ${endpointName} with this model, environment, code and settings; nothing to do (traffic ${formatMap(state.traffic)}).`);
+    return {
+      kind: 'unchanged',
+      outcome: { result: 'staged', noop: true, endpoint: endpointName, deployment: rollout.deployment, previous: rollout.previous, plan: rollout, probe: inputs.probe !== undefined, writes: [], scoringUri },
+    };
+  }
+  if (isReadyTarget(rollout)) host.info(`Deployment ${rollout.deployment} already runs this model, environment, code and settings at 0%: it is not written again.`);
   const outcome: DeployOutcome = {
     result: 'deployed',
     endpoint: endpointName,
@@ -112,6 +123,21 @@ export async function prepareDeploy(conn: OnlineConnection, live: LiveEndpoint, 
     scoringUri,
   };
   return { kind: 'rollout', rollout, assets, endpointBody, deploymentBody, outcome };
+}
+
+/**
+ * Lower-case names of the deployments that already run the desired body and are provisioned (none while an asset
+ * still has to be written: no live deployment can reference it yet).
+ */
+function readyDeployments(deployments: OnlineDeployment[], body: OnlineDeploymentBody, assets: ResolvedAssetPlan): string[] {
+  if (assets.writes.length > 0) return [];
+  return deployments.filter((d) => d.name && /^succeeded$/i.test(d.properties.provisioningState ?? '') && sameDeployment(body, d)).map((d) => d.name!.toLowerCase());
+}
+
+/** Whether the plan's deployment already runs the desired spec at 0% (its deploy phase writes nothing). */
+export function isReadyTarget(plan: RolloutPlan): boolean {
+  const deploy = plan.phases[0];
+  return deploy?.kind === 'deploy' && deploy.ready === true;
 }
 
 /** A request to change the auth mode of a live endpoint: this step keeps it (changing it would lock clients out). */
@@ -182,7 +208,7 @@ export async function applyDeploy(
     rollout: result,
     triage,
     scoringUri: after?.properties.scoringUri ?? prepared.outcome.scoringUri,
-    result: result.status === 'succeeded' ? 'deployed' : result.status === 'rolled-back' ? 'rolled-back' : 'failed',
+    result: result.status === 'succeeded' ? (prepared.rollout.kind === 'stage' ? 'staged' : 'deployed') : result.status === 'rolled-back' ? 'rolled-back' : 'failed',
     reason: result.reason,
   };
 }
@@ -198,6 +224,7 @@ export async function reportDeploy(host: Host, step: string, o: DeployOutcome, e
   host.setOutput('result', o.result);
   for (const [k, v] of Object.entries(extra.outputs ?? {})) host.setOutput(k, v);
   await host.summary(deploySummary(step, o, extra.facts));
+  if (o.result === 'staged') host.info(stagedLog(step, o));
   const r = o.rollout;
   if (r && r.status !== 'succeeded') throw r.error ?? new StepError('service', `The rollout of ${o.deployment} ${r.status}: ${r.reason ?? 'see the summary'}`);
 }

@@ -1,10 +1,14 @@
 /** An online-endpoint step's summary: the verdict first, then the plan, the traffic timeline with what was measured, the triage. */
 import { code, facts, section, table } from '../report/markdown';
 import { formatMap, planTable, type RolloutPlan, type RolloutResult } from '../rollout';
+import { stagedMarkdown } from './staged';
 import { triageMarkdown, type Triage } from './triage';
 
 export interface DeployOutcome {
-  result: 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'dry-run';
+  /** staged: strategy stage left the deployment at 0%, checked, with the traffic unchanged */
+  result: 'deployed' | 'unchanged' | 'staged' | 'rolled-back' | 'failed' | 'dry-run';
+  /** Nothing was done: the deployment was already as asked (result staged: already staged) */
+  noop?: boolean;
   endpoint: string;
   deployment: string;
   previous: string[];
@@ -21,6 +25,7 @@ export interface DeployOutcome {
 const HEADLINE: Record<DeployOutcome['result'], string> = {
   deployed: '✅ Deployed',
   unchanged: '✅ Already deployed: nothing to do',
+  staged: '🟡 Staged at 0%: ready to test, traffic unchanged',
   'rolled-back': '↩️ Rolled back',
   failed: '❌ Failed',
   'dry-run': '📝 Dry run: nothing was written',
@@ -39,7 +44,7 @@ function timeline(r: RolloutResult): string {
 
 export function deploySummary(step: string, o: DeployOutcome, extraFacts: [string, string | undefined][] = []): string {
   return section(
-    `${step}: ${HEADLINE[o.result]} — ${o.deployment} on ${o.endpoint}`,
+    `${step}: ${o.result === 'staged' && o.noop ? '🟡 Already staged at 0%: nothing to do' : HEADLINE[o.result]} — ${o.deployment} on ${o.endpoint}`,
     o.reason,
     facts([
       ['Endpoint', code(o.endpoint)],
@@ -50,9 +55,10 @@ export function deploySummary(step: string, o: DeployOutcome, extraFacts: [strin
       ['Traffic now', o.rollout ? formatMap(o.rollout.current.traffic) : formatMap(o.plan.initial.traffic)],
       ...extraFacts,
     ]),
+    o.result === 'staged' ? stagedMarkdown(step, o) : undefined,
     o.triage ? triageMarkdown(o.triage) : undefined,
     o.rollout ? `#### Traffic timeline\n\n${timeline(o.rollout)}` : undefined,
-    o.result === 'unchanged' ? undefined : `#### Plan\n\n${planTable(o.plan, { probe: o.probe })}`,
+    o.result === 'unchanged' || o.noop ? undefined : `#### Plan\n\n${planTable(o.plan, { probe: o.probe })}`,
     o.writes.length ? `#### Assets\n\n${o.writes.map((w) => `- ${w}`).join('\n')}` : undefined,
     o.rollout?.warnings.length ? o.rollout.warnings.map((w) => `> ⚠️ ${w}`).join('\n') : undefined,
   );

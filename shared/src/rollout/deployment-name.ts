@@ -3,17 +3,21 @@
  * holds no live traffic and is not mirrored, so the rollout never touches what serves users:
  * - neither exists (a first deploy) → the first name;
  * - one serves traffic → the other one (created, or updated in place when it exists idle);
- * - both idle → the first name (a rerun after a rollback picks the same one again);
+ * - both idle → the one already deployed as desired (`ready`: e.g. staged by strategy stage, so the run that promotes
+ *   it picks it again instead of alternating), else the first name (a rerun after a rollback picks the same one);
  * - both in use (a split left by an unfinished rollout, or one live and one mirrored) → an error.
  */
 import { StepError } from '../core/errors';
 import { formatMap, liveIn, type EndpointState } from './traffic';
 
-export function pickDeploymentName(state: EndpointState, pair: readonly [string, string]): string {
+/** `ready`: lower-case names of existing deployments that already run the desired spec (provisioned). */
+export function pickDeploymentName(state: EndpointState, pair: readonly [string, string], ready: readonly string[] = []): string {
   const live = new Set(liveIn(state.traffic));
   const mirrored = new Set(liveIn(state.mirror));
-  const idle = pair.find((n) => !live.has(n) && !mirrored.has(n));
-  if (idle !== undefined) return idle;
+  const idle = pair.filter((n) => !live.has(n) && !mirrored.has(n));
+  const asDesired = idle.find((n) => ready.includes(n.toLowerCase()));
+  if (asDesired !== undefined) return asDesired;
+  if (idle.length > 0) return idle[0]!;
   const [a, b] = pair;
   const traffic = formatMap(state.traffic);
   if (live.has(a) && live.has(b)) {

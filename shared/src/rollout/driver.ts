@@ -54,6 +54,7 @@ async function runPhase(run: Run, phase: Exclude<Phase, { kind: 'cleanup' }>, en
   const { ports, signal } = run;
   switch (phase.kind) {
     case 'deploy':
+      if (phase.ready) return 'already deployed as desired: not written';
       await raceAbort(ports.createOrUpdateDeployment(phase.deployment, signal), signal);
       return undefined;
     case 'smoke': {

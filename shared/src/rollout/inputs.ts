@@ -3,7 +3,7 @@
  *
  * | input            | syntax                                           | default                                  |
  * |------------------|--------------------------------------------------|------------------------------------------|
- * | strategy         | replace, blue-green, canary                      | see resolveStrategy (plan.ts)            |
+ * | strategy         | replace, blue-green, canary, stage               | see resolveKind (plan.ts)                |
  * | deployment-name  | a deployment name, or `auto`                     | auto                                     |
  * | deployment-names | the pair `auto` picks from: `blue,green`         | blue,green                               |
  * | traffic-steps    | increasing whole percents ending at 100          | canary: 10,50,100                        |
@@ -21,7 +21,8 @@
 import { inputError } from '../core/errors';
 import { parseAnalysisRules, type AnalysisRule } from './analysis-rules';
 
-export const STRATEGIES = ['replace', 'blue-green', 'canary'] as const;
+/** stage: create or update the deployment and check it at 0%, then stop (a later blue-green or canary promotes it). */
+export const STRATEGIES = ['replace', 'blue-green', 'canary', 'stage'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export type OnSuccess = { action: 'keep' } | { action: 'delete' } | { action: 'scale-down'; instances: number };
@@ -172,7 +173,7 @@ export function parseRolloutInputs(raw: RawRolloutInputs): RolloutChoices {
   const strategy = parseStrategy(raw.strategy);
   const trafficSteps = parseTrafficSteps(raw['traffic-steps']);
   const mirrorPercent = parseMirrorPercent(raw['mirror-percent']);
-  if (trafficSteps && (strategy === 'blue-green' || strategy === 'replace')) {
+  if (trafficSteps && (strategy === 'blue-green' || strategy === 'replace' || strategy === 'stage')) {
     throw inputError(`Input 'traffic-steps' applies to strategy canary, not ${strategy}.`, {
       input: 'traffic-steps',
       hint: "Remove 'traffic-steps', or set 'strategy: canary'.",
@@ -180,6 +181,12 @@ export function parseRolloutInputs(raw: RawRolloutInputs): RolloutChoices {
   }
   if (mirrorPercent > 0 && strategy === 'replace') {
     throw inputError(`Input 'mirror-percent' needs a second deployment: strategy replace updates the live one in place.`, { input: 'mirror-percent' });
+  }
+  if (mirrorPercent > 0 && strategy === 'stage') {
+    throw inputError(`Input 'mirror-percent' applies when traffic moves: strategy stage leaves the traffic and mirror maps as they are.`, {
+      input: 'mirror-percent',
+      hint: "Remove 'mirror-percent' here, and give it to the blue-green or canary run that promotes the staged deployment.",
+    });
   }
   const rules = parseAnalysisRules(raw.analysis ?? '', 'analysis');
   return {

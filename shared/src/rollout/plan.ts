@@ -6,11 +6,16 @@
  *   nothing to roll back to: analysis only reports).
  * - blue-green: deploy the idle deployment at 0% → smoke → [mirror] → 100% → bake → cleanup.
  * - canary: the same with one traffic phase per `traffic-steps` entry, each baked.
+ * - stage: deploy the idle deployment at 0% → smoke, and stop: the traffic and mirror maps stay as they are (also
+ *   on an endpoint with no live traffic yet). A later blue-green or canary run promotes the staged deployment.
+ *
+ * A target that already runs the desired spec (`ready`, e.g. one staged before) is not written again: its deploy
+ * phase only marks it as in use, and the rollout goes on with the smoke test and the traffic.
  *
  * The strategy, when not given, is canary when `traffic-steps` is given, else blue-green. Traffic not on the new
  * deployment stays on the deployments that served it before, in their proportions. Every phase's maps are ones
  * Azure accepts (sum 0 or 100; one mirrored deployment, never a live one). The plan depends only on traffic and
- * mirror maps, not on which idle deployments exist, so a rerun after a rollback plans the same rollout.
+ * mirror maps (and `ready`), not on which idle deployments exist, so a rerun after a rollback plans the same rollout.
  */
 import { StepError } from '../core/errors';
 import type { AnalysisRule } from './analysis-rules';
@@ -31,7 +36,8 @@ interface PhaseBase extends Maps {
 }
 
 export type Phase =
-  | (PhaseBase & { kind: 'deploy'; deployment: string })
+  /** `ready`: the deployment already runs the desired spec, so nothing is written */
+  | (PhaseBase & { kind: 'deploy'; deployment: string; ready?: boolean })
   | (PhaseBase & { kind: 'smoke'; deployment: string })
   /** Set the maps (when they differ from the current ones), then bake with analysis */
   | (PhaseBase & { kind: 'traffic'; bakeMs: number })
@@ -55,6 +61,7 @@ export interface RolloutPlan {
 }
 
 function resolveKind(state: EndpointState, choices: RolloutChoices): PlanKind {
+  if (choices.strategy === 'stage') return 'stage';
   if (liveIn(state.traffic).length === 0) return 'first-deploy';
   return choices.strategy ?? (choices.trafficSteps ? 'canary' : 'blue-green');
 }
@@ -76,8 +83,8 @@ function replaceTarget(state: EndpointState, choices: RolloutChoices): string {
   });
 }
 
-function rolloutTarget(state: EndpointState, choices: RolloutChoices): string {
-  if (choices.deployment.kind === 'auto') return pickDeploymentName(state, choices.deployment.pair);
+function rolloutTarget(state: EndpointState, choices: RolloutChoices, ready: readonly string[]): string {
+  if (choices.deployment.kind === 'auto') return pickDeploymentName(state, choices.deployment.pair, ready);
   const name = choices.deployment.name;
   const share = normalizeMap(state.traffic)[name];
   if (share !== undefined && liveIn(state.traffic).length > 0) {
@@ -103,20 +110,41 @@ function cleanupPhase(choices: RolloutChoices, previous: string[], final: Maps):
   return { kind: 'cleanup', label: `scale ${list} down to ${s.instances}`, action: 'scale-down', deployments: previous, instances: s.instances, ...final };
 }
 
-export function planRollout(state: EndpointState, choices: RolloutChoices): RolloutPlan {
+export interface PlanOptions {
+  /**
+   * Lower-case names of existing deployments that already run the desired spec and are provisioned: `auto` prefers
+   * an idle one of them, and a target among them that holds no traffic is not written again.
+   */
+  ready?: readonly string[];
+}
+
+export function planRollout(state: EndpointState, choices: RolloutChoices, options: PlanOptions = {}): RolloutPlan {
   const kind = resolveKind(state, choices);
+  const ready = options.ready ?? [];
   const notes: string[] = [];
   const initial: Maps = { traffic: normalizeMap(state.traffic), mirror: normalizeMap(state.mirror) };
-  const target = kind === 'replace' ? replaceTarget(state, choices) : rolloutTarget(state, choices);
+  const target = kind === 'replace' ? replaceTarget(state, choices) : rolloutTarget(state, choices, ready);
   const previous = kind === 'replace' ? [] : liveIn(initial.traffic).filter((d) => d !== target);
   // A deployment that takes live traffic cannot stay mirrored.
   const baseMirror = without(initial.mirror, target);
   const phases: Phase[] = [];
   const bake = choices.bakeMs;
-  phases.push({ kind: 'deploy', label: `${kind === 'replace' ? 'update' : 'deploy'} ${target}`, deployment: target, ...initial });
+  const asDesired = ready.includes(target.toLowerCase()) && initial.traffic[target] === undefined && initial.mirror[target] === undefined;
+  if (asDesired) {
+    phases.push({ kind: 'deploy', label: `use ${target} (already deployed as desired)`, deployment: target, ready: true, ...initial });
+  } else {
+    phases.push({ kind: 'deploy', label: `${kind === 'replace' ? 'update' : 'deploy'} ${target}`, deployment: target, ...initial });
+  }
   phases.push({ kind: 'smoke', label: `smoke test ${target}`, deployment: target, ...initial });
 
-  if (kind === 'first-deploy') {
+  if (kind === 'stage') {
+    // The traffic stays where it is; the step's summary says how to test and promote the staged deployment.
+    if (liveIn(initial.traffic).length === 0) {
+      notes.push(`No deployment serves traffic yet: '${target}' is staged at 0%, and the endpoint serves no traffic until a later run (strategy blue-green or canary) sends it some.`);
+    }
+    if (choices.rules.length > 0) notes.push(`Strategy stage moves no traffic: the analysis rules are checked when '${target}' is promoted.`);
+    if (choices.onSuccess.action !== 'keep') notes.push(`Strategy stage moves no traffic: on-success applies when '${target}' is promoted.`);
+  } else if (kind === 'first-deploy') {
     if (choices.strategy && choices.strategy !== 'replace') notes.push(`No deployment serves traffic yet: '${target}' takes 100% at once; strategy ${choices.strategy} applies from the next rollout.`);
     if (choices.mirrorPercent > 0) notes.push('No deployment serves traffic yet: there is nothing to mirror, so mirror-percent is not used.');
     phases.push({ kind: 'traffic', label: `send 100% to ${target}`, traffic: { [target]: 100 }, mirror: baseMirror, bakeMs: bake });
@@ -138,9 +166,9 @@ export function planRollout(state: EndpointState, choices: RolloutChoices): Roll
   }
   const last = phases[phases.length - 1]!;
   const final: Maps = { traffic: last.traffic, mirror: last.mirror };
-  const cleanup = cleanupPhase(choices, previous, final);
+  const cleanup = kind === 'stage' ? undefined : cleanupPhase(choices, previous, final);
   if (cleanup) phases.push(cleanup);
-  if (choices.rules.length > 0 && bake === 0) notes.push('bake-time is 0: the analysis rules are not checked.');
+  if (choices.rules.length > 0 && bake === 0 && kind !== 'stage') notes.push('bake-time is 0: the analysis rules are not checked.');
   for (const p of phases) {
     const problems = mapProblems(p.traffic, p.mirror);
     if (problems.length > 0) throw new Error(`rollout plan phase '${p.label}' is invalid: ${problems.join('; ')}`);

@@ -13,14 +13,26 @@ import { inputErrorOf } from './input-error';
 const inputErr = inputErrorOf;
 
 describe('rollout inputs', () => {
-  test('strategy: the three names, any case; blank is undefined; anything else names the input', () => {
+  test('strategy: the four names, any case; blank is undefined; anything else names the input', () => {
     expect(parseStrategy('Canary')).toBe('canary');
     expect(parseStrategy('blue_green')).toBe('blue-green');
     expect(parseStrategy(' replace ')).toBe('replace');
+    expect(parseStrategy('Stage')).toBe('stage');
     expect(parseStrategy('')).toBeUndefined();
     const e = inputErr(() => parseStrategy('rolling'));
     expect(e.input).toBe('strategy');
-    expect(e.message).toBe("Input 'strategy' must be one of replace, blue-green, canary; got 'rolling'.");
+    expect(e.message).toBe("Input 'strategy' must be one of replace, blue-green, canary, stage; got 'rolling'.");
+  });
+
+  test('strategy stage moves no traffic: traffic-steps and mirror-percent are refused with it', () => {
+    expect(parseRolloutInputs({ strategy: 'stage' }).strategy).toBe('stage');
+    const steps = inputErr(() => parseRolloutInputs({ strategy: 'stage', 'traffic-steps': '10,100' }));
+    expect(steps.input).toBe('traffic-steps');
+    expect(steps.message).toBe("Input 'traffic-steps' applies to strategy canary, not stage.");
+    const mirror = inputErr(() => parseRolloutInputs({ strategy: 'stage', 'mirror-percent': '10' }));
+    expect(mirror.input).toBe('mirror-percent');
+    expect(mirror.message).toMatch(/strategy stage leaves the traffic and mirror maps as they are/);
+    expect(mirror.hint).toMatch(/blue-green or canary run that promotes/);
   });
 
   test('traffic-steps: increasing whole percents ending at 100', () => {

@@ -2,6 +2,7 @@
  * deploy-online: validate everything locally → sign in → read the live endpoint, deployments, traffic and mirror →
  * plan → doctor → plan printed (dry-run stops here) → assets → endpoint → new deployment at 0% → smoke probe →
  * traffic steps with analysis (rollback on failure, cancellation or the deadline) → cleanup → outputs and summary.
+ * Strategy stage stops after the smoke probe (result staged); a deployment already as desired at 0% is not written.
  */
 import {
   applyDeploy,
