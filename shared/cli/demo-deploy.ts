@@ -1,13 +1,15 @@
 /**
  * The demo's deploy half: the promoted champion goes to a managed online endpoint (first deploy, checked by the
  * probe at 0%), a retrained but slower challenger is rolled out as a canary and rolled back by its latency
- * analysis, and the retrained good one is rolled out by the Azure DevOps task and keeps the traffic.
+ * analysis, and the retrained good one is staged at 0%, checked by staging-checks, then promoted as a canary by the
+ * Azure DevOps task and keeps the traffic.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseEnv, runAdoTask, runGitHubAction, runNode, type ProcessResult } from './runners';
 import { packageTask } from './task-package';
 import { deployOnlineStep } from '../src/steps/deploy-online/definition';
+import { runStagingDemo } from './demo-staging';
 
 export interface DeployDemoContext {
   root: string;
@@ -33,11 +35,11 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   const ghEnv = baseEnv({ ...c.env, SYSTEM_OIDCREQUESTURI: undefined });
   const action = join(c.root, 'actions', 'deploy-online');
 
-  c.banner('6/10 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
+  c.banner('6/12 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
   const champion = `azureml://registries/${c.env.AML_REGISTRY_NAME}/models/credit-default/versions/1`;
   ok.push(c.report('deploy v1', await runGitHubAction(action, { ...common, model: champion, 'bake-time': '3s' }, ghEnv)));
 
-  c.banner('7/10 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
+  c.banner('7/12 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
   const slow = join(c.stateDir, 'slow', 'credit-model'); // the folder name the scoring script expects
   cpSync(join(c.root, 'shared', 'demo', 'credit-model'), slow, { recursive: true });
   const weights = JSON.parse(readFileSync(join(slow, 'model.json'), 'utf8')) as Record<string, unknown>;
@@ -71,7 +73,18 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   );
   ok.push(c.report('canary v3 (expected to roll back)', { ...canary, outputs: parseOutputs(canary.stdout), summary: readFileSync(summaryFile, 'utf8') }, true));
 
-  c.banner('8/10 Azure DevOps: DeployOnline@1, the retrained version 2 as a canary: it passes its analysis and keeps the traffic');
+  c.banner('8/12 CLI: deploy-online --strategy stage, the retrained version 2 deployed and probed at 0%; the champion keeps the traffic');
+  const stage = await runNode(
+    cli,
+    ['deploy-online', '--deployment-file', common['deployment-file'], '--probe-file', common['probe-file'], '--model', 'azureml:credit-default:2', '--deployment-name', 'auto', '--strategy', 'stage'],
+    { ...cliEnv, AML_SUMMARY_FILE: summaryFile },
+  );
+  const staged = parseOutputs(stage.stdout);
+  ok.push(c.report('stage v2', { ...stage, outputs: staged, summary: readFileSync(summaryFile, 'utf8') }));
+
+  ok.push(await runStagingDemo(c, '9/12 GitHub Actions: actions/staging-checks, the staged version 2 at 0%: smoke, load SLOs, data quality, drift, fairness, champion vs challenger', staged['deployment-name'] ?? 'green'));
+
+  c.banner('10/12 Azure DevOps: DeployOnline@1, the checked version 2 as a canary: the staged deployment is promoted as it is and keeps the traffic');
   const task = packageTask(c.root, deployOnlineStep, join(c.stateDir, 'agent-tasks'));
   ok.push(
     c.report(

@@ -80,7 +80,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
 
     const metrics = join(root, 'shared', 'demo', 'metrics.json');
-    banner('1/10 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    banner('1/12 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
       join(root, 'actions', 'register-model'),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -88,7 +88,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('action', gh));
 
-    banner('2/10 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    banner('2/12 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
       packageTask(root, registerModelStep, join(stateDir, 'agent-tasks')),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -98,7 +98,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('task', ado));
 
-    banner('3/10 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    banner('3/12 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
     // Every version is registered from a folder named credit-model: the scoring script finds it at
     // $AZUREML_MODEL_DIR/credit-model/, as on the service.
     const retrained = join(stateDir, 'retrained', 'credit-model');
@@ -144,9 +144,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
     const promote = join(root, 'actions', 'promote-model');
     const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
-    banner('4/10 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
+    banner('4/12 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
     ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));
-    banner('5/10 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
+    banner('5/12 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
     ok.push(report('promote v2', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:2' }, ghEnv)));
 
     const deployContext = {
@@ -161,8 +161,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       report,
     };
     ok.push(...(await runDeployDemo(deployContext)));
-    ok.push(await runArcDemo(deployContext, '9/10 GitHub Actions: actions/deploy-arc, the champion (its workspace version) → a Kubernetes endpoint on the Arc cluster, attached first'));
-    ok.push(await runBatchDemo(deployContext, '10/10 CLI: deploy-batch, the champion batch-scores a sample of applicants on a compute cluster, then becomes the default'));
+    ok.push(await runArcDemo(deployContext, '11/12 GitHub Actions: actions/deploy-arc, the champion (its workspace version) → a Kubernetes endpoint on the Arc cluster, attached first'));
+    ok.push(await runBatchDemo(deployContext, '12/12 CLI: deploy-batch, the champion batch-scores a sample of applicants on a compute cluster, then becomes the default'));
   } finally {
     await emulator.stop();
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
@@ -176,6 +176,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       `  ${cliCommand(root)} register-model --model-name my-model --model-path ./path/to/model\n` +
       `  ${cliCommand(root)} promote-model --model azureml:my-model:1\n` +
       `  ${cliCommand(root)} deploy-online --endpoint-name my-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
+      `  ${cliCommand(root)} deploy-online --endpoint-name my-ep --model azureml:my-model:2 --deployment-name auto --strategy stage   # the next version at 0%\n` +
+      `  ${cliCommand(root)} staging-checks --policy-file staging/policy.yml --endpoint-name my-ep --deployment-name green   # see shared/demo/staging/policy.yml\n` +
       `  ${cliCommand(root)} deploy-batch --endpoint-name my-batch --deployment-file batch-deployment.yml --test-input ./sample --set-default true\n` +
       `  ${cliCommand(root)} deploy-arc --compute-name my-k8s --cluster-id <Arc or AKS cluster id> --endpoint-name my-k8s-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
       `  ${cliCommand(root)} --help             # every step, with examples\n`,
