@@ -53,7 +53,8 @@ function thresholdMap<M extends string>(r: PolicyReader, e: MapEntry | undefined
   const named: M[] = [];
   const values: Partial<Record<M, number>> = {};
   const where = new Map<M, Node>();
-  for (const x of r.namedEntries(e, scope) ?? []) {
+  const entries = r.namedEntries(e, scope);
+  for (const x of entries ?? []) {
     const metric = known[x.key];
     if (metric === undefined) {
       r.fail(x.keyNode, metricProblem(x.key, known, scope));
@@ -64,7 +65,7 @@ function thresholdMap<M extends string>(r: PolicyReader, e: MapEntry | undefined
     const v = r.numberOf(x.value, x.key, { kind: 'threshold', min: 0 });
     if (v !== undefined) values[metric] = v;
   }
-  return { named, values, where };
+  return { named, values, where, empty: entries?.length === 0 };
 }
 
 interface ThresholdsRead<M extends string> {
@@ -86,7 +87,7 @@ function readThresholds<M extends string>(r: PolicyReader, e: MapEntry | undefin
   const note = (w: Map<M, Node>) => w.forEach((node, metric) => out.where.has(metric) || out.where.set(metric, node));
   for (const type of ['numerical', 'categorical'] as const) {
     const t = thresholdMap(r, m[type], `metric_thresholds.${type}`, names[type]);
-    if (r.present(m[type]) && t.named.length === 0) r.fail(m[type]!.value, `'metric_thresholds.${type}' is empty: name at least one metric`);
+    if (t.empty) r.fail(m[type]!.value, `'metric_thresholds.${type}' is empty: name at least one metric`);
     if (r.present(m[type])) out[type === 'numerical' ? 'numericalGiven' : 'categoricalGiven'] = true;
     out[type] = t.named;
     if (Object.keys(t.values).length > 0) out.thresholds[type] = t.values;
