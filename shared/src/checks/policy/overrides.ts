@@ -31,7 +31,11 @@ export interface PolicyOverrides {
   endpoint?: string;
   deployment?: string;
   champion?: string;
-  /** Dataset name → local path or URI (`parseDataLines`); a relative path is relative to `dataBaseDir` */
+  /**
+   * Dataset name → local path or URI; a relative path is relative to `dataBaseDir`. The record `parseDataLines`
+   * returns also carries its input name and lines (kept aside), so problems name the line; any other record is
+   * reported as `inputs.data`.
+   */
   data?: Record<string, string>;
   /** From the step's `set` input (`parseSetLines`), applied in order */
   set?: SetOverride[];
