@@ -6,10 +6,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { inputError, StepError } from '../core/errors';
-import { describeFileType, readRegularFile } from '../core/files';
+import { describeFileType, isInsideFolder, readRegularFile } from '../core/files';
 
 export interface ContentFile {
   /** POSIX-style path relative to the folder (the file name for a single file) */
@@ -44,11 +44,6 @@ function loadIgnore(root: string): { ig?: Ignore; file?: string } {
   return {};
 }
 
-function isInside(root: string, real: string): boolean {
-  const rel = relative(root, real);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSignal): Promise<ContentFile[]> {
   const files: ContentFile[] = [];
   const seenDirs = new Set<string>();
@@ -67,7 +62,7 @@ async function listFiles(root: string, ig: Ignore | undefined, signal?: AbortSig
       if (entry.isSymbolicLink()) {
         const target = await realpath(abs).catch(() => undefined); // dangling links are skipped
         if (target === undefined) continue;
-        if (!isInside(realRoot, target)) {
+        if (!isInsideFolder(realRoot, target)) {
           if (ig?.ignores(childRel)) continue;
           throw inputError(`Model folder '${root}': the symbolic link '${childRel}' points outside the folder (to '${target}')`, {
             hint: 'Copy the file into the model folder, or list the link in .amlignore.',

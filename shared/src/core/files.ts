@@ -3,7 +3,8 @@
  * file, so a FIFO, socket, device or folder is never opened (opening a FIFO blocks until a writer appears), and
  * refuse files over a size limit so a mistaken path cannot exhaust memory.
  */
-import { closeSync, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { inputError } from './errors';
 
 export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
@@ -80,4 +81,43 @@ export function readRegularFile(path: string, options: ReadRegularFileOptions = 
   // It may have grown between stat and read.
   if (Buffer.byteLength(text) > maxBytes) throw inputError(`${what} is over the ${maxBytes}-byte limit`, { input, location });
   return text;
+}
+
+/** True when `path` is `folder` or inside it, compared as written (resolve both first; no link is followed). */
+export function isInsideFolder(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * `raw` resolved against `folder`, when it stays inside it as written (`..` and absolute paths elsewhere are
+ * refused); no file is looked at, so a missing file is not a problem here.
+ */
+export function resolveInsideFolder(folder: string, raw: string): { path: string } | { problem: string } {
+  const base = resolve(folder);
+  const path = resolve(base, raw);
+  if (!isInsideFolder(base, path)) return { problem: `'${raw}' is outside the folder ${base} (it resolves to ${path})` };
+  return { path };
+}
+
+/**
+ * Reads a regular file named relative to `folder` only when it is inside the folder both as written and after
+ * following symbolic links (a link pointing out of the folder is refused). Errors are input errors naming `raw`.
+ */
+export function readRegularFileInside(folder: string, raw: string, options: ReadRegularFileOptions = {}): { path: string; text: string } {
+  const inside = resolveInsideFolder(folder, raw);
+  if ('problem' in inside) throw inputError(`File ${inside.problem}`, { input: options.input, hint: 'Only files inside that folder are read.' });
+  statRegularFile(inside.path, options.input);
+  let real: string;
+  let realFolder: string;
+  try {
+    real = realpathSync(inside.path);
+    realFolder = realpathSync(resolve(folder));
+  } catch (e) {
+    throw inputError(`File '${raw}' cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { input: options.input, cause: e });
+  }
+  if (!isInsideFolder(realFolder, real)) {
+    throw inputError(`File '${raw}' is a link to ${real}, outside the folder ${realFolder}`, { input: options.input, hint: 'Only files inside that folder are read.' });
+  }
+  return { path: inside.path, text: readRegularFile(real, options) };
 }

@@ -4,8 +4,8 @@
  * folder, used only when they are inside it (after following symbolic links) and of the expected kind.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { describeFileType } from '../../core/files';
+import { resolve } from 'node:path';
+import { describeFileType, isInsideFolder } from '../../core/files';
 
 export interface PathContext {
   /** Folder relative paths resolve against. */
@@ -20,10 +20,7 @@ export type LocalKind = 'file' | 'folder' | 'any';
 
 export type LocalResult = { path: string; isFile: boolean } | { problem: string; hint?: string };
 
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
+export const isInside = isInsideFolder;
 
 /** Checks `raw` names an existing file or folder of the expected kind inside the boundary. */
 export function checkLocalPath(raw: string, ctx: PathContext, kind: LocalKind, what: string): LocalResult {
