@@ -96,7 +96,10 @@ describe.each(all.map((s) => [s.id, s] as const))('manifests of %s', (_id, step)
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z][A-Za-z0-9]*$/);
     const conn = task.inputs.find((i: any) => i.name === 'azureSubscription');
-    expect(conn).toMatchObject({ type: 'connectedService:AzureRM', required: true, aliases: ['connectedServiceNameARM'] });
+    // Required except where the step can run without Azure (staging-checks on local files only).
+    const required = step.inputs.find((i) => i.type === 'service-connection')?.required === true;
+    expect(required).toBe(step.id !== 'staging-checks');
+    expect(conn).toMatchObject({ type: 'connectedService:AzureRM', required, aliases: ['connectedServiceNameARM'] });
     for (const gh of ['authType', 'clientId', 'tenantId', 'clientSecret', 'clientCertificate']) expect(names).not.toContain(gh);
   });
 

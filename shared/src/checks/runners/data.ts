@@ -5,7 +5,7 @@
  */
 import { dataSource, evaluateDataQuality, evaluateDrift, rowsSource, type CheckRow, type DataSource, type FeatureSelection } from '../data';
 import { lowerIsWorse } from '../data/thresholds';
-import type { DataDriftCheck, DataQualityCheck, FeatureList, Policy } from '../policy/types';
+import type { DataDriftCheck, DataQualityCheck, FeatureList, Located, Policy } from '../policy/types';
 import { ProgressTicker } from '../results/progress';
 import type { ResultRow } from '../results/types';
 import { num, timed } from './outcome';
@@ -67,7 +67,7 @@ function nothingCompared(facts: Record<string, string | number>) {
   return { headline: `no column could be compared${facts.skipped ? `: ${String(facts.skipped).slice(0, 300)}` : ''}`, rows: [], facts, failed: true };
 }
 
-function open(policy: Policy, name: { value: string; at: import('../../core/errors').SourceLocation }, ctx: RunnerContext, what: string): DataSource {
+function open(policy: Policy, name: Located<string>, ctx: RunnerContext, what: string): DataSource {
   const ds = policy.data.get(name.value)!;
   return counted(dataSource(ctx.datasetPath(name.value, name.at), ds.format), what, ctx);
 }

@@ -3,7 +3,7 @@
  * columns) assembled from the dataset and, where the policy says so, from the deployments scoring its rows; then
  * the statistics library's rules (Fairlearn's definitions, paired bootstrap, McNemar, DeLong) decide.
  */
-import { formatLocation, inputError } from '../../core/errors';
+import { policyError } from '../policy/errors';
 import { evaluateChecks, formatValue, type EvaluationSet, type Label, type ModelOutputs, type VerdictRow } from '../stats';
 import type { Cell as StatsCell } from '../stats/evaluation-set';
 import type { Located, ModelCheck, OutputsSource, Policy } from '../policy/types';
@@ -27,7 +27,7 @@ function labelsOf(table: Table, check: ModelCheck): Label[] {
   const cells = table.columns[check.label.value]!;
   const missing = cells.findIndex((c) => c === null || (typeof c === 'number' && Number.isNaN(c)));
   if (missing >= 0) {
-    throw inputError(`${formatLocation(check.label.at)}: the label column '${check.label.value}' has an empty value in row ${missing + 1} of ${table.name}`, { location: check.label.at });
+    throw policyError(check.label.at, `the label column '${check.label.value}' has an empty value in row ${missing + 1} of ${table.name}`);
   }
   return cells.map((c) => (typeof c === 'number' || typeof c === 'string' || typeof c === 'boolean' ? c : String(c)));
 }
@@ -35,7 +35,7 @@ function labelsOf(table: Table, check: ModelCheck): Label[] {
 function numbersOf(table: Table, col: Located<string>): number[] {
   return table.columns[col.value]!.map((c, i) => {
     const n = typeof c === 'number' ? c : typeof c === 'boolean' ? Number(c) : Number.NaN;
-    if (!Number.isFinite(n)) throw inputError(`${formatLocation(col.at)}: column '${col.value}' row ${i + 1} of ${table.name} is not a number`, { location: col.at });
+    if (!Number.isFinite(n)) throw policyError(col.at, `column '${col.value}' row ${i + 1} of ${table.name} is not a number`);
     return n;
   });
 }
@@ -89,7 +89,7 @@ export function runModelCheck(check: ModelCheck, policy: Policy, ctx: RunnerCont
     const table = await readTable(ctx.datasetPath(check.data.value, check.data.at), neededColumns(check, policy), ds.format);
     const facts: Record<string, string | number> = { rows: table.rows, data: check.data.value };
     const challenger = await outputsOf(check.challenger, 'challenger', check, policy, table, ctx, facts);
-    if (!challenger) throw inputError(`${formatLocation(check.at)}: check '${check.name}' needs the challenger's outputs (challenger: deployment, or a prediction/score column)`, { location: check.at });
+    if (!challenger) throw policyError(check.at, `check '${check.name}' needs the challenger's outputs (challenger: deployment, or a prediction/score column)`);
     const champion = await outputsOf(check.champion, 'champion', check, policy, table, ctx, facts);
     const columns: Record<string, StatsCell[]> = {};
     for (const c of check.columns) columns[c.value] = table.columns[c.value]!.map((x) => (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : String(x)));

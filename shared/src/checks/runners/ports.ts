@@ -3,7 +3,7 @@
  * endpoint's scoring URI and credential (key, AML token or Entra token, by the endpoint's auth mode); tests bind it to
  * a local server. Nothing here knows Azure.
  */
-import type { SourceLocation } from '../../core/errors';
+import type { PolicyLocation } from '../policy/types';
 
 export interface ScoreAnswer {
   /** 0 when no answer came */
@@ -29,7 +29,7 @@ export interface RunnerContext {
   /** Absent when no check needs a deployment (the step then does not sign in) */
   port?: DeploymentPort;
   /** Local paths of the policy's datasets (remote ones already downloaded by the step) */
-  datasetPath(name: string, at: SourceLocation): string;
+  datasetPath(name: string, at: PolicyLocation): string;
   /** One progress line ("rows read", "requests sent") */
   progress(line: string): void;
   /** Progress cadence (default 5 s) */

@@ -3,9 +3,10 @@
  * check uses opens as a regular file of a known format, every column a check names is in its header, every response
  * schema compiles. A problem is reported at the policy line that named the file, column or schema.
  */
-import { formatLocation, inputError, StepError, type SourceLocation } from '../../core/errors';
+import { StepError } from '../../core/errors';
+import { describeAt, policyError } from '../policy/errors';
 import { dataSource, readSchema, type FileFormat } from '../data';
-import type { Located, Policy, PolicyCheck } from '../policy/types';
+import type { Located, Policy, PolicyCheck, PolicyLocation } from '../policy/types';
 import type { RunnerContext } from './ports';
 import { compileSchema } from './smoke';
 import { requireColumns } from './table';
@@ -57,7 +58,7 @@ export async function preflight(policy: Policy, ctx: Pick<RunnerContext, 'datase
     if (check.type === 'smoke') for (const r of check.requests) if (r.schema) await compileSchema(r.schema, r.at);
     for (const { dataset, columns } of datasetColumns(check, policy)) {
       const ds = policy.data.get(dataset.value);
-      if (!ds) throw inputError(`${formatLocation(dataset.at)}: no dataset '${dataset.value}' under data:`, { location: dataset.at });
+      if (!ds) throw policyError(dataset.at, `no dataset '${dataset.value}' under data:`);
       const path = ctx.datasetPath(dataset.value, dataset.at);
       let header = headers.get(path);
       if (!header) {
@@ -70,12 +71,12 @@ export async function preflight(policy: Policy, ctx: Pick<RunnerContext, 'datase
 }
 
 /** A file problem (not a regular file, unknown format) reported at the dataset's line of the policy. */
-async function located<T>(at: SourceLocation, f: () => Promise<T>): Promise<T> {
+async function located<T>(at: PolicyLocation, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof StepError && e.kind === 'input' && !e.message.startsWith(formatLocation(at))) {
-      throw inputError(`${formatLocation(at)}: ${e.message}`, { location: at, ...(e.hint ? { hint: e.hint } : {}) });
+    if (e instanceof StepError && e.kind === 'input' && !e.message.startsWith(describeAt(at))) {
+      throw policyError(at, e.message, e.hint);
     }
     throw e;
   }

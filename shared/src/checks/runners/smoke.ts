@@ -2,7 +2,8 @@
  * The smoke check: each request sent to the deployment under test (through the azureml-model-deployment header),
  * its answer held to the expected status, a JSON Schema and expected values (numbers within a tolerance).
  */
-import { formatLocation, inputError, type SourceLocation } from '../../core/errors';
+import { policyError } from '../policy/errors';
+import type { PolicyLocation } from '../policy/types';
 import { mismatch } from '../../rollout/probe-match';
 import type { SmokeCheck, SmokeRequest } from '../policy/types';
 import type { ResultRow } from '../results/types';
@@ -12,7 +13,7 @@ import type { DeploymentPort, RunnerContext } from './ports';
 type Validate = (data: unknown) => string | undefined;
 
 /** A JSON Schema compiled once (draft 2020-12 when the schema says so, draft-07 otherwise). */
-export async function compileSchema(schema: Record<string, unknown>, at: SourceLocation): Promise<Validate> {
+export async function compileSchema(schema: Record<string, unknown>, at: PolicyLocation): Promise<Validate> {
   const dialect = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12') ? '2020' : '07';
   const Ajv = dialect === '2020' ? (await import('ajv/dist/2020')).default : (await import('ajv')).default;
   const ajv = new Ajv({ strict: false, allErrors: false });
@@ -20,7 +21,7 @@ export async function compileSchema(schema: Record<string, unknown>, at: SourceL
   try {
     validate = ajv.compile(schema);
   } catch (e) {
-    throw inputError(`${formatLocation(at)}: the response schema is not a valid JSON Schema: ${(e as Error).message}`, { location: at });
+    throw policyError(at, `the response schema is not a valid JSON Schema: ${(e as Error).message}`);
   }
   return (data) => (validate(data) ? undefined : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; '));
 }

@@ -3,7 +3,7 @@
  * drift and quality checks stream instead). Column names the policy gives are checked against the file's header
  * before any row is used, and a missing one is reported at the policy line that named it.
  */
-import { formatLocation, inputError } from '../../core/errors';
+import { policyError } from '../policy/errors';
 import { dataSource, readSchema, type Cell, type FileFormat } from '../data';
 import { typedValue } from '../data/cells';
 import type { Located } from '../policy/types';
@@ -21,10 +21,7 @@ export function requireColumns(file: string, header: readonly string[], wanted: 
   const have = new Set(header);
   for (const c of wanted) {
     if (!have.has(c.value)) {
-      throw inputError(`${formatLocation(c.at)}: column '${c.value}' is not in ${file} (its columns: ${header.slice(0, 20).join(', ')}${header.length > 20 ? ', …' : ''})`, {
-        location: c.at,
-        hint: 'Name a column the data file has, or point the dataset at the file that has it.',
-      });
+      throw policyError(c.at, `column '${c.value}' is not in ${file} (its columns: ${header.slice(0, 20).join(', ')}${header.length > 20 ? ', …' : ''})`, 'Name a column the data file has, or point the dataset at the file that has it.');
     }
   }
 }

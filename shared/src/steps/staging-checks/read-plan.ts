@@ -53,6 +53,6 @@ export function readStagingPlan(ctx: StepContext): StagingPlan {
     }
     target = { endpoint, deployment, ...(policy.target.champion ? { champion: policy.target.champion.value } : {}) };
   }
-  const needsWorkspace = target !== undefined || [...policy.data.values()].some((d) => d.kind === 'remote');
+  const needsWorkspace = target !== undefined || [...policy.data.values()].some((d) => d.kind === 'remote' && !/^https:\/\//i.test(d.path));
   return { policy, ...(target ? { target } : {}), resultFile, junitFile, needsWorkspace };
 }
