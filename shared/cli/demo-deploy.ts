@@ -74,6 +74,7 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   ok.push(c.report('canary v3 (expected to roll back)', { ...canary, outputs: parseOutputs(canary.stdout), summary: readFileSync(summaryFile, 'utf8') }, true));
 
   c.banner('8/12 CLI: deploy-online --strategy stage, the retrained version 2 deployed and probed at 0%; the champion keeps the traffic');
+  writeFileSync(summaryFile, '');
   const stage = await runNode(
     cli,
     ['deploy-online', '--deployment-file', common['deployment-file'], '--probe-file', common['probe-file'], '--model', 'azureml:credit-default:2', '--deployment-name', 'auto', '--strategy', 'stage'],

@@ -57,6 +57,8 @@ export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
       'latency p50 / p95 / p99': l.count > 0 ? `${formatMs(l.p50Ms!)} / ${formatMs(l.p95Ms!)} / ${formatMs(l.p99Ms!)}` : 'no answers',
       measured: `${(result.elapsedMs / 1000).toFixed(1)} s${result.warmup.ms > 0 ? ` after a ${(result.warmup.ms / 1000).toFixed(1)} s warm-up` : ''}`,
     };
+    const refused = result.status.byStatus['429'] ?? 0;
+    if (refused > 0) facts['429 answers'] = `${refused}: the deployment refused requests beyond request_settings.max_concurrent_requests_per_instance × instances (Azure's default is 1); send fewer at once or raise that setting`;
     if (result.failures.length > 0) facts.failures = result.failures.map((f) => `${f.message} (${f.count}×)`).join('; ');
     const mermaid = latencyChart(result.series);
     const table = seriesTable(result.series);

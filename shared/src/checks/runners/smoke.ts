@@ -7,7 +7,7 @@ import type { PolicyLocation } from '../policy/types';
 import { mismatch } from '../../rollout/probe-match';
 import type { SmokeCheck, SmokeRequest } from '../policy/types';
 import type { ResultRow } from '../results/types';
-import { countHeadline, timed } from './outcome';
+import { countHeadline, num, timed } from './outcome';
 import type { DeploymentPort, RunnerContext } from './ports';
 
 type Validate = (data: unknown) => string | undefined;
@@ -52,7 +52,7 @@ async function requestRows(req: SmokeRequest, deployment: string, port: Deployme
       measured: answer.status === 0 ? 'no answer' : String(answer.status),
       expected: req.status.join(' or '),
       status: statusOk ? 'passed' : 'failed',
-      detail: statusOk ? `${Math.round(answer.latencyMs)} ms` : short(answer.error ?? answer.body),
+      ...(statusOk ? {} : { detail: short(answer.error ?? answer.body) }),
       value: answer.status,
     },
   ];
@@ -79,7 +79,7 @@ async function requestRows(req: SmokeRequest, deployment: string, port: Deployme
     rows.push({
       subject,
       metric: v.pointer || '/',
-      measured: short(JSON.stringify(found.value) ?? 'undefined', 40),
+      measured: typeof found.value === 'number' ? num(found.value) : short(JSON.stringify(found.value) ?? 'undefined', 40),
       expected,
       status: diff ? 'failed' : 'passed',
       ...(diff ? { detail: diff } : {}),

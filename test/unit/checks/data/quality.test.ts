@@ -162,3 +162,18 @@ describe('saved profiles', () => {
     expect(() => loadProfile(p)).toThrow(/not JSON/);
   });
 });
+
+describe('an integer column the baseline calls categorical', () => {
+  test('keeps its target categories whatever the target size, so UnseenCategoryRate is computed', async () => {
+    // 2,000 baseline rows of 40 ages: 2% distinct, categorical. A 100-row target with the same 40 ages and one new
+    // one has more distinct values than 5% of its own rows, which must not matter.
+    const base = ['age'];
+    for (let i = 0; i < 2000; i++) base.push(String(20 + (i % 40)));
+    const target = ['age'];
+    for (let i = 0; i < 99; i++) target.push(String(20 + (i % 40)));
+    target.push('77');
+    const r = await evaluateDataQuality(csv(base), csv(target));
+    expect(get(r, 'age', 'UnseenCategoryRate')).toMatchObject({ value: 0.01, passed: false });
+    expect(get(r, 'age', 'UnseenCategoryRate')!.error).toBeUndefined();
+  });
+});
