@@ -186,7 +186,7 @@ describe('staging-checks', () => {
     const { result: r } = await runAction(inputs(policy, 'green'));
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ verdict: 'failed', 'failed-checks': 'smoke' });
-    expect(errorsOf(r)).toMatch(/Staging checks failed: smoke \(1 of 3 assertions failed: low-risk applicant \/0/);
+    expect(errorsOf(r)).toMatch(/Checks failed: smoke \(1 of 3 assertions failed: low-risk applicant \/0/);
     expect(r.summary).toMatch(/low-risk applicant/);
   }, 60_000);
 

@@ -5,6 +5,9 @@
  * operation runs on the endpoint or its deployments, detach refused while endpoints use the compute, and the
  * Kubernetes failure classes injected through the control surface.
  */
+import { join } from 'node:path';
+import { JsonStore } from '../../shared/emulator/src/state/json-store';
+import { emptyState, type ArmState } from '../../shared/emulator/src/state/model';
 import { sleep, startTestEmulator, type TestEmulator } from './harness';
 import { createEndpoint, dep, deploy, deploymentBody, ep, pollOp, seedAssets } from './online-helpers';
 import { arcId, aksId, attachBody, attached, computePath, detach, k8sDeploymentBody } from './kubernetes-helpers';
@@ -140,19 +143,32 @@ test('409 while any operation runs on a Kubernetes endpoint or its deployments (
     expect(r.status).toBe(409);
     expect(r.json.error.message).toBe('Conflict of operation, another operation on same entity is already running in workspace mlw-demo.');
   };
+  // Each operation is held open while the conflicting requests meet it (however loaded the machine), then ended by hand.
+  const store = new JsonStore<ArmState>(join(t.stateDir, 'arm.json'), emptyState);
+  const hold = () => store.update((s) => void (s.settings.durations = { ...s.settings.durations, deployments: 60_000, onlineEndpoints: 60_000 }));
+  const release = () =>
+    store.update((s) => {
+      delete s.settings.durations.deployments;
+      delete s.settings.durations.onlineEndpoints;
+      for (const op of Object.values(s.operations)) if (op.durationMs === 60_000) op.durationMs = 0;
+    });
+  await hold();
   const d = await t.arm('PUT', dep(t, 'k8s-busy', 'blue'), k8sDeploymentBody(a));
   expect(d.status).toBe(201);
   conflict(await t.arm('PUT', ep(t, 'k8s-busy'), endpointBody({ compute: arc })));
   conflict(await t.arm('PATCH', ep(t, 'k8s-busy'), { tags: { a: 'b' } }));
   conflict(await t.arm('DELETE', ep(t, 'k8s-busy')));
   conflict(await t.arm('PUT', dep(t, 'k8s-busy', 'green'), k8sDeploymentBody(a)));
+  await release();
   await pollOp(t, d.headers.get('azure-asyncoperation')!);
 
+  await hold();
   const e = await t.arm('PUT', ep(t, 'k8s-busy'), endpointBody({ compute: arc, description: 'updating' }));
   expect(e.status).toBe(201);
   conflict(await t.arm('PUT', dep(t, 'k8s-busy', 'green'), k8sDeploymentBody(a)));
   conflict(await t.arm('DELETE', dep(t, 'k8s-busy', 'blue')));
   conflict(await t.arm('PATCH', dep(t, 'k8s-busy', 'blue'), { tags: { a: 'b' } }));
+  await release();
   await pollOp(t, e.headers.get('azure-asyncoperation')!);
   expect((await deploy(t, 'k8s-busy', 'green', k8sDeploymentBody(a))).final.status).toBe('Succeeded');
 

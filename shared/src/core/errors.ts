@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'transient' // 429/5xx/dropped connections that outlived the retries
   | 'network' // a host that does not resolve, refuses the connection or has an untrusted certificate
   | 'service' // the service reported a failure (operation Failed, 4xx/5xx with a service error code)
+  | 'checks' // checks the user configured (a gate, staging checks, a batch comparison) did not pass
   | 'timeout' // the step's timeout elapsed
   | 'cancelled'; // SIGINT/SIGTERM or an aborted signal
 

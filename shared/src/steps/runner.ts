@@ -16,6 +16,7 @@ const KIND_LABEL: Record<ErrorKind, string> = {
   transient: 'Azure did not respond reliably',
   network: 'Could not connect',
   service: 'Azure Machine Learning reported a failure',
+  checks: 'Checks failed',
   timeout: 'Timed out',
   cancelled: 'Cancelled',
 };

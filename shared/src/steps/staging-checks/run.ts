@@ -92,7 +92,7 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
     host.info(`Verdict: ${result.verdict}. Result ${plan.resultFile}; JUnit ${plan.junitFile}.`);
     if (result.verdict === 'failed') {
       const gates = failed.filter((o) => o.severity === 'gate');
-      throw new StepError('service', `Staging checks failed: ${gates.map((o) => `${o.name} (${o.headline})`).join('; ')}.`, {
+      throw new StepError('checks', `${gates.map((o) => `${o.name} (${o.headline})`).join('; ')}.`, {
         hint: 'The deployment under test keeps its traffic share (staging-checks changes nothing); see the summary or the result file for every row.',
       });
     }

@@ -23,9 +23,11 @@ describe('runLoad, arrival rate', () => {
     expect(server.seen).toHaveLength(r.sent);
     expect(r.completed).toBe(r.sent);
     expect(r.series.map((s) => s.second)).toEqual([1, 2]);
+    // Spread over both seconds, not sent in a burst (wide bounds: a starved machine answers some of the first
+    // second's requests in the second one).
     for (const s of r.series) {
-      expect(s.requests).toBeGreaterThanOrEqual(85);
-      expect(s.requests).toBeLessThanOrEqual(115);
+      expect(s.requests).toBeGreaterThanOrEqual(50);
+      expect(s.requests).toBeLessThanOrEqual(150);
     }
   });
 
