@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { runAdoTask, runGitHubAction, runNode } from '../../shared/cli/runners';
 import { packageTask } from '../../shared/cli/task-package';
 import { stagingChecksStep } from '../../shared/src/steps/staging-checks/definition';
-import { arm, during } from '../support/arm-reader';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { arm, during, workspacePath } from '../support/arm-reader';
 import { agentEnv, Capture, cliEnv, githubEnv, serviceConnection, uniqueName, workspaceInputs } from '../support/e2e';
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { deploy, endpointPath, errorsOf, registerModel } from '../support/deploy-online';
@@ -228,6 +229,33 @@ describe('staging-checks', () => {
     expect(challenger.rows.filter((r: { status: string }) => r.status === 'failed').map((r: { subject: string }) => r.subject)).toContain('region=us');
     expect(challenger.rows.find((r: { subject: string; metric: string }) => r.subject === 'all rows' && r.metric === 'accuracy vs champion').status).toBe('passed');
   }, 120_000);
+
+
+  test('datasets from the workspace: a uri_file data asset and a datastore file, given through the data input', async () => {
+    const ds = (await arm<{ properties: { accountName: string; containerName: string; endpoint: string } }>(t, 'GET', `${workspacePath(t)}/datastores/workspaceblobstore`)).json.properties;
+    const { key } = (await arm<{ key: string }>(t, 'POST', `${workspacePath(t)}/datastores/workspaceblobstore/listSecrets`)).json;
+    const container = new BlobServiceClient(`https://${ds.endpoint}/${ds.accountName}`, new StorageSharedKeyCredential(ds.accountName, key)).getContainerClient(ds.containerName);
+    for (const f of ['train.csv', 'shifted.csv']) {
+      const text = readFileSync(join(dir, f));
+      await container.getBlockBlobClient(`e2e-staging/${f}`).upload(text, text.length);
+    }
+    const asset = `${workspacePath(t)}/data/credit-training/versions/1`;
+    expect((await arm(t, 'PUT', asset, { properties: { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/e2e-staging/train.csv' } })).status).toBeLessThan(300);
+    const policy = policyFile(
+      'remote.yml',
+      `version: 1\ndata:\n  training: train.csv\n  target: staging.csv\nchecks:\n  - name: drift\n    type: data_drift\n    baseline: training\n    target: target\n    features: [income_k, debt_ratio, region]\n`,
+    );
+    const { result: r, journal } = await runAction({
+      ...inputs(policy, 'green'),
+      data: 'training=azureml:credit-training:1\ntarget=azureml://datastores/workspaceblobstore/paths/e2e-staging/shifted.csv',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['failed-checks']).toBe('drift');
+    expect(errorsOf(r)).toMatch(/drift \(drift on 2 of 3 columns: income_k/);
+    expect(r.stdout).toMatch(/Downloading dataset training from azureml:\/\/datastores\/workspaceblobstore\/paths\/e2e-staging\/train\.csv/);
+    expect(journal.filter((e) => e.area === 'blob' && e.method === 'GET' && /e2e-staging\/(train|shifted)\.csv$/.test(e.path))).toHaveLength(2);
+    expect(journal.filter(isScoring)).toEqual([]);
+  }, 60_000);
 
   test.each([
     ['an unknown check type', PASSING.replace('type: fairness', 'type: fairnes'), /bad\.yml:\d+:\d+: .*fairnes/],
