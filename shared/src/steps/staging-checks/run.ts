@@ -93,7 +93,7 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
     if (result.verdict === 'failed') {
       const gates = failed.filter((o) => o.severity === 'gate');
       throw new StepError('checks', `${gates.map((o) => `${o.name} (${o.headline})`).join('; ')}.`, {
-        hint: 'The deployment under test keeps its traffic share (staging-checks changes nothing); see the summary or the result file for every row.',
+        hint: `${plan.target ? `Deployment ${plan.target.deployment} keeps its traffic share (staging-checks changes nothing). ` : ''}The summary and ${plan.resultFile} have every row.`,
       });
     }
   } finally {
