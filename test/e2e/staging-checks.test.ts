@@ -257,6 +257,18 @@ describe('staging-checks', () => {
     expect(journal.filter(isScoring)).toEqual([]);
   }, 60_000);
 
+
+  test('dry run: the policy, files, columns and endpoint are checked; no check runs, nothing is scored', async () => {
+    const policy = policyFile('dry.yml', PASSING);
+    const { result: r, journal } = await runAction(inputs(policy, 'green', { 'dry-run': 'true' }));
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('dry-run');
+    expect(r.summary).toMatch(/dry run \(nothing was run\)/);
+    expect(r.summary).toMatch(/\| challenger \| champion_challenger \| gate \| sends requests to green \|/);
+    expect(journal.filter(isScoring)).toEqual([]);
+  }, 60_000);
+
   test.each([
     ['an unknown check type', PASSING.replace('type: fairness', 'type: fairnes'), /bad\.yml:\d+:\d+: .*fairnes/],
     ['bad threshold syntax', PASSING.replace('threshold: 0.1', 'threshold: "<= 0.1"'), /bad\.yml:\d+:\d+: .*threshold/],

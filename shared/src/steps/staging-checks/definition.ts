@@ -31,7 +31,7 @@ export const stagingChecksStep: StepDefinition = {
     { name: 'junit-file', type: 'string', default: 'staging-checks/junit.xml', description: 'Where the JUnit XML is written (for test reporters and Publish Test Results).', group: 'checks' },
   ],
   outputs: [
-    { name: 'verdict', description: 'passed, warned (only warn checks failed) or failed.' },
+    { name: 'verdict', description: 'passed, warned (only warn checks failed), failed, or dry-run (everything checked, no check run).' },
     { name: 'result-file', description: 'The JSON result file.' },
     { name: 'junit-file', description: 'The JUnit XML file.' },
     { name: 'failed-checks', description: 'The names of the checks that failed, comma-separated.' },

@@ -6,7 +6,8 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { preflight, runCheck, type RunnerContext } from '../../checks/runners';
+import { needsDeployment, preflight, runCheck, type RunnerContext } from '../../checks/runners';
+import { plainText } from '../../report/markdown';
 import { resultJUnit, resultJson, resultMarkdown, verdictOf } from '../../checks/results';
 import { RESULT_SCHEMA_VERSION, type CheckOutcome, type StagingResult } from '../../checks/results/types';
 import { StepError } from '../../core/errors';
@@ -14,7 +15,20 @@ import type { StepContext } from '../definition';
 import { connectWorkspace, type WorkspaceConnection } from '../workspace';
 import { localDatasets } from './datasets';
 import { bindEndpoint, type BoundEndpoint } from './endpoint';
-import { readStagingPlan } from './read-plan';
+import { readStagingPlan, type StagingPlan } from './read-plan';
+
+/** Everything checked (policy, files, columns, schemas, the endpoint and its deployments); nothing sent to the deployment. */
+async function dryRun(ctx: StepContext, plan: StagingPlan, endpoint: BoundEndpoint | undefined): Promise<void> {
+  const { host } = ctx;
+  const rows = plan.policy.checks.map((c) => `| ${plainText(c.name)} | ${c.type} | ${c.severity} | ${needsDeployment(c) ? `sends requests to ${plainText(endpoint?.port.target ?? '')}` : 'reads the data files'} |`);
+  host.info(`Dry run: the policy, its files and columns${endpoint ? ' and the endpoint' : ''} are in order; no check was run.`);
+  for (const c of plan.policy.checks) host.info(`  would run ${c.name} (${c.type}, ${c.severity})`);
+  host.setOutput('verdict', 'dry-run');
+  host.setOutput('result-file', '');
+  host.setOutput('junit-file', '');
+  host.setOutput('failed-checks', '');
+  await host.summary(['### 🔍 Staging checks: dry run (nothing was run)', '', '| Check | Type | Severity | What it does |', '|---|---|---|---|', ...rows, ''].join('\n'));
+}
 
 /** Written next to its final name and renamed over it: a reader never sees half a file, and a link there is replaced, not followed. */
 function writeFileAtomic(path: string, text: string): void {
@@ -58,6 +72,7 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
       signal,
     };
     await preflight(policy, runner);
+    if (ctx.inputs.boolean('dry-run')) return dryRun(ctx, plan, endpoint);
 
     // 3. The checks, in policy order.
     const outcomes: CheckOutcome[] = [];
