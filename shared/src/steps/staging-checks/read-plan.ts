@@ -26,6 +26,7 @@ function outputPath(ctx: StepContext, name: 'result-file' | 'junit-file', fallba
 export function readStagingPlan(ctx: StepContext): StagingPlan {
   const file = ctx.inputs.required('policy-file');
   const overrides = {
+    inputs: { endpoint: 'endpoint-name', deployment: 'deployment-name', champion: 'champion-deployment', data: 'data' },
     ...(ctx.inputs.string('endpoint-name') ? { endpoint: ctx.inputs.string('endpoint-name')! } : {}),
     ...(ctx.inputs.string('deployment-name') ? { deployment: ctx.inputs.string('deployment-name')! } : {}),
     ...(ctx.inputs.string('champion-deployment') ? { champion: ctx.inputs.string('champion-deployment')! } : {}),
