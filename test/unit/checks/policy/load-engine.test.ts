@@ -1,5 +1,5 @@
 /** `engine: azure-load-testing` on a load check: what the loader keeps, and what it refuses at file:line. */
-import { parsePolicyText } from '../../../../shared/src/checks/policy';
+import { parsePolicyText, parseSetLines } from '../../../../shared/src/checks/policy';
 import type { LoadCheck } from '../../../../shared/src/checks/policy/types';
 import { FILE, problem, problems } from './helpers';
 
@@ -57,4 +57,13 @@ describe('load check engine', () => {
     ['engine keys with the local engine', load('    engine_instances: 2', '    concurrency: 1', '    duration: 1s'), 6, /'engine_instances' goes with engine: azure-load-testing/],
     ['an unknown engine', load('    engine: k6', '    concurrency: 1', '    duration: 1s'), 6, /unknown engine 'k6'/],
   ])('refuses %s at its line', (_what, text, line, message) => expectAt(text, line, message));
+});
+
+test('a set line can move a load check to Azure Load Testing, and the keys are still checked', () => {
+  const text = load('    concurrency: 2', '    duration: 5s');
+  const set = parseSetLines('checks.latency.engine=azure-load-testing\nchecks.latency.load_test_resource=lt-demo\nchecks.latency.engine_instances=3');
+  const c = parsePolicyText(text, FILE, { overrides: { set } }).checks[0] as LoadCheck;
+  expect(c.engine).toMatchObject({ kind: 'azure-load-testing', resource: { name: 'lt-demo' }, engineInstances: 3 });
+  const bad = problems(problem(text, { overrides: { set: parseSetLines('checks.latency.engine=azure-load-testing') } }));
+  expect(bad.map((p) => p.message).join('\n')).toMatch(/load_test_resource/);
 });
