@@ -29,6 +29,9 @@ import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataP
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
 import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
+import { loadTestingDataPlane } from './loadtesting/data-plane';
+import { LoadTestRunner } from './loadtesting/runner';
+import { seedLoadTestsOnce } from './loadtesting/arm';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -86,6 +89,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   let starter: DeploymentStarter | undefined;
   let scoring: ScoringRuntime | undefined;
   let batchRunner: BatchJobRunner | undefined;
+  let loadRunner: LoadTestRunner | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -100,6 +104,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       } else {
         seedClustersOnce(s, idWorld.tenantId, Date.now());
         seedAmlComputesOnce(s, Date.now());
+        seedLoadTestsOnce(s, idWorld.tenantId, Date.now());
       }
       if (opts.lroDurationMs !== undefined) s.settings.lroDurationMs = opts.lroDurationMs;
       if (opts.azurite === false && s.azurite && !pidAlive(s.azurite.pid)) delete s.azurite;
@@ -124,7 +129,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       identity,
       arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics, inferenceLog: (id, tail) => runtime.logFile(id, 'InferenceServer', tail) }),
       control,
-      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity }), batchDataPlane({ stateDir, store, identity })],
+      extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity }), batchDataPlane({ stateDir, store, identity }), loadTestingDataPlane({ store, identity })],
       controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body), (method, u, body) => handleBatchControl(store, method, u, body)],
       log,
     });
@@ -134,6 +139,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     // Batch jobs the data plane accepted run in whichever emulator process on this state directory claims them.
     batchRunner = new BatchJobRunner({ stateDir, store, ca: tls.caCertPem, log });
     batchRunner.start();
+    // Azure Load Testing runs, likewise: the emulator drives the plan's target with the project's load engine.
+    loadRunner = new LoadTestRunner({ store, ca: tls.caCertPem, log });
+    loadRunner.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -162,6 +170,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       secretValues: () => [...identity.secretValues(), ...Object.values(store.read().storageAccounts).map((a) => a.key)],
       scoring: runtime,
       stop: async () => {
+        await loadRunner?.stop();
         await batchRunner?.stop();
         await starter?.stop();
         await runtime.stopAll();
@@ -176,6 +185,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     };
   } catch (e) {
     server.close();
+    await loadRunner?.stop();
     await batchRunner?.stop();
     await starter?.stop();
     await scoring?.stopAll();

@@ -9,6 +9,7 @@ import { ML_PROVIDER, rgId } from './arm/target';
 import { kubernetesSeeded, seedDefaultClusters } from './arm/kubernetes-state';
 import { seedDefaultAmlComputes } from './arm/aml-computes';
 import { batch, peekBatch } from './batch/state';
+import { addLoadTest, DEFAULT_LOAD_TEST } from './loadtesting/arm';
 
 export const DEFAULT_RESOURCE_GROUP = 'rg-demo';
 export const DEFAULT_WORKSPACE = 'mlw-demo';
@@ -249,7 +250,7 @@ export function addRoleAssignment(state: ArmState, seed: RoleAssignmentSeed): Ro
 /**
  * First start: one subscription with rg-demo / mlw-demo in eastus (with the AmlCompute clusters cpu-cluster and
  * gpu-cluster) and, in rg-demo, the Kubernetes clusters
- * arc-demo (Arc) and aks-demo (AKS), each with the Azure ML extension; a second subscription with rg-registry /
+ * arc-demo (Arc) and aks-demo (AKS), each with the Azure ML extension, and the load testing resource lt-demo; a second subscription with rg-registry /
  * mlr-shared (the registry models are promoted to); Contributor for the demo app on both subscriptions.
  */
 export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipalId: string | undefined, now: number): void {
@@ -258,6 +259,7 @@ export function seedDefaultWorld(state: ArmState, tenantId: string, demoPrincipa
   seedDefaultAmlComputes(state, ws, now);
   batch(state).computesSeeded = true;
   seedDefaultClusters(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, location: DEFAULT_LOCATION, tenantId, now });
+  addLoadTest(state, { subscriptionId: sub.subscriptionId, resourceGroup: DEFAULT_RESOURCE_GROUP, name: DEFAULT_LOAD_TEST, location: DEFAULT_LOCATION, tenantId, now });
   const regSub = ensureSubscription(state, { displayName: 'Emulated registry subscription' }, tenantId);
   addRegistry(state, { subscriptionId: regSub.subscriptionId, resourceGroup: DEFAULT_REGISTRY_RESOURCE_GROUP, name: DEFAULT_REGISTRY, location: DEFAULT_LOCATION }, tenantId, now);
   if (demoPrincipalId) {

@@ -15,6 +15,7 @@ import { extensionHandlers } from './kubernetes-extensions';
 import { computeHandlers } from './computes';
 import { batchEndpointHandlers } from './batch-endpoints';
 import { batchDeploymentHandlers } from './batch-deployments';
+import { loadTestHandlers } from '../loadtesting/arm';
 import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
 export const resourceTypes: ResourceTypeHandler[] = [
@@ -44,4 +45,5 @@ export const resourceTypes: ResourceTypeHandler[] = [
   connectedClusterHandlers,
   managedClusterHandlers,
   extensionHandlers,
+  loadTestHandlers,
 ];

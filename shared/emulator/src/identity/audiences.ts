@@ -2,6 +2,8 @@
 
 export const ML_AUDIENCE = 'https://ml.azure.com';
 export const STORAGE_AUDIENCE = 'https://storage.azure.com';
+/** Azure Load Testing's data plane */
+export const LOAD_TESTING_AUDIENCE = 'https://cnt-prod.loadtesting.azure.com';
 
 const ARM_RESOURCES = ['https://management.azure.com', 'https://management.core.windows.net'];
 
@@ -23,7 +25,7 @@ export function sameAudience(a: string, b: string): boolean {
 
 /** Resources Entra issues tokens for in this emulator. */
 export function knownResources(baseUrl: string, extra: string[]): string[] {
-  return [...ARM_RESOURCES, ML_AUDIENCE, STORAGE_AUDIENCE, 'https://monitor.azure.com', baseUrl, ...extra];
+  return [...ARM_RESOURCES, ML_AUDIENCE, STORAGE_AUDIENCE, LOAD_TESTING_AUDIENCE, 'https://monitor.azure.com', baseUrl, ...extra];
 }
 
 /**

@@ -16,7 +16,7 @@ import { IdentityStore } from './store';
 import { verifyBearerToken, type VerifyResult } from './verify-bearer';
 import type { IdentitySeed, IdentityWorld } from './world';
 
-export { ARM_AUDIENCES, ML_AUDIENCE, STORAGE_AUDIENCE, armAudiences } from './audiences';
+export { ARM_AUDIENCES, LOAD_TESTING_AUDIENCE, ML_AUDIENCE, STORAGE_AUDIENCE, armAudiences } from './audiences';
 export type { VerifiedToken, VerifyResult } from './verify-bearer';
 export type {
   AdoConnection,

@@ -125,6 +125,7 @@ class LoadRun {
       connectTimeout: plan.timeoutMs,
       headersTimeout: 0,
       bodyTimeout: 0,
+      ...(opts.ca ? { connect: { ca: opts.ca } } : {}),
     });
     this.limit = opts.requests ?? Infinity;
     this.rps = opts.mode.kind === 'rate' ? opts.mode.rps : 0;

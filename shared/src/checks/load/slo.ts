@@ -151,7 +151,7 @@ function measure(metric: SloMetric, s: SloSubject): { value?: number; text: stri
   }
 }
 
-function holds(measured: number, op: SloOperator, threshold: number): boolean {
+export function holds(measured: number, op: SloOperator, threshold: number): boolean {
   // Thresholds are parsed from decimal text (300ms, 1%, 50/s): compare with a tolerance for float noise.
   const eps = Math.abs(threshold) * 1e-9;
   switch (op) {

@@ -57,6 +57,8 @@ export interface LoadOptions {
   warmupMs?: number;
   /** No complete answer this long after a request was sent (or no connection): it counts as a timeout. Default 30 s. */
   timeoutMs?: number;
+  /** Trust this CA (PEM) for an https URL instead of the default ones (a test server, the emulator) */
+  ca?: string;
   /** Aborting ends the run early: outstanding requests are dropped and the result says `stopped: 'cancelled'` */
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;

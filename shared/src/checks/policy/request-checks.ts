@@ -7,10 +7,11 @@ import { jsonPointerProblem, parseDuration } from './durations';
 import { nodeToJson, readPolicyFile, readSchema } from './json-values';
 import { describeScalar, type Entries, type PolicyReader } from './reader';
 import { readDeploymentName } from './sections';
+import { ENGINE_KEYS, readEngine } from './load-engine';
 import type { LoadCheck, RequestSpec, SmokeCheck, SmokeRequest, ValueExpectation } from './types';
 
 export const SMOKE_KEYS = ['deployment', 'requests'];
-export const LOAD_KEYS = ['deployment', 'request', 'requests', 'concurrency', 'rate', 'max_in_flight', 'duration', 'warmup', 'timeout', 'slo'];
+export const LOAD_KEYS = ['deployment', 'request', 'requests', 'concurrency', 'rate', 'max_in_flight', 'duration', 'warmup', 'timeout', 'slo', ...ENGINE_KEYS];
 const REQUEST_KEYS = ['name', 'body', 'body_file', 'headers'];
 const EXPECT_KEYS = ['status', 'schema', 'schema_file', 'values'];
 
@@ -202,6 +203,7 @@ export function readLoad(r: PolicyReader, m: Entries, base: Base, node: Node): L
   const warmupMs = duration(r, m['warmup'], 'warmup', { min: 0, max: 3_600_000, zero: true }) ?? 0;
   const timeoutMs = duration(r, m['timeout'], 'timeout', { min: 1, max: 3_600_000 }) ?? 30_000;
   const slo = readSlo(r, m['slo']);
+  const engine = readEngine(r, m, node, { slo, requests, ...(durationMs !== undefined ? { durationMs } : {}) });
   if (!mode) return undefined;
   return {
     ...base,
@@ -214,5 +216,6 @@ export function readLoad(r: PolicyReader, m: Entries, base: Base, node: Node): L
     timeoutMs,
     slo,
     ...(deployment ? { deployment: deployment.value } : {}),
+    engine,
   };
 }

@@ -121,6 +121,31 @@ export interface LoadCheck extends CheckBase {
   /** Each rule's `line` is the policy file line of its list item (0 when it came from a `set` line) */
   slo: SloRule[];
   deployment?: string;
+  /** Where the load comes from: this process (`engine: local`, the default, also when absent) or an Azure Load Testing run */
+  engine?: LocalLoadEngine | AzureLoadTestingEngine;
+}
+
+export interface LocalLoadEngine {
+  kind: 'local';
+}
+
+/**
+ * `engine: azure-load-testing`: the load runs as an Azure Load Testing test run (a generated JMeter plan: `concurrency`
+ * threads on each of `engineInstances` engines, `duration` after `rampUpMs`), and the SLOs are evaluated on the
+ * run's statistics. Only `concurrency` and `duration` (whole seconds) go with it; `warmup` does not (JMeter counts
+ * every sample: use `ramp_up`).
+ */
+export interface AzureLoadTestingEngine {
+  kind: 'azure-load-testing';
+  /** `load_test_resource`: an ARM id, or a resource name in `resourceGroup` (`load_test_resource_group`, else the step's resource group) */
+  resource: { id: string } | { name: string; resourceGroup?: string };
+  /** `engine_instances` (1-45, default 1) */
+  engineInstances: number;
+  /** `ramp_up` (default 0) */
+  rampUpMs: number;
+  /** `endpoint_secret`: a Key Vault secret URI holding the endpoint key, passed to the test as an AKV_SECRET_URI secret */
+  keyVaultSecret?: string;
+  at: PolicyLocation;
 }
 
 /** `features:` of a data check: all common columns, or these */

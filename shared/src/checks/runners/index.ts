@@ -10,7 +10,7 @@ import { runModelCheck } from './model';
 import type { RunnerContext } from './ports';
 import { runSmoke } from './smoke';
 
-export type { DeploymentPort, RunnerContext, ScoreAnswer } from './ports';
+export type { DeploymentPort, LoadServicePort, RunnerContext, ScoreAnswer, ServiceLoadRun } from './ports';
 export { preflight } from './preflight';
 
 /** Whether a check sends requests to a deployment (then the step signs in and reads the endpoint). */

@@ -4,7 +4,8 @@
  */
 import { runLoad, type LoadProgress } from '../load/engine';
 import { latencyChart, seriesTable } from '../load/report';
-import { evaluateSlos, formatMs, formatPercent, formatRate } from '../load/slo';
+import { evaluateSlos, formatMs, formatPercent, formatRate, type SloRow } from '../load/slo';
+import { evaluateSlosOnFigures } from '../load/slo-figures';
 import type { LoadCheck } from '../policy/types';
 import type { ResultRow } from '../results/types';
 import { countHeadline, timed } from './outcome';
@@ -15,10 +16,46 @@ function progressLine(name: string, p: LoadProgress): string {
   return `  ${name}: ${p.phase}, ${p.sent.toLocaleString('en-US')} requests sent (${p.errors} errors), ${(p.elapsedMs / 1000).toFixed(1)} s elapsed${eta}`;
 }
 
-export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
+/** SLO rows as result rows: "p95 <= 300ms" → metric p95, expected "<= 300ms". */
+export function sloResultRows(rows: readonly SloRow[], deployment: string): ResultRow[] {
+  return rows.map((r) => {
+    const [metric = r.rule, op = '', ...rest] = r.rule.split(/\s+/);
+    return {
+      subject: 'deployment ' + deployment,
+      metric,
+      measured: r.measuredText,
+      expected: `${op} ${rest.join(' ')}`.trim(),
+      status: r.passed ? 'passed' : 'failed',
+      ...(r.measured === undefined ? {} : { value: r.measured }),
+    };
+  });
+}
+
+/** The load as a service's test run: the same rows, measured on the figures the service reports. */
+function runOnService(check: LoadCheck, ctx: RunnerContext, deployment: string) {
   return timed(check, async () => {
-    const port = ctx.port!;
-    const deployment = check.deployment ?? port.target;
+    if (!ctx.loadService) throw new Error('no load service is bound for engine azure-load-testing');
+    const run = await ctx.loadService.run(check, deployment, ctx.progress, ctx.signal);
+    const rows = sloResultRows(evaluateSlosOnFigures(check.slo, run.figures), deployment);
+    const f = run.figures;
+    const p = (q: number) => (f.percentilesMs[q] === undefined ? '–' : formatMs(f.percentilesMs[q]!));
+    const facts: Record<string, string | number> = {
+      deployment,
+      requests: f.samples,
+      throughput: formatRate(f.throughput),
+      'error rate': formatPercent(f.errorRate),
+      'latency p50 / p95 / p99': f.samples > 0 ? `${p(50)} / ${p(95)} / ${p(99)}` : 'no answers',
+      ...run.facts,
+    };
+    return { headline: countHeadline(rows, 'objectives'), rows, facts };
+  });
+}
+
+export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
+  const port = ctx.port!;
+  const deployment = check.deployment ?? port.target;
+  if (check.engine?.kind === 'azure-load-testing') return runOnService(check, ctx, deployment);
+  return timed(check, async () => {
     const headers = check.requests[0]?.headers ?? {};
     const result = await runLoad({
       url: port.scoringUri,
@@ -37,17 +74,7 @@ export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
       onProgress: (p) => ctx.progress(progressLine(check.name, p)),
     });
     if (result.stopped === 'cancelled' && ctx.signal.aborted) throw ctx.signal.reason;
-    const rows: ResultRow[] = evaluateSlos(check.slo, result).map((r) => {
-      const [metric = r.rule, op = '', ...rest] = r.rule.split(/\s+/);
-      return {
-        subject: 'deployment ' + deployment,
-        metric,
-        measured: r.measuredText,
-        expected: `${op} ${rest.join(' ')}`.trim(),
-        status: r.passed ? 'passed' : 'failed',
-        ...(r.measured === undefined ? {} : { value: r.measured }),
-      };
-    });
+    const rows = sloResultRows(evaluateSlos(check.slo, result), deployment);
     const l = result.latency;
     const facts: Record<string, string | number> = {
       deployment,

@@ -15,6 +15,7 @@ import type { StepContext } from '../definition';
 import { connectWorkspace, type WorkspaceConnection } from '../workspace';
 import { localDatasets } from './datasets';
 import { bindEndpoint, type BoundEndpoint } from './endpoint';
+import { bindLoadService } from './load-service';
 import { readStagingPlan, type StagingPlan } from './read-plan';
 
 /** Everything checked (policy, files, columns, schemas, the endpoint and its deployments); nothing sent to the deployment. */
@@ -65,8 +66,11 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
           (endpoint.port.champion ? `, champion ${endpoint.port.champion} (${endpoint.traffic[endpoint.port.champion] ?? 0}%).` : ', no champion.'),
       );
     }
+    // Load testing resources are read before any check runs: a missing one stops the step before anything is written.
+    const loadService = endpoint && conn && plan.target ? await bindLoadService(conn, policy, endpoint.port, plan.target.endpoint, signal) : undefined;
     const runner: RunnerContext = {
       ...(endpoint ? { port: endpoint.port } : {}),
+      ...(loadService ? { loadService } : {}),
       datasetPath: (name, at) => datasets.path(name, at),
       progress: (line) => host.info(line),
       signal,
