@@ -4,7 +4,7 @@
  * the CLI. Step code stays in lazily loaded chunks. Typechecking is `npm run typecheck`; bundles are
  * transpile-only and minified, without source maps.
  */
-import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
@@ -21,13 +21,22 @@ export interface Bundle {
   executable?: boolean;
   /** Load undici (imported by @actions/http-client, which @actions/core imports) only when it is used; see LAZY_UNDICI. */
   lazyUndici?: boolean;
+  /** Ship the check-job program (CHECK_JOB) in `check-job/` beside index.js: staging-checks uploads it as a job's code. */
+  withCheckJob?: boolean;
 }
+
+/**
+ * The program a staging check with `run_on:` runs as an Azure ML command job: built first, on its own (no host
+ * code, no SDK), then copied into every host bundle's `check-job/` folder, so the action, each packaged task folder
+ * (which holds the whole Azure DevOps bundle) and the CLI can all upload it.
+ */
+export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir: 'shared/dist/check-job' };
 
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazyUndici: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops' },
-    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazyUndici: true, withCheckJob: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops', withCheckJob: true },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true },
   ];
 }
 
@@ -96,6 +105,10 @@ async function build(b: Bundle): Promise<void> {
     writeFileSync(join(out, 'undici-lazy.js'), LAZY_UNDICI_SHIM);
     writeFileSync(join(out, 'undici.js'), await bundleUndici());
   }
+  if (b.withCheckJob) {
+    mkdirSync(join(out, 'check-job'), { recursive: true });
+    copyFileSync(join(ROOT, CHECK_JOB.outDir, 'index.js'), join(out, 'check-job', 'index.js'));
+  }
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const p = join(out, name);
     mkdirSync(dirname(p), { recursive: true });
@@ -114,6 +127,8 @@ async function build(b: Bundle): Promise<void> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const list = bundles().filter((b) => only.length === 0 || only.some((o) => b.outDir.includes(o)));
+  // Every host bundle ships the check-job program: it is built first, whatever was asked for.
+  if (list.some((b) => b.withCheckJob) || only.some((o) => CHECK_JOB.outDir.includes(o))) await build(CHECK_JOB);
   // Two at a time: ncc is CPU-bound and CI machines have two cores.
   const queue = [...list];
   await Promise.all(

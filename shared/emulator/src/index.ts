@@ -29,6 +29,7 @@ import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataP
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
 import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
+import { CommandJobRunner } from './jobs/runner';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -86,6 +87,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   let starter: DeploymentStarter | undefined;
   let scoring: ScoringRuntime | undefined;
   let batchRunner: BatchJobRunner | undefined;
+  let commandRunner: CommandJobRunner | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -134,6 +136,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     // Batch jobs the data plane accepted run in whichever emulator process on this state directory claims them.
     batchRunner = new BatchJobRunner({ stateDir, store, ca: tls.caCertPem, log });
     batchRunner.start();
+    // So do command jobs (workspaces/jobs, jobType Command).
+    commandRunner = new CommandJobRunner({ stateDir, store, ca: tls.caCertPem, log });
+    commandRunner.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -163,6 +168,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       scoring: runtime,
       stop: async () => {
         await batchRunner?.stop();
+        await commandRunner?.stop();
         await starter?.stop();
         await runtime.stopAll();
         await new Promise<void>((done) => {
@@ -177,6 +183,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   } catch (e) {
     server.close();
     await batchRunner?.stop();
+    await commandRunner?.stop();
     await starter?.stop();
     await scoring?.stopAll();
     await copier?.stop();

@@ -29,6 +29,7 @@ import { AssetVersionOperations } from './asset-versions';
 import { RegistryDataOperations } from './registry-data';
 import { ComputeOperations } from './computes';
 import { BatchOperations } from './batch';
+import { JobOperations } from './jobs';
 export { DATA_PLANE_API_VERSION, type RegistryDiscovery, type RegistryImportRequest } from './registry-data';
 
 export { DEFAULT_API_VERSION } from './api-version';
@@ -86,6 +87,8 @@ export class AzureMlClient {
   readonly computes: ComputeOperations;
   /** Batch endpoints and deployments */
   readonly batch: BatchOperations;
+  /** Command jobs (staging checks that run on a compute cluster) */
+  readonly jobs: JobOperations;
   private readonly options: AzureMlClientOptions;
 
   constructor(opts: AzureMlClientOptions) {
@@ -97,6 +100,7 @@ export class AzureMlClient {
     this.registryData = new RegistryDataOperations(this.core);
     this.computes = new ComputeOperations(this.core);
     this.batch = new BatchOperations(this.core);
+    this.jobs = new JobOperations(this.core);
   }
 
   get apiVersion(): string {

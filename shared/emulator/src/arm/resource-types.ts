@@ -15,6 +15,7 @@ import { extensionHandlers } from './kubernetes-extensions';
 import { computeHandlers } from './computes';
 import { batchEndpointHandlers } from './batch-endpoints';
 import { batchDeploymentHandlers } from './batch-deployments';
+import { commandJobHandlers } from './jobs';
 import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
 export const resourceTypes: ResourceTypeHandler[] = [
@@ -36,6 +37,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   componentVersionHandlers,
   batchEndpointHandlers,
   batchDeploymentHandlers,
+  commandJobHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,
