@@ -129,6 +129,15 @@ export class AzureMlClient {
     return new AzureMlClient({ ...this.options, subscriptionId });
   }
 
+  /**
+   * A client with the same credential and options but without the cancellation signal, for the clean-up a step does
+   * after it was cancelled or timed out (cancelling a job it submitted), each operation bounded by `timeoutMs`.
+   */
+  detached(timeoutMs = 60_000): AzureMlClient {
+    const { signal: _signal, ...rest } = this.options;
+    return new AzureMlClient({ ...rest, timeoutMs });
+  }
+
   // ---- workspaces and datastores (SDK) ----
 
   async getWorkspace(rg: string, ws: string): Promise<Workspace> {

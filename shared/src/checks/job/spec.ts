@@ -5,9 +5,10 @@
  * Nothing here knows Azure: `shared/entries/check-job.ts` is the program the job runs.
  */
 import type { FileFormat } from '../data';
-import type { DataDriftCheck, DataQualityCheck, Policy, PolicyCheck, PolicyDataset } from '../policy/types';
+import type { DataDriftCheck, DataQualityCheck, Policy, PolicyCheck, PolicyDataset, RunOn } from '../policy/types';
 import type { CheckOutcome, CheckStatus, ResultRow } from '../results/types';
 import { runDataQuality, runDrift } from '../runners/data';
+import { preflight } from '../runners/preflight';
 
 export const CHECK_JOB_SPEC_VERSION = 1;
 /** The file the job writes into its output folder. */
@@ -28,7 +29,8 @@ export interface CheckJobSpec {
 /** What the job writes: the outcome's rows, facts and headline (its duration is the job's). */
 export type JobOutcome = Pick<CheckOutcome, 'status' | 'headline' | 'rows' | 'facts'> & { version: number; error?: string };
 
-export function isJobCheck(check: PolicyCheck): check is JobCheck {
+/** A data check with run_on (the step sends it to a compute cluster). */
+export function isJobCheck(check: PolicyCheck): check is JobCheck & { runOn: RunOn } {
   return (check.type === 'data_quality' || ((check.type === 'data_drift' || check.type === 'prediction_drift') && !check.targetFromDeployment)) && check.runOn !== undefined;
 }
 
@@ -49,7 +51,7 @@ export function parseCheckJobSpec(text: string): CheckJobSpec {
   return spec;
 }
 
-/** Runs the spec's check on two local files, as the step's runner would. */
+/** Runs the spec's check on two local files, as the step's runner would (preflight included). */
 export async function runCheckJob(spec: CheckJobSpec, files: { baseline: string; target: string }, progress: (line: string) => void, signal: AbortSignal): Promise<CheckOutcome> {
   const check = spec.check;
   const dataset = (name: string, path: string, format?: FileFormat): PolicyDataset => ({ name, path, kind: 'local', ...(format ? { format } : {}), at: check.at });
@@ -58,6 +60,8 @@ export async function runCheckJob(spec: CheckJobSpec, files: { baseline: string;
   data.set(check.baseline.value, dataset(check.baseline.value, files.baseline, spec.formats.baseline));
   const policy: Policy = { file: check.at.file, version: 1, target: {}, data, checks: [check] };
   const ctx = { datasetPath: (name: string) => data.get(name)!.path, progress, signal, progressEveryMs: 15_000 };
+  // As on the runner: the files open and have every column the check names, else the job fails saying where.
+  await preflight(policy, ctx);
   return check.type === 'data_quality' ? runDataQuality(check, policy, ctx) : runDrift(check, policy, ctx);
 }
 
