@@ -4,7 +4,7 @@
  * the CLI. Step code stays in lazily loaded chunks. Typechecking is `npm run typecheck`; bundles are
  * transpile-only and minified, without source maps.
  */
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
@@ -106,8 +106,8 @@ async function build(b: Bundle): Promise<void> {
     writeFileSync(join(out, 'undici.js'), await bundleUndici());
   }
   if (b.withCheckJob) {
-    mkdirSync(join(out, 'check-job'), { recursive: true });
-    copyFileSync(join(ROOT, CHECK_JOB.outDir, 'index.js'), join(out, 'check-job', 'index.js'));
+    // The whole folder: its lazily loaded chunks (NNN.index.js) sit beside index.js.
+    cpSync(join(ROOT, CHECK_JOB.outDir), join(out, 'check-job'), { recursive: true });
   }
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const p = join(out, name);
@@ -118,7 +118,7 @@ async function build(b: Bundle): Promise<void> {
     // From the content, not ncc's reported permissions (which vary between runs): scripts are executable.
     chmodSync(p, source.slice(0, 2).toString() === '#!' ? 0o755 : 0o644);
   }
-  const total = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+  const total = readdirSync(out, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => sum + (statSync(join(out, f)).isFile() ? statSync(join(out, f)).size : 0), 0);
   console.log(
     `bundled ${b.outDir}: index.js ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
   );

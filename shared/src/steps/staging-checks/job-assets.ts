@@ -5,7 +5,7 @@
  * passed as they are), the code (the check-job program with the check's spec, a content-addressed code version) and
  * the environment (the named one, or the step's own with Node.js, registered when missing).
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashLocalContent } from '../../assets/local-content';
@@ -77,7 +77,8 @@ export class JobAssets {
   async codeId(spec: CheckJobSpec, programDir: string): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'staging-check-job-'));
     this.dirs.push(dir);
-    copyFileSync(join(programDir, 'index.js'), join(dir, 'index.js'));
+    // The program with its chunks (NNN.index.js), and the spec beside it.
+    cpSync(programDir, dir, { recursive: true });
     writeFileSync(join(dir, JOB_SPEC_FILE), `${JSON.stringify(spec, null, 1)}\n`);
     const { client, scope } = this.conn;
     const local = await hashLocalContent(dir, this.logger, this.signal);

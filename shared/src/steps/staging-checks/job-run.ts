@@ -31,7 +31,11 @@ export interface JobRunContext {
   schedule?: (elapsedMs: number) => number;
   /** Cadence of progress lines while the status stays the same; default 30 s */
   progressEveryMs?: number;
+  /** Reads a datastore file's text (default assets/datastore-read with the connection's client) */
+  readFile?: (uri: string, what: string) => Promise<string>;
 }
+
+const reader = (c: JobRunContext) => c.readFile ?? ((uri: string, what: string) => readDatastoreFile(c.conn.client, c.conn.scope, uri, c.signal, what));
 
 const LOG_TAIL_LINES = 20;
 
@@ -59,7 +63,7 @@ export async function runCheckAsJob(check: JobCheck, policy: Policy, c: JobRunCo
   if (status === 'Completed') {
     const uri = `${defaultOutputUri(name, JOB_OUTPUT)}${JOB_OUTCOME_FILE}`;
     try {
-      const o = parseJobOutcome(await readDatastoreFile(client, scope, uri, c.signal, "the job's outcome"));
+      const o = parseJobOutcome(await reader(c)(uri, "the job's outcome"));
       return { ...base, status: o.status, headline: o.headline, rows: o.rows, facts: { ...o.facts, ...facts }, ...(o.error ? { error: o.error } : {}), durationMs: duration() };
     } catch (e) {
       const message = `job ${name} completed but its outcome could not be read: ${(e as Error).message}`;
@@ -117,7 +121,7 @@ async function waitForJob(c: JobRunContext, name: string, check: string, since: 
 
 async function logTail(c: JobRunContext, name: string): Promise<string | undefined> {
   try {
-    const text = await readDatastoreFile(c.conn.client, c.conn.scope, jobLogUri(name), c.signal, "the job's log");
+    const text = await reader(c)(jobLogUri(name), "the job's log");
     const lines = text.split('\n').map((l) => printable(l.trimEnd())).filter(Boolean);
     return lines.slice(-LOG_TAIL_LINES).join('\n') || undefined;
   } catch (e) {
