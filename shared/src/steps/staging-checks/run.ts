@@ -89,6 +89,10 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
     // 3. The checks, in policy order.
     const outcomes: CheckOutcome[] = [];
     for (const [i, check] of policy.checks.entries()) {
+      if (isJobCheck(check) && conn?.dryRun) {
+        host.warning(`[${i + 1}/${policy.checks.length}] ${check.name}: dry run, not run: it would upload its local datasets, register its code (and the Node environment when none is named) and submit a command job on ${check.runOn.compute.value}.`);
+        continue;
+      }
       host.info(`[${i + 1}/${policy.checks.length}] ${check.name} (${check.type})…`);
       const outcome =
         isJobCheck(check) && conn && assets && programDir
