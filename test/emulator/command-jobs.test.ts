@@ -1,7 +1,7 @@
 // Command jobs (workspaces/jobs, jobType Command): bodies refused with the service's shapes, the run (code and
 // inputs from the blob store, the command with local paths, outputs uploaded), failures, cancel, immutability.
 import { ContainerClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
-import { sleep, type TestEmulator } from './harness';
+import { sleep, startTestEmulator, type TestEmulator } from './harness';
 import { computeId } from './batch-helpers';
 import { batchWorld, ds, readBlob, upload } from './batch-job-helpers';
 
@@ -127,5 +127,21 @@ describe('command jobs', () => {
     expect(changed.json.error.message).toMatch(/already exists and its definition cannot be changed \(command differ\)/);
     await t.arm('POST', `${job('fixed-1')}/cancel`);
     expect((await ended('fixed-1')).properties.status).toBe('Canceled');
+  }, 60_000);
+
+  test('the state is shared: a job submitted to one emulator instance is seen running, and cancelled, through another on the same state directory', async () => {
+    const other = await startTestEmulator({ stateDir: t.stateDir, azurite: true, lroDurationMs: 300 });
+    try {
+      const at = (e: TestEmulator, name: string) => `${e.wsPath}/jobs/${name}`;
+      expect((await t.arm('PUT', at(t, 'shared-1'), body({}, 'node main.js sleep ${{inputs.data}} ${{outputs.result}}'))).status).toBe(201);
+      let status = '';
+      for (let i = 0; i < 100 && status !== 'Running'; i++, await sleep(100)) status = (await other.arm('GET', at(other, 'shared-1'))).json.properties.status;
+      expect(status).toBe('Running');
+      expect((await other.arm('POST', `${at(other, 'shared-1')}/cancel`)).status).toBe(202);
+      expect((await ended('shared-1')).properties.status).toBe('Canceled');
+      expect((await other.arm('GET', `${other.wsPath}/jobs`)).json.value.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['shared-1', 'copy-1']));
+    } finally {
+      await other.stop();
+    }
   }, 60_000);
 });
