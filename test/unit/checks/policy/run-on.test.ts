@@ -1,5 +1,5 @@
 /** `run_on:` of data checks: read with where it was written, refused at file:line where it cannot apply. */
-import { parsePolicyText } from '../../../../shared/src/checks/policy';
+import { parsePolicyText, parseSetLines } from '../../../../shared/src/checks/policy';
 import type { DataDriftCheck, DataQualityCheck } from '../../../../shared/src/checks/policy/types';
 import { FILE, problem, problems } from './helpers';
 
@@ -44,5 +44,13 @@ describe('run_on', () => {
   test('run_on is not a key of other checks', () => {
     const e = problem(policy('  - {name: s, type: smoke, requests: [{body: 1}], run_on: {compute: c1}}'));
     expect(e.message).toMatch(/run_on/);
+  });
+
+  test('a set line can send a check to a cluster, and is named in the location', () => {
+    const text = policy('  - {name: d, type: data_drift, baseline: train, target: eval}');
+    const p = parsePolicyText(text, FILE, { overrides: { set: parseSetLines('checks.d.run_on.compute=gpu-cluster', 'set') } });
+    expect((p.checks[0] as DataDriftCheck).runOn?.compute).toEqual({ value: 'gpu-cluster', at: expect.objectContaining({ input: 'set', inputLine: 1 }) });
+    const e = problem(text, { overrides: { set: parseSetLines('checks.d.run_on.compute=bad name', 'set') } });
+    expect(e.message).toMatch(/^Input 'set' line 1: 'bad name' is not a compute name/);
   });
 });
