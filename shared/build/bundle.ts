@@ -4,7 +4,7 @@
  * the CLI. Step code stays in lazily loaded chunks. Typechecking is `npm run typecheck`; bundles are
  * transpile-only and minified, without source maps.
  */
-import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
@@ -21,13 +21,22 @@ export interface Bundle {
   executable?: boolean;
   /** Load undici (imported by @actions/http-client, which @actions/core imports) only when it is used; see LAZY_UNDICI. */
   lazyUndici?: boolean;
+  /** Ship the check-job program (CHECK_JOB) in `check-job/` beside index.js: staging-checks uploads it as a job's code. */
+  withCheckJob?: boolean;
 }
+
+/**
+ * The program a staging check with `run_on:` runs as an Azure ML command job: built first, on its own (no host
+ * code, no SDK), then copied into every host bundle's `check-job/` folder, so the action, each packaged task folder
+ * (which holds the whole Azure DevOps bundle) and the CLI can all upload it.
+ */
+export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir: 'shared/dist/check-job' };
 
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazyUndici: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops' },
-    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazyUndici: true, withCheckJob: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops', withCheckJob: true },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true },
   ];
 }
 
@@ -96,6 +105,10 @@ async function build(b: Bundle): Promise<void> {
     writeFileSync(join(out, 'undici-lazy.js'), LAZY_UNDICI_SHIM);
     writeFileSync(join(out, 'undici.js'), await bundleUndici());
   }
+  if (b.withCheckJob) {
+    // The whole folder: its lazily loaded chunks (NNN.index.js) sit beside index.js.
+    cpSync(join(ROOT, CHECK_JOB.outDir), join(out, 'check-job'), { recursive: true });
+  }
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const p = join(out, name);
     mkdirSync(dirname(p), { recursive: true });
@@ -105,7 +118,7 @@ async function build(b: Bundle): Promise<void> {
     // From the content, not ncc's reported permissions (which vary between runs): scripts are executable.
     chmodSync(p, source.slice(0, 2).toString() === '#!' ? 0o755 : 0o644);
   }
-  const total = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+  const total = readdirSync(out, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => sum + (statSync(join(out, f)).isFile() ? statSync(join(out, f)).size : 0), 0);
   console.log(
     `bundled ${b.outDir}: index.js ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
   );
@@ -114,6 +127,8 @@ async function build(b: Bundle): Promise<void> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const list = bundles().filter((b) => only.length === 0 || only.some((o) => b.outDir.includes(o)));
+  // Every host bundle ships the check-job program: it is built first, whatever was asked for.
+  if (list.some((b) => b.withCheckJob) || only.some((o) => CHECK_JOB.outDir.includes(o))) await build(CHECK_JOB);
   // Two at a time: ncc is CPU-bound and CI machines have two cores.
   const queue = [...list];
   await Promise.all(

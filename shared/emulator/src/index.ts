@@ -32,6 +32,7 @@ import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
 import { loadTestingDataPlane } from './loadtesting/data-plane';
 import { LoadTestRunner } from './loadtesting/runner';
 import { seedLoadTestsOnce } from './loadtesting/arm';
+import { CommandJobRunner } from './jobs/runner';
 
 export interface EmulatorOptions {
   /** All state lives here; several processes may share it. */
@@ -90,6 +91,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   let scoring: ScoringRuntime | undefined;
   let batchRunner: BatchJobRunner | undefined;
   let loadRunner: LoadTestRunner | undefined;
+  let commandRunner: CommandJobRunner | undefined;
   try {
     const identity = await openIdentity({ stateDir, baseUrl: url });
     const idWorld = identity.world();
@@ -142,6 +144,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     // Azure Load Testing runs, likewise: the emulator drives the plan's target with the project's load engine.
     loadRunner = new LoadTestRunner({ store, ca: tls.caCertPem, log });
     loadRunner.start();
+    // So do command jobs (workspaces/jobs, jobType Command).
+    commandRunner = new CommandJobRunner({ stateDir, store, ca: tls.caCertPem, log });
+    commandRunner.start();
 
     const defaults = store.read().defaults!;
     const env: Record<string, string> = {
@@ -172,6 +177,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       stop: async () => {
         await loadRunner?.stop();
         await batchRunner?.stop();
+        await commandRunner?.stop();
         await starter?.stop();
         await runtime.stopAll();
         await new Promise<void>((done) => {
@@ -187,6 +193,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     server.close();
     await loadRunner?.stop();
     await batchRunner?.stop();
+    await commandRunner?.stop();
     await starter?.stop();
     await scoring?.stopAll();
     await copier?.stop();

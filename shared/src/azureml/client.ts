@@ -29,6 +29,7 @@ import { AssetVersionOperations } from './asset-versions';
 import { RegistryDataOperations } from './registry-data';
 import { ComputeOperations } from './computes';
 import { BatchOperations } from './batch';
+import { JobOperations } from './jobs';
 export { DATA_PLANE_API_VERSION, type RegistryDiscovery, type RegistryImportRequest } from './registry-data';
 
 export { DEFAULT_API_VERSION } from './api-version';
@@ -86,6 +87,8 @@ export class AzureMlClient {
   readonly computes: ComputeOperations;
   /** Batch endpoints and deployments */
   readonly batch: BatchOperations;
+  /** Command jobs (staging checks that run on a compute cluster) */
+  readonly jobs: JobOperations;
   private readonly options: AzureMlClientOptions;
 
   constructor(opts: AzureMlClientOptions) {
@@ -97,6 +100,7 @@ export class AzureMlClient {
     this.registryData = new RegistryDataOperations(this.core);
     this.computes = new ComputeOperations(this.core);
     this.batch = new BatchOperations(this.core);
+    this.jobs = new JobOperations(this.core);
   }
 
   get apiVersion(): string {
@@ -123,6 +127,15 @@ export class AzureMlClient {
   forSubscription(subscriptionId: string): AzureMlClient {
     if (subscriptionId.toLowerCase() === this.subscriptionId.toLowerCase()) return this;
     return new AzureMlClient({ ...this.options, subscriptionId });
+  }
+
+  /**
+   * A client with the same credential and options but without the cancellation signal, for the clean-up a step does
+   * after it was cancelled or timed out (cancelling a job it submitted), each operation bounded by `timeoutMs`.
+   */
+  detached(timeoutMs = 60_000): AzureMlClient {
+    const { signal: _signal, ...rest } = this.options;
+    return new AzureMlClient({ ...rest, timeoutMs });
   }
 
   // ---- workspaces and datastores (SDK) ----

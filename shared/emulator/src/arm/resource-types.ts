@@ -16,6 +16,7 @@ import { computeHandlers } from './computes';
 import { batchEndpointHandlers } from './batch-endpoints';
 import { batchDeploymentHandlers } from './batch-deployments';
 import { loadTestHandlers } from '../loadtesting/arm';
+import { commandJobHandlers } from './jobs';
 import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
 export const resourceTypes: ResourceTypeHandler[] = [
@@ -37,6 +38,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   componentVersionHandlers,
   batchEndpointHandlers,
   batchDeploymentHandlers,
+  commandJobHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,

@@ -39,7 +39,7 @@ function kindOf(v: unknown, allowed: string[]): string | undefined {
   return allowed.find((a) => a.toLowerCase() === norm);
 }
 
-function locate(state: ArmState, ws: StoredResource, what: string, given: string): BlobLocation | Reply {
+export function locate(state: ArmState, ws: StoredResource, what: string, given: string): BlobLocation | Reply {
   const uri = /^azureml:\/subscriptions\//i.test(given) ? given.slice('azureml:'.length) : given;
   let target = uri;
   let scope = ws.id;

@@ -18,9 +18,10 @@ import {
   type ThresholdOverrides,
 } from '../data/thresholds';
 import type { Entries, PolicyReader } from './reader';
+import { readRunOn } from './run-on';
 import type { DataDriftCheck, DataQualityCheck, FeatureList, Located } from './types';
 
-const COMMON = ['baseline', 'target', 'features', 'metric_thresholds', 'categorical_features', 'numerical_features'];
+const COMMON = ['baseline', 'target', 'features', 'metric_thresholds', 'categorical_features', 'numerical_features', 'run_on'];
 export const QUALITY_KEYS = [...COMMON, 'metrics'];
 export const DRIFT_KEYS = COMMON;
 export const PREDICTION_DRIFT_KEYS = [...COMMON, 'target_from_deployment'];
@@ -157,8 +158,9 @@ export function readQuality(r: PolicyReader, m: Entries, base: Base, node: Node)
   }
   if (t.numerical.includes('UnseenCategoryRate')) r.fail(t.where.get('UnseenCategoryRate'), "'unseen_category_rate' is measured on categorical features only");
   const types = typeOverrides(r, m);
+  const runOn = readRunOn(r, m['run_on'], node);
   if (!baseline || !target || !features) return undefined;
-  return { ...base, type: 'data_quality', baseline, target, features, metrics, thresholds: t.thresholds, thresholdFeatures: t.features, ...types };
+  return { ...base, type: 'data_quality', baseline, target, features, metrics, thresholds: t.thresholds, thresholdFeatures: t.features, ...types, ...(runOn ? { runOn } : {}) };
 }
 
 export function readDrift(r: PolicyReader, m: Entries, base: Base, node: Node, type: 'data_drift' | 'prediction_drift'): DataDriftCheck | undefined {
@@ -175,6 +177,7 @@ export function readDrift(r: PolicyReader, m: Entries, base: Base, node: Node, t
   }
   const types = typeOverrides(r, m);
   const targetFromDeployment = type === 'prediction_drift' ? (r.bool(m['target_from_deployment'], 'target_from_deployment') ?? false) : false;
+  const runOn = readRunOn(r, m['run_on'], node, targetFromDeployment ? "'target_from_deployment: true' scores the target rows through the deployment from the runner" : undefined);
   if (!baseline || !target || !features) return undefined;
   return {
     ...base,
@@ -188,5 +191,6 @@ export function readDrift(r: PolicyReader, m: Entries, base: Base, node: Node, t
     thresholdFeatures: t.features,
     ...types,
     targetFromDeployment,
+    ...(runOn ? { runOn } : {}),
   };
 }

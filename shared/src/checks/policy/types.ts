@@ -148,6 +148,16 @@ export interface AzureLoadTestingEngine {
   at: PolicyLocation;
 }
 
+/** `run_on:` of a data check: run it as an Azure ML command job on this cluster (datasets uploaded or passed as inputs). */
+export interface RunOn {
+  /** An AmlCompute cluster of the workspace */
+  compute: Located<string>;
+  /** `azureml:<name>:<version>` with Node.js on PATH; default: the environment the step registers */
+  environment?: Located<string>;
+  /** The `run_on` value */
+  at: PolicyLocation;
+}
+
 /** `features:` of a data check: all common columns, or these */
 export type FeatureList = 'all' | Located<string>[];
 
@@ -164,6 +174,8 @@ export interface DataQualityCheck extends CheckBase {
   /** `categorical_features` / `numerical_features`: type overrides (a column in both is an error) */
   categorical: Located<string>[];
   numerical: Located<string>[];
+  /** Run as an Azure ML command job instead of on the runner */
+  runOn?: RunOn;
 }
 
 export interface DataDriftCheck extends CheckBase {
@@ -183,6 +195,8 @@ export interface DataDriftCheck extends CheckBase {
   numerical: Located<string>[];
   /** prediction_drift: score the target dataset through the target deployment for the output column(s) */
   targetFromDeployment: boolean;
+  /** Run as an Azure ML command job instead of on the runner (never with targetFromDeployment) */
+  runOn?: RunOn;
 }
 
 /** Where a model's outputs come from: a column of the dataset, or a deployment scoring the dataset's rows. */

@@ -28,10 +28,12 @@ export function remoteDatasets(policy: Policy): string[] {
   return [...policy.data.values()].filter((d) => d.kind === 'remote').map((d) => d.name);
 }
 
-export async function localDatasets(policy: Policy, conn: WorkspaceConnection | undefined, logger: Logger, signal: AbortSignal): Promise<LocalDatasets> {
+/** `needed`: the remote datasets to fetch (default all; those only checks run as jobs read stay where they are). */
+export async function localDatasets(policy: Policy, conn: WorkspaceConnection | undefined, logger: Logger, signal: AbortSignal, needed?: ReadonlySet<string>): Promise<LocalDatasets> {
   const local = new Map<string, string>();
   let dir: string | undefined;
   for (const ds of policy.data.values()) {
+    if (ds.kind === 'remote' && needed && !needed.has(ds.name)) continue;
     if (ds.kind === 'local') {
       local.set(ds.name, checkedLocal(policy, ds));
       continue;

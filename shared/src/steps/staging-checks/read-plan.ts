@@ -5,6 +5,7 @@ import { endpointNameProblem } from '../../specs/common/names';
 import { loadPolicy, parseDataLines, parseSetLines } from '../../checks/policy';
 import type { Policy } from '../../checks/policy/types';
 import { needsDeployment } from '../../checks/runners';
+import { isJobCheck } from '../../checks/job/spec';
 import type { StepContext } from '../definition';
 
 export interface StagingPlan {
@@ -13,7 +14,7 @@ export interface StagingPlan {
   target?: { endpoint: string; deployment: string; champion?: string };
   resultFile: string;
   junitFile: string;
-  /** The workspace is needed (a deployment or a workspace dataset) */
+  /** The workspace is needed (a deployment, a workspace dataset, or a check that runs as a job) */
   needsWorkspace: boolean;
 }
 
@@ -54,6 +55,7 @@ export function readStagingPlan(ctx: StepContext): StagingPlan {
     }
     target = { endpoint, deployment, ...(policy.target.champion ? { champion: policy.target.champion.value } : {}) };
   }
-  const needsWorkspace = target !== undefined || [...policy.data.values()].some((d) => d.kind === 'remote' && !/^https:\/\//i.test(d.path));
+  const needsWorkspace =
+    target !== undefined || policy.checks.some(isJobCheck) || [...policy.data.values()].some((d) => d.kind === 'remote' && !/^https:\/\//i.test(d.path));
   return { policy, ...(target ? { target } : {}), resultFile, junitFile, needsWorkspace };
 }

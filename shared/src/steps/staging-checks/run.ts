@@ -17,11 +17,27 @@ import { localDatasets } from './datasets';
 import { bindEndpoint, type BoundEndpoint } from './endpoint';
 import { bindLoadService } from './load-service';
 import { readStagingPlan, type StagingPlan } from './read-plan';
+import { isJobCheck } from '../../checks/job/spec';
+import type { Policy } from '../../checks/policy/types';
+import { checkJobTargets, JobAssets } from './job-assets';
+import { checkJobProgramDir } from './job-program';
+import { runCheckAsJob } from './job-run';
+
+/** The datasets the runner reads itself: every one a check run here names (jobs read theirs where they are). */
+function locallyRead(policy: Policy): Set<string> {
+  const names = new Set<string>();
+  for (const c of policy.checks) {
+    if (isJobCheck(c)) continue;
+    if (c.type === 'data_quality' || c.type === 'data_drift' || c.type === 'prediction_drift') names.add(c.baseline.value).add(c.target.value);
+    if (c.type === 'fairness' || c.type === 'champion_challenger') names.add(c.data.value);
+  }
+  return names;
+}
 
 /** Everything checked (policy, files, columns, schemas, the endpoint and its deployments); nothing sent to the deployment. */
 async function dryRun(ctx: StepContext, plan: StagingPlan, endpoint: BoundEndpoint | undefined): Promise<void> {
   const { host } = ctx;
-  const rows = plan.policy.checks.map((c) => `| ${plainText(c.name)} | ${c.type} | ${c.severity} | ${needsDeployment(c) ? `sends requests to ${plainText(endpoint?.port.target ?? '')}` : 'reads the data files'} |`);
+  const rows = plan.policy.checks.map((c) => `| ${plainText(c.name)} | ${c.type} | ${c.severity} | ${isJobCheck(c) ? `runs as an Azure ML command job on ${plainText(c.runOn.compute.value)}` : needsDeployment(c) ? `sends requests to ${plainText(endpoint?.port.target ?? '')}` : 'reads the data files'} |`);
   host.info(`Dry run: the policy, its files and columns${endpoint ? ' and the endpoint' : ''} are in order; no check was run.`);
   for (const c of plan.policy.checks) host.info(`  would run ${c.name} (${c.type}, ${c.severity})`);
   host.setOutput('verdict', 'dry-run');
@@ -56,7 +72,16 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
     conn = await connectWorkspace(ctx);
     host.info(`Signing in as ${conn.principal}; workspace ${conn.scope.workspaceName} in ${conn.scope.resourceGroup} (${conn.cloud.name}).`);
   }
-  const datasets = await localDatasets(policy, conn, host, signal);
+  // Checks that run as jobs: their clusters and environments exist, and the program is here, before any write.
+  const jobChecks = policy.checks.filter(isJobCheck);
+  let programDir: string | undefined;
+  if (jobChecks.length > 0 && conn) {
+    await checkJobTargets(conn, jobChecks);
+    programDir = checkJobProgramDir();
+    host.info(`${jobChecks.length} check${jobChecks.length === 1 ? '' : 's'} run${jobChecks.length === 1 ? 's' : ''} as Azure ML jobs: ${jobChecks.map((c) => `${c.name} on ${c.runOn!.compute.value}`).join(', ')}.`);
+  }
+  const datasets = await localDatasets(policy, conn, host, signal, locallyRead(policy));
+  const assets = conn && jobChecks.length > 0 ? new JobAssets(conn, host, signal) : undefined;
   try {
     if (plan.target && conn) {
       endpoint = await bindEndpoint(conn, plan.target, signal);
@@ -75,14 +100,20 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
       progress: (line) => host.info(line),
       signal,
     };
-    await preflight(policy, runner);
+    // A job check whose datasets are both local is checked here too (a missing column before any upload).
+    const localFile = (name: string) => policy.data.get(name)?.kind === 'local';
+    await preflight({ ...policy, checks: policy.checks.filter((c) => !isJobCheck(c) || (localFile(c.baseline.value) && localFile(c.target.value))) }, runner);
     if (ctx.inputs.boolean('dry-run')) return dryRun(ctx, plan, endpoint);
+
 
     // 3. The checks, in policy order.
     const outcomes: CheckOutcome[] = [];
     for (const [i, check] of policy.checks.entries()) {
       host.info(`[${i + 1}/${policy.checks.length}] ${check.name} (${check.type})…`);
-      const outcome = await runCheck(check, policy, runner);
+      const outcome =
+        isJobCheck(check) && conn && assets && programDir
+          ? await runCheckAsJob(check, policy, { conn, assets, logger: host, signal, programDir })
+          : await runCheck(check, policy, runner);
       outcomes.push(outcome);
       const line = `[${i + 1}/${policy.checks.length}] ${check.name}: ${ICON[outcome.status]}${outcome.status !== 'passed' && check.severity === 'warn' ? ' (warn only)' : ''}, ${outcome.headline} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
       if (outcome.status === 'passed') host.info(line);
@@ -118,5 +149,6 @@ export async function stagingChecks(ctx: StepContext): Promise<void> {
   } finally {
     endpoint?.close();
     datasets.cleanup();
+    assets?.cleanup();
   }
 }

@@ -42,6 +42,8 @@ const VALID: Record<string, string> = {
     '    champion: {deployment: blue}',
     '    rules: [{metric: rmse, margin: 0.5, slices: region}, {metric: r2, threshold: 0.1, model: champion}]',
   ),
+  'drift run on a compute cluster': policy('  - {name: d, type: data_drift, baseline: train, target: eval, run_on: {compute: cpu-cluster, environment: "azureml:node-env:3"}}'),
+  'quality run on a compute cluster': policy('  - {name: q, type: data_quality, baseline: train, target: eval, run_on: {compute: cpu-cluster}}'),
   'fairness with a warn severity': lines('version: 1', 'defaults: {severity: warn}', 'data: {eval: azureml://datastores/x/paths/e.csv}', 'checks:', '  - {name: f, type: fairness, data: eval, label: y, challenger: {score: s}, rules: [{metric: equal_opportunity_ratio, sensitive: sex, threshold: 0.8}]}'),
 };
 
@@ -67,6 +69,11 @@ const INVALID: Record<string, string> = {
   'too many engine instances': policy('  - {name: l, type: load, engine: azure-load-testing, load_test_resource: lt, engine_instances: 46, request: {body: 1}, concurrency: 1, duration: 10s}'),
   'unknown engine': policy('  - {name: l, type: load, engine: k6, request: {body: 1}, concurrency: 1, duration: 10s}'),
   'endpoint_secret not a Key Vault URI': policy('  - {name: l, type: load, engine: azure-load-testing, load_test_resource: lt, endpoint_secret: hunter2, request: {body: 1}, concurrency: 1, duration: 10s}'),
+  'run_on without a compute': policy('  - {name: d, type: data_drift, baseline: train, target: eval, run_on: {environment: "azureml:e:1"}}'),
+  'run_on with an environment label': policy('  - {name: d, type: data_drift, baseline: train, target: eval, run_on: {compute: cpu-cluster, environment: "azureml:e@latest"}}'),
+  'run_on with an unknown key': policy('  - {name: d, type: data_drift, baseline: train, target: eval, run_on: {compute: cpu-cluster, instances: 2}}'),
+  'run_on scoring through the deployment': policy('  - {name: p, type: prediction_drift, baseline: train, target: eval, features: [a], target_from_deployment: true, run_on: {compute: cpu-cluster}}'),
+  'run_on on a fairness check': policy('  - {name: f, type: fairness, data: eval, label: y, challenger: {prediction: p}, rules: [{metric: demographic_parity_difference, sensitive: s, threshold: 0.1}], run_on: {compute: c1}}'),
   'empty checks': lines('version: 1', 'checks: []'),
   'prediction drift over all columns': policy('  - {name: p, type: prediction_drift, baseline: train, target: eval, features: all}'),
 };
