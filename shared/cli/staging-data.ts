@@ -4,6 +4,7 @@
  * measurably worse. Populations say how each column is drawn.
  */
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../emulator/src/scoring/behaviour';
 
 export interface Weights {
   intercept: number;
@@ -12,17 +13,8 @@ export interface Weights {
 
 export const sigmoid = (w: Weights, row: readonly number[]): number => 1 / (1 + Math.exp(-(w.intercept + w.coefficients.reduce((s, c, i) => s + c * row[i]!, 0))));
 
-/** mulberry32: small, seeded, the same sequence on every machine. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the emulator's seeded generator): the same sequence on every machine. */
+export const seeded = seededRandom;
 
 export const normal = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 

@@ -16,7 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, normalize, relative, resolve, sep } from 'node:path';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState } from '../state/model';
-import { claimable, StateJobWorker } from '../state/job-worker';
+import { claimable, failedEnd, JobFailure, StateJobWorker } from '../state/job-worker';
 import { getBlob, listBlobNames, putBlob, type BlobEndpoint } from '../blob-admin';
 import { storageEndpoint } from '../arm/datastores';
 import { materialize } from '../scoring/materialize';
@@ -45,14 +45,6 @@ interface End {
   counts?: BatchJobCounts;
 }
 
-class JobFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function trim(p: string): string {
   return p.replace(/^\/+|\/+$/g, '');
@@ -63,17 +55,8 @@ export class BatchJobRunner extends StateJobWorker {
     super(o.store, o.log ?? (() => undefined), 'batch-jobs', sweepMs);
   }
 
-  protected async drain(mtime: number): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const job = await this.claim();
-      if (!job) {
-        this.lastMtime = mtime;
-        return;
-      }
-      const end = await this.carryOut(job).catch((e: Error): End => (e instanceof JobFailure ? { status: 'Failed', error: { code: e.code, message: e.message } } : { status: 'Failed', error: { code: 'SystemError', message: `The emulator could not run the job: ${e.message}` } }));
-      await this.finish(job, end);
-    }
+  protected drain(mtime: number): Promise<void> {
+    return this.drainClaimed(mtime, () => this.claim(), async (job) => this.finish(job, await this.carryOut(job).catch(failedEnd)));
   }
 
   private claim(): Promise<BatchJob | undefined> {

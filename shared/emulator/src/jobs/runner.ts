@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState } from '../state/model';
-import { claimable, StateJobWorker } from '../state/job-worker';
+import { claimable, failedEnd, JobFailure, StateJobWorker } from '../state/job-worker';
 import { putBlob, type BlobEndpoint } from '../blob-admin';
 import { storageEndpoint } from '../arm/datastores';
 import { materialize } from '../scoring/materialize';
@@ -38,14 +38,6 @@ interface End {
   error?: { code: string; message: string };
 }
 
-class JobFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Words of a command line as a POSIX shell splits them (single and double quotes, backslash escapes). */
 export function splitCommand(command: string): string[] {
@@ -83,17 +75,8 @@ export class CommandJobRunner extends StateJobWorker {
     super(o.store, o.log ?? (() => undefined), 'command-jobs', sweepMs);
   }
 
-  protected async drain(mtime: number): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const job = await this.claim();
-      if (!job) {
-        this.lastMtime = mtime;
-        return;
-      }
-      const end = await this.carryOut(job).catch((e: Error): End => (e instanceof JobFailure ? { status: 'Failed', error: { code: e.code, message: e.message } } : { status: 'Failed', error: { code: 'SystemError', message: `The emulator could not run the job: ${e.message}` } }));
-      await this.finish(job, end);
-    }
+  protected drain(mtime: number): Promise<void> {
+    return this.drainClaimed(mtime, () => this.claim(), async (job) => this.finish(job, await this.carryOut(job).catch(failedEnd)));
   }
 
   private claim(): Promise<CommandJob | undefined> {

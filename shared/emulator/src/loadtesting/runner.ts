@@ -32,16 +32,8 @@ export class LoadTestRunner extends StateJobWorker {
     super(o.store, o.log ?? (() => undefined), 'load-tests', sweepMs);
   }
 
-  protected async drain(mtime: number): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const run = await this.claim();
-      if (!run) {
-        this.lastMtime = mtime;
-        return;
-      }
-      await this.carryOut(run);
-    }
+  protected drain(mtime: number): Promise<void> {
+    return this.drainClaimed(mtime, () => this.claim(), (run) => this.carryOut(run));
   }
 
   private claim(): Promise<LtRun | undefined> {

@@ -27,6 +27,23 @@ export function claimable(claim: JobClaim | undefined, now: number): boolean {
   return now - claim.at > STALE_CLAIM_MS;
 }
 
+/** A job that ended Failed for a reason of its own (a user error in the job, a missing input), with the service's code. */
+export class JobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a job ends when carrying it out threw: Failed with the failure's own code, or SystemError for anything else. */
+export function failedEnd(e: Error): { status: 'Failed'; error: { code: string; message: string } } {
+  return e instanceof JobFailure
+    ? { status: 'Failed', error: { code: e.code, message: e.message } }
+    : { status: 'Failed', error: { code: 'SystemError', message: `The emulator could not run the job: ${e.message}` } };
+}
+
 export abstract class StateJobWorker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -79,4 +96,17 @@ export abstract class StateJobWorker {
 
   /** Do what there is to do; set `lastMtime = mtime` once nothing is left. */
   protected abstract drain(mtime: number, sweep: boolean): Promise<void>;
+
+  /** The usual drain: claim one item at a time and work on it, until there is nothing left to claim (or a stop). */
+  protected async drainClaimed<T>(mtime: number, claim: () => Promise<T | undefined>, work: (item: T) => Promise<void>): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const item = await claim();
+      if (!item) {
+        this.lastMtime = mtime;
+        return;
+      }
+      await work(item);
+    }
+  }
 }
