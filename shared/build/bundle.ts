@@ -75,17 +75,24 @@ async function minifyChunk(name: string, code: string): Promise<string> {
   return result.code;
 }
 
-async function build(b: Bundle): Promise<void> {
-  const started = Date.now();
-  const { code, assets } = await ncc(join(ROOT, b.entry), {
-    minify: true,
+/** ncc's options for `b`; bench/chunk-stats.ts bundles with the same ones to name what each chunk holds. */
+export function nccOptions(b: Bundle, minify = true): Record<string, unknown> {
+  return {
+    minify,
     transpileOnly: true,
     sourceMap: false,
     quiet: true,
     cache: false,
     target: 'es2022',
     externals: b.lazyUndici ? { ...Object.fromEntries(EXTERNALS.map((e) => [e, e])), undici: './undici-lazy.js' } : EXTERNALS,
-  });
+  };
+}
+
+export { ncc };
+
+async function build(b: Bundle): Promise<void> {
+  const started = Date.now();
+  const { code, assets } = await ncc(join(ROOT, b.entry), nccOptions(b));
   const out = join(ROOT, b.outDir);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
