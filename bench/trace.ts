@@ -1,5 +1,6 @@
 /**
- * `npx tsx bench/trace.ts [github|azure-devops|cli ...] [--modules]`: what each bundle loads for one register-model
+ * `NODE_EXTRA_CA_CERTS=test/.ca/ca.pem npx tsx bench/trace.ts [github|azure-devops|cli ...] [--modules]` (after
+ * `npm run build`, and `npx tsx test/support/prepare-ca.ts` once): what each bundle loads for one register-model
  * run against the emulator, in load order: every JavaScript file with its size, when it was compiled and whether
  * that was before the process opened its first connection. `--modules` also bundles the host's entry once more
  * (unminified, to read webpack's stats) and names the largest source modules of every chunk file loaded, so a
@@ -7,9 +8,8 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
-import { startTestEmulator } from '../test/support/emulator';
-import { TEST_CA_DIR } from '../test/support/emulator';
+import { basename, dirname, join, relative } from 'node:path';
+import { startTestEmulator, TEST_CA_DIR } from '../test/support/emulator';
 import { benchModel, benchModelName, bundlesUnderTest, type BundleUnderTest, type HostKind } from './hosts';
 import { chunkModules, type ChunkContent } from './chunk-stats';
 import { startRecordingProxy, timeProcess } from './timing';
@@ -62,12 +62,14 @@ function report(b: BundleUnderTest, t: Trace, chunks?: Map<string, ChunkContent>
   const lines = [`${b.label}: ${t.files.length} files, first connection at ${t.firstConnect?.toFixed(0) ?? '-'} ms, exit at ${t.exit.toFixed(0)} ms`];
   let before = 0;
   let total = 0;
+  // The bundle's own folder (where its chunks are), not an action's or task's index.js that requires it.
+  const bundleDirs = new Set(t.files.filter((f) => /\d+\.index\.js$/.test(f.file)).map((f) => dirname(f.file)));
   for (const f of t.files) {
     const early = t.firstConnect === undefined || f.at <= t.firstConnect;
     total += f.bytes;
     if (early) before += f.bytes;
     lines.push(`  ${f.at.toFixed(0).padStart(5)} ms ${kB(f.bytes)} kB ${early ? 'before' : 'after '}  ${relative(ROOT, f.file)}`);
-    const content = chunks?.get(basename(f.file));
+    const content = bundleDirs.has(dirname(f.file)) ? chunks?.get(basename(f.file)) : undefined;
     for (const m of content?.modules.slice(0, 6) ?? []) lines.push(`${' '.repeat(36)}${kB(m.bytes)} kB src  ${m.name}`);
   }
   lines.push(`  loaded JS ${kB(total)} kB, of which before the first connection ${kB(before)} kB`);
