@@ -6,7 +6,8 @@
  *   pairs in ABBA order after BENCH_WARMUP discarded pairs; a ratio is the median of the per-pair ratios, with
  *   its min and max over BENCH_RUNS pairs.
  * - Each bundle (GitHub action, Azure DevOps task, CLI) runs a real register-model against the emulator through a
- *   recording proxy: spawn → first request, → first authenticated ARM request, → exit.
+ *   recording proxy: spawn → first request, → first authenticated ARM request, → exit; and, in pairs of their own,
+ *   the same run with an invalid workspace name, spawn → exit (the input error's latency).
  * - A no-op rerun against a warm `az version` (skipped when az is not installed).
  * - LRO detection lag and polls, BENCH_LRO_SAMPLES samples per duration; emulator throughput; bundle sizes.
  * - P5: the load engine against autocannon (load.ts); P6: the data profile against pandas + scipy (profile.ts).
@@ -82,6 +83,19 @@ async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: str
   return { run, firstRequestMs: first.at - run.startedAt, firstArmMs: arm.at - run.startedAt };
 }
 
+/** A workspace name the step rejects before sending anything (too short). */
+const INVALID_WORKSPACE = 'x';
+
+/** One register-model run of `b` with an invalid workspace name, timed spawn → exit; it must fail as invalid input. */
+async function invalidOnce(b: BundleUnderTest, modelPath: string): Promise<TimedRun> {
+  const inv = b.invocation(benchModelName(), modelPath, INVALID_WORKSPACE);
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], inv.env);
+  if (run.exitCode !== 1 || !/Invalid input/.test(run.stdout + run.stderr)) {
+    throw new Error(`${b.label}: an invalid workspace name gave exit ${run.exitCode}, not an input error\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
+  }
+  return run;
+}
+
 function azAvailable(): boolean {
   const r = spawnSync('az', ['version'], { stdio: 'ignore' });
   return !r.error && r.status === 0;
@@ -142,7 +156,7 @@ async function main(): Promise<void> {
     ca: readFileSync(join(TEST_CA_DIR, 'ca.pem'), 'utf8'),
   };
   const proxy = t && (want(1) || want(2)) ? await startRecordingProxy(t.emulator.url, tls) : undefined;
-  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }> = {};
+  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }> = {};
   const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }> = {};
   const lro: LroSeries[] = [];
   const loadedJs: Record<string, LoadedJs> = {};
@@ -155,11 +169,14 @@ async function main(): Promise<void> {
       process.stderr.write(`bench: ${b.label}: register-model, ${WARMUP} + ${RUNS} pairs\n`);
       const { pairs } = await runPairs(RUNS, WARMUP, baselineRun, () => registerOnce(b, proxy!, benchModelName(), benchModel(), 'created'));
       loadedJs[b.kind] = await measureLoadedJs(b, benchModelName(), benchModel());
+      const model = benchModel();
+      const invalid = await runPairs(RUNS, WARMUP, baselineRun, () => invalidOnce(b, model));
       register[b.kind] = {
         label: b.label,
         firstRequest: compare(pairs, (s) => s.firstRequestMs),
         firstArmRequest: compare(pairs, (s) => s.firstArmMs),
         wholeRun: compare(pairs, (s) => s.run.ms),
+        invalidInput: compare(invalid.pairs, (s) => s.ms),
       };
     }
 
@@ -261,7 +278,7 @@ async function main(): Promise<void> {
 
 function report(
   r: Record<string, unknown>,
-  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }>,
+  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }>,
   reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }>,
   haveAz: boolean,
   lro: LroSeries[],
@@ -281,12 +298,14 @@ function report(
   out.push('');
   if (want(1)) {
     out.push(`1. register-model (a new model each run) against the emulator, via a recording proxy; baseline ${BASELINE} spawn → exit`);
+    out.push(`   invalid input: the same run with workspace '${INVALID_WORKSPACE}' (rejected before anything is sent), its own pairs`);
     const rows: string[][] = [];
     for (const v of Object.values(register)) {
       const row = (fig: string, c: Compared, goal = '') => [fig === 'first request' ? v.label : '', fig, ms(c.subject), ms(c.baseline), x(c.ratio), String(c.ratio.n), goal];
       rows.push(row('first request', v.firstRequest, '<= 2.0×'));
       rows.push(row('first ARM request', v.firstArmRequest));
       rows.push(row('whole run', v.wholeRun));
+      rows.push(row(`exit, invalid input`, v.invalidInput, '<= 1.5×'));
     }
     out.push(formatTable(['bundle', 'spawn → ', 'ms median [min–max]', `baseline ms`, 'ratio median [min–max]', 'n', 'goal'], rows));
     out.push('');
