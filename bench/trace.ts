@@ -4,7 +4,8 @@
  * run against the emulator, in load order: every JavaScript file with its size, when it was compiled and whether
  * that was before the process opened its first connection. `--modules` also bundles the host's entry once more
  * (unminified, to read webpack's stats) and names the largest source modules of every chunk file loaded, so a
- * chunk's content is known without reading minified code. A diagnostic, not a figure: nothing is compared.
+ * chunk's content is known without reading minified code. `--invalid`: the run with workspace 'x' instead, which
+ * fails as invalid input. A diagnostic, not a figure: nothing is compared.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,15 +43,15 @@ interface Trace {
   exit: number;
 }
 
-async function traceOnce(b: BundleUnderTest): Promise<Trace> {
+async function traceOnce(b: BundleUnderTest, invalid: boolean): Promise<Trace> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-trace-'));
   const hook = join(dir, 'hook.js');
   const out = join(dir, 'trace.json');
   writeFileSync(hook, HOOK);
-  const inv = b.invocation(benchModelName(), benchModel());
+  const inv = b.invocation(benchModelName(), benchModel(), invalid ? 'x' : undefined);
   const options = [inv.env.NODE_OPTIONS, `--require ${JSON.stringify(hook)}`].filter(Boolean).join(' ');
   const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, NODE_OPTIONS: options, BENCH_TRACE_OUT: out });
-  if (run.exitCode !== 0) throw new Error(`${b.label}: exit ${run.exitCode}\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
+  if (run.exitCode !== (invalid ? 1 : 0)) throw new Error(`${b.label}: exit ${run.exitCode}\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
   const trace = JSON.parse(readFileSync(out, 'utf8')) as Trace;
   trace.files = trace.files.filter((f) => f.file !== hook);
   return trace;
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const wanted = args.filter((a) => !a.startsWith('--')) as HostKind[];
   const withModules = args.includes('--modules');
+  const invalid = args.includes('--invalid');
   const t = await startTestEmulator();
   const tls = {
     cert: readFileSync(join(TEST_CA_DIR, 'server.pem'), 'utf8'),
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   try {
     for (const b of bundlesUnderTest(ROOT, t, proxy.url)) {
       if (wanted.length && !wanted.includes(b.kind)) continue;
-      const trace = await traceOnce(b);
+      const trace = await traceOnce(b, invalid);
       const chunks = withModules ? await chunkModules(b.kind) : undefined;
       process.stdout.write(report(b, trace, chunks) + '\n\n');
     }
