@@ -29,8 +29,8 @@ export interface BundleUnderTest {
   label: string;
   /** The file the host starts. */
   script: string;
-  /** A register-model run of `modelName` from `modelPath`. */
-  invocation(modelName: string, modelPath: string): Invocation;
+  /** A register-model run of `modelName` from `modelPath` (in `workspace` when given: the bench's invalid-input run). */
+  invocation(modelName: string, modelPath: string, workspace?: string): Invocation;
 }
 
 /** A small model folder with content of its own. */
@@ -60,12 +60,12 @@ export function bundlesUnderTest(root: string, t: TestEmulator, via: string): Bu
     kind: 'github',
     label: 'GitHub action (OIDC)',
     script: actionMain(actionDir),
-    invocation(modelName, modelPath) {
+    invocation(modelName, modelPath, workspace) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-gh-'));
       const output = join(dir, 'output');
       writeFileSync(output, '');
       writeFileSync(join(dir, 'summary'), '');
-      const inputs: Record<string, string> = { ...ws, 'model-name': modelName, 'model-path': modelPath };
+      const inputs: Record<string, string> = { ...ws, workspace: workspace ?? ws.workspace, 'model-name': modelName, 'model-path': modelPath };
       const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
       return {
         script: this.script,
@@ -88,9 +88,9 @@ export function bundlesUnderTest(root: string, t: TestEmulator, via: string): Bu
     kind: 'azure-devops',
     label: 'Azure DevOps task (WIF connection)',
     script: taskMain(taskDir),
-    invocation(modelName, modelPath) {
+    invocation(modelName, modelPath, workspace) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-ado-'));
-      const inputs: Record<string, string> = { resourceGroup: env.AML_RESOURCE_GROUP, workspace: env.AML_WORKSPACE, modelName, modelPath };
+      const inputs: Record<string, string> = { resourceGroup: env.AML_RESOURCE_GROUP, workspace: workspace ?? env.AML_WORKSPACE, modelName, modelPath };
       const vars: Record<string, string> = { AGENT_TEMPDIRECTORY: dir, SYSTEM_HOSTTYPE: 'build' };
       for (const [k, v] of Object.entries(inputs)) vars[`INPUT_${taskInputName(k).toUpperCase()}`] = v;
       const id = ado.id;
@@ -124,10 +124,10 @@ export function bundlesUnderTest(root: string, t: TestEmulator, via: string): Bu
     kind: 'cli',
     label: 'CLI (service principal)',
     script: join(root, 'shared', 'dist', 'cli', 'index.js'),
-    invocation(modelName, modelPath) {
+    invocation(modelName, modelPath, workspace) {
       return {
         script: this.script,
-        args: ['register-model', '--model-name', modelName, '--model-path', modelPath],
+        args: ['register-model', '--model-name', modelName, '--model-path', modelPath, ...(workspace === undefined ? [] : ['--workspace', workspace])],
         env: baseEnv({
           ...env,
           ACTIONS_ID_TOKEN_REQUEST_URL: undefined,

@@ -6,12 +6,14 @@
  *   pairs in ABBA order after BENCH_WARMUP discarded pairs; a ratio is the median of the per-pair ratios, with
  *   its min and max over BENCH_RUNS pairs.
  * - Each bundle (GitHub action, Azure DevOps task, CLI) runs a real register-model against the emulator through a
- *   recording proxy: spawn → first request, → first authenticated ARM request, → exit.
+ *   recording proxy: spawn → first request, → first authenticated ARM request, → exit; and, in pairs of their own,
+ *   the same run with an invalid workspace name, spawn → exit (the input error's latency).
  * - A no-op rerun against a warm `az version` (skipped when az is not installed).
  * - LRO detection lag and polls, BENCH_LRO_SAMPLES samples per duration; emulator throughput; bundle sizes.
  * - P5: the load engine against autocannon (load.ts); P6: the data profile against pandas + scipy (profile.ts).
  * - P4: a staged rollout's wall time against the sum of its bake times (rollout.ts), and the scoring data plane's
  *   requests/s and p99 against a bare HTTPS server answering the same JSON (scoring-rps.ts); each its own emulator.
+ * - BENCH_ONLY=1,5 (or 1-2) runs only those numbered sections (sections.ts); the report and results.json hold only them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +30,7 @@ import { measureLroSeries, type LroSeries } from './lro';
 import { measureRollout, rolloutTable, type RolloutResult } from './rollout';
 import { measureScoringRps, scoringRpsTable, type ScoringRpsResult } from './scoring-rps';
 import { loadTable, measureLoad } from './load';
+import { parseSections } from './sections';
 import { measureProfile, profileTable } from './profile';
 import { formatRange, formatTable, intFromEnv, pairRatios, runPairs, summarize, type Summary } from './stats';
 import { firstArmRequest, firstRequest, startRecordingProxy, timeProcess, type RecordingProxy, type TimedRun } from './timing';
@@ -37,6 +40,8 @@ const RUNS = intFromEnv(process.env, 'BENCH_RUNS', 15);
 const WARMUP = intFromEnv(process.env, 'BENCH_WARMUP', 3, 0);
 const LRO_SAMPLES = intFromEnv(process.env, 'BENCH_LRO_SAMPLES', 3);
 const LRO_DURATIONS = [3_000, 10_000, 25_000];
+const ONLY = parseSections(process.env.BENCH_ONLY);
+const want = (section: number): boolean => ONLY.has(section);
 const OUT = resolve(process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json'));
 
 const BASELINE = "node -e ''";
@@ -76,6 +81,19 @@ async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: str
   if (!first || !arm) throw new Error(`${b.label}: no ${first ? 'ARM ' : ''}request reached the proxy`);
   proxy.seen.length = 0; // runs are sequential: what is left belongs to this run
   return { run, firstRequestMs: first.at - run.startedAt, firstArmMs: arm.at - run.startedAt };
+}
+
+/** A workspace name the step rejects before sending anything (too short). */
+const INVALID_WORKSPACE = 'x';
+
+/** One register-model run of `b` with an invalid workspace name, timed spawn → exit; it must fail as invalid input. */
+async function invalidOnce(b: BundleUnderTest, modelPath: string): Promise<TimedRun> {
+  const inv = b.invocation(benchModelName(), modelPath, INVALID_WORKSPACE);
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], inv.env);
+  if (run.exitCode !== 1 || !/Invalid input/.test(run.stdout + run.stderr)) {
+    throw new Error(`${b.label}: an invalid workspace name gave exit ${run.exitCode}, not an input error\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
+  }
+  return run;
 }
 
 function azAvailable(): boolean {
@@ -127,43 +145,48 @@ async function main(): Promise<void> {
     warmup: WARMUP,
     order: 'ABBA (A = baseline, B = subject)',
     baseline: `${BASELINE}, spawn → exit`,
+    sections: [...ONLY],
   };
 
-  const t: TestEmulator = await startTestEmulator();
+  const needEmulator = want(1) || want(2) || want(3);
+  const t: TestEmulator | undefined = needEmulator ? await startTestEmulator() : undefined;
   const tls = {
     cert: readFileSync(join(TEST_CA_DIR, 'server.pem'), 'utf8'),
     key: readFileSync(join(TEST_CA_DIR, 'server-key.pem'), 'utf8'),
     ca: readFileSync(join(TEST_CA_DIR, 'ca.pem'), 'utf8'),
   };
-  const proxy = await startRecordingProxy(t.emulator.url, tls);
-  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }> = {};
+  const proxy = t && (want(1) || want(2)) ? await startRecordingProxy(t.emulator.url, tls) : undefined;
+  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }> = {};
   const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }> = {};
   const lro: LroSeries[] = [];
   const loadedJs: Record<string, LoadedJs> = {};
   const haveAz = azAvailable();
   try {
-    const hosts = bundlesUnderTest(ROOT, t, proxy.url);
+    const hosts = t && proxy ? bundlesUnderTest(ROOT, t, proxy.url) : [];
 
     // 1. A real register-model (a new model each run) per bundle, against `node -e ''`, pairs in ABBA order.
-    for (const b of hosts) {
+    for (const b of want(1) ? hosts : []) {
       process.stderr.write(`bench: ${b.label}: register-model, ${WARMUP} + ${RUNS} pairs\n`);
-      const { pairs } = await runPairs(RUNS, WARMUP, baselineRun, () => registerOnce(b, proxy, benchModelName(), benchModel(), 'created'));
+      const { pairs } = await runPairs(RUNS, WARMUP, baselineRun, () => registerOnce(b, proxy!, benchModelName(), benchModel(), 'created'));
       loadedJs[b.kind] = await measureLoadedJs(b, benchModelName(), benchModel());
+      const model = benchModel();
+      const invalid = await runPairs(RUNS, WARMUP, baselineRun, () => invalidOnce(b, model));
       register[b.kind] = {
         label: b.label,
         firstRequest: compare(pairs, (s) => s.firstRequestMs),
         firstArmRequest: compare(pairs, (s) => s.firstArmMs),
         wholeRun: compare(pairs, (s) => s.run.ms),
+        invalidInput: compare(invalid.pairs, (s) => s.ms),
       };
     }
 
     // 2. No-op rerun (the model is already registered: result 'unchanged') against a warm `az version`.
-    for (const b of hosts) {
+    for (const b of want(2) ? hosts : []) {
       process.stderr.write(`bench: ${b.label}: no-op rerun\n`);
       const name = benchModelName();
       const path = benchModel();
-      await registerOnce(b, proxy, name, path, 'created');
-      const rerun = () => registerOnce(b, proxy, name, path, 'unchanged');
+      await registerOnce(b, proxy!, name, path, 'created');
+      const rerun = () => registerOnce(b, proxy!, name, path, 'unchanged');
       if (haveAz) {
         const az = () => timeProcess('az', ['version'], { ...process.env });
         const { pairs } = await runPairs(RUNS, WARMUP, az, rerun);
@@ -183,30 +206,31 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await proxy.close();
+    await proxy?.close();
   }
-  results.registerModel = register;
-  results.idempotentRerun = {
-    baseline: haveAz ? '`az version` (warm), spawn → exit' : 'skipped: az not installed',
-    goal: '>= 2.5x faster than az version',
-    bundles: reruns,
-  };
+  if (want(1)) results.registerModel = register;
+  if (want(2)) {
+    results.idempotentRerun = {
+      baseline: haveAz ? '`az version` (warm), spawn → exit' : 'skipped: az not installed',
+      goal: '>= 2.5x faster than az version',
+      bundles: reruns,
+    };
+  }
 
   // 3. Long-running operation detection: no Retry-After, several samples per provisioning duration.
   try {
-    for (const d of LRO_DURATIONS) {
+    for (const d of want(3) ? LRO_DURATIONS : []) {
       process.stderr.write(`bench: LRO ${d / 1000} s × ${LRO_SAMPLES}\n`);
-      lro.push(await measureLroSeries(t, d, LRO_SAMPLES));
+      lro.push(await measureLroSeries(t!, d, LRO_SAMPLES));
     }
   } finally {
-    await t.stop();
+    await t?.stop();
   }
-  results.lro = { goal: 'lag <= 1 s at every length measured (polls: 250 ms for 1 s, 900 ms to a minute, then at most 15 s apart)', series: lro };
+  if (want(3)) results.lro = { goal: 'lag <= 1 s at every length measured (polls: 250 ms for 1 s, 900 ms to a minute, then at most 15 s apart)', series: lro };
 
   // 4. Emulator throughput against a bare HTTPS server, same run (its own emulator; ours is stopped by now).
-  process.stderr.write('bench: emulator throughput\n');
-  const rps = await measureEmulatorRps();
-  results.emulatorRps = rps;
+  const rps = want(4) ? (process.stderr.write('bench: emulator throughput\n'), await measureEmulatorRps()) : undefined;
+  if (rps) results.emulatorRps = rps;
 
   // 5. Bundle sizes (one per host kind): index.js and the lazily loaded chunks beside it.
   const sizes = Object.fromEntries(
@@ -215,53 +239,54 @@ async function main(): Promise<void> {
       { indexJs: statSync(join(dir, 'index.js')).size, allFiles: readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) },
     ]),
   );
-  results.bundleSizes = sizes;
-  results.loadedJs = loadedJs;
+  if (want(5)) results.bundleSizes = sizes;
+  if (want(1)) results.loadedJs = loadedJs;
   results.bundleGoalBytes = 1.5 * 1024 * 1024;
 
   // 6. P4: a canary's wall time against the sum of its bakes (its own emulator, every LRO 500 ms).
-  const rollout = await measureRollout();
-  results.rollout = rollout;
+  const rollout = want(6) ? await measureRollout() : undefined;
+  if (rollout) results.rollout = rollout;
 
   // 7. The scoring data plane (behaviour output: no Python) against a bare HTTPS server, same run.
-  process.stderr.write('bench: scoring data plane throughput\n');
-  const scoring = await measureScoringRps();
-  results.scoringRps = scoring;
+  const scoring = want(7) ? (process.stderr.write('bench: scoring data plane throughput\n'), await measureScoringRps()) : undefined;
+  if (scoring) results.scoringRps = scoring;
 
   // 8. P5: staging-checks' load engine against autocannon on a bare local server (a child process), same connections.
-  process.stderr.write('bench: load engine against autocannon\n');
-  const load = await measureLoad();
-  results.load = load;
+  const load = want(8) ? (process.stderr.write('bench: load engine against autocannon\n'), await measureLoad()) : undefined;
+  if (load) results.load = load;
 
   // 9. P6: the drift and data-quality profile of two 1,000,000 × 20 CSV files against pandas + scipy (skipped plainly without them).
-  process.stderr.write('bench: data profile against pandas + scipy\n');
-  const profile = await measureProfile();
-  results.profile = profile;
+  const profile = want(9) ? (process.stderr.write('bench: data profile against pandas + scipy\n'), await measureProfile()) : undefined;
+  if (profile) results.profile = profile;
   results.durationS = Math.round((Date.now() - started) / 1000);
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
   const more = [
-    '8. Load engine (P5, staging-checks): ours against autocannon, same connections and duration, bare local server in a child process; goals rps >= 0.9×, p99 within ±10%',
-    loadTable(load),
-    '',
-    '9. Data profile (P6, staging-checks): drift + data quality of two 1,000,000 × 20 CSV files against pandas + scipy (BENCH_PYTHON picks the interpreter); goals time <= pandas, peak memory <= half',
-    profileTable(profile),
+    ...(load
+      ? ['8. Load engine (P5, staging-checks): ours against autocannon, same connections and duration, bare local server in a child process; goals rps >= 0.9×, p99 within ±10%', loadTable(load), '']
+      : []),
+    ...(profile
+      ? [
+          '9. Data profile (P6, staging-checks): drift + data quality of two 1,000,000 × 20 CSV files against pandas + scipy (BENCH_PYTHON picks the interpreter); goals time <= pandas, peak memory <= half',
+          profileTable(profile),
+        ]
+      : []),
   ].join('\n');
   process.stdout.write(report(results, register, reruns, haveAz, lro, rps, sizes, loadedJs, rollout, scoring) + `\n${more}\n\nwritten to ${relative(process.cwd(), OUT) || OUT}\n`);
 }
 
 function report(
   r: Record<string, unknown>,
-  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared }>,
+  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }>,
   reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }>,
   haveAz: boolean,
   lro: LroSeries[],
-  rps: { emulatorRps: number; bareRps: number; ratio: number },
+  rps: { emulatorRps: number; bareRps: number; ratio: number } | undefined,
   sizes: Record<string, { indexJs: number; allFiles: number }>,
   loadedJs: Record<string, LoadedJs>,
-  rollout: RolloutResult,
-  scoring: ScoringRpsResult,
+  rollout: RolloutResult | undefined,
+  scoring: ScoringRpsResult | undefined,
 ): string {
   const out: string[] = [];
   out.push(`aml-lifecycle bench  ${r.date}  (${r.durationS} s)`);
@@ -271,67 +296,85 @@ function report(
   );
   out.push(`Pairs: n = ${r.runs} after ${r.warmup} discarded warm-up pairs, ABBA order; ratio = median of per-pair ratios [min–max]`);
   out.push('');
-  out.push(`1. register-model (a new model each run) against the emulator, via a recording proxy; baseline ${BASELINE} spawn → exit`);
-  const rows: string[][] = [];
-  for (const v of Object.values(register)) {
-    const row = (fig: string, c: Compared, goal = '') => [fig === 'first request' ? v.label : '', fig, ms(c.subject), ms(c.baseline), x(c.ratio), String(c.ratio.n), goal];
-    rows.push(row('first request', v.firstRequest, '<= 2.0×'));
-    rows.push(row('first ARM request', v.firstArmRequest));
-    rows.push(row('whole run', v.wholeRun));
+  if (want(1)) {
+    out.push(`1. register-model (a new model each run) against the emulator, via a recording proxy; baseline ${BASELINE} spawn → exit`);
+    out.push(`   invalid input: the same run with workspace '${INVALID_WORKSPACE}' (rejected before anything is sent), its own pairs`);
+    const rows: string[][] = [];
+    for (const v of Object.values(register)) {
+      const row = (fig: string, c: Compared, goal = '') => [fig === 'first request' ? v.label : '', fig, ms(c.subject), ms(c.baseline), x(c.ratio), String(c.ratio.n), goal];
+      rows.push(row('first request', v.firstRequest, '<= 2.0×'));
+      rows.push(row('first ARM request', v.firstArmRequest));
+      rows.push(row('whole run', v.wholeRun));
+      rows.push(row(`exit, invalid input`, v.invalidInput, '<= 1.5×'));
+    }
+    out.push(formatTable(['bundle', 'spawn → ', 'ms median [min–max]', `baseline ms`, 'ratio median [min–max]', 'n', 'goal'], rows));
+    out.push('');
   }
-  out.push(formatTable(['bundle', 'spawn → ', 'ms median [min–max]', `baseline ms`, 'ratio median [min–max]', 'n', 'goal'], rows));
-  out.push('');
-  out.push(`2. No-op rerun (result unchanged), spawn → exit; baseline: ${haveAz ? 'warm `az version`' : 'skipped: az not installed'}; goal >= 2.5× faster than az version`);
-  out.push(
-    formatTable(
-      ['bundle', 'rerun ms median [min–max]', 'az version ms', 'speedup az/rerun [min–max]', 'n'],
-      Object.values(reruns).map((v) => [
-        v.label,
-        ms(v.rerun),
-        v.az ? ms(v.az) : 'skipped: az not installed',
-        v.speedupVsAz ? x(v.speedupVsAz) : 'skipped: az not installed',
-        String(v.rerun.n),
-      ]),
-    ),
-  );
-  out.push('');
-  out.push('3. Long-running operation (online endpoint create, no Retry-After): detection lag after the operation ends, polls; goal lag <= 1 s at every length (the poll interval widens only after the first minute)');
-  out.push(
-    formatTable(
-      ['provisioning', 'lag ms median [min–max]', 'polls median [min–max]', 'n'],
-      lro.map((s) => [`${s.provisioningMs / 1000} s`, ms(s.detectionLagMs), formatRange(s.polls, 0), String(s.detectionLagMs.n)]),
-    ),
-  );
-  out.push('');
-  out.push('4. Emulator throughput: authenticated ARM GETs/s, against a bare Node HTTPS server returning the same JSON (same run)');
-  out.push(formatTable(['emulator req/s', 'bare req/s', 'ratio'], [[String(Math.round(rps.emulatorRps)), String(Math.round(rps.bareRps)), rps.ratio.toFixed(3)]]));
-  out.push('');
-  out.push(`5. Bundle sizes (goal: the JavaScript a register-model run loads <= ${Math.round((1.5 * 1024 * 1024) / 1024)} kB)`);
-  out.push(
-    formatTable(
-      ['bundle', 'index.js kB', 'all files kB'],
-      Object.entries(sizes).map(([k, v]) => [k, (v.indexJs / 1024).toFixed(0), (v.allFiles / 1024).toFixed(0)]),
-    ),
-  );
-  out.push('');
-  out.push(
-    formatTable(
-      ['register-model run', 'files loaded', 'loaded JS kB'],
-      Object.entries(loadedJs).map(([k, v]) => [register[k]?.label ?? k, String(v.files), (v.bytes / 1024).toFixed(0)]),
-    ),
-  );
-  out.push('');
-  out.push(
-    `6. Staged rollout (P4): CLI deploy-online canary ${rollout.trafficSteps.join(',')}, bake ${rollout.bakeMs / 1000} s, no analysis rules, alternating deployments, spawn → exit; ` +
-      `emulator lroDurationMs ${rollout.lroDurationMs} (every operation; realistically low); goal wall <= 1.05 × sum of bakes`,
-  );
-  out.push(rolloutTable(rollout));
-  out.push('');
-  out.push(
-    `7. Scoring data plane: POST /score with the endpoint key, ${scoring.bodyBytes}-byte body, ${scoring.connections} keep-alive connections, ${scoring.requests} requests per side (ABBA halves), ` +
-      'against a bare Node HTTPS server answering the same JSON; goal >= 0.5× its req/s',
-  );
-  out.push(scoringRpsTable(scoring));
+  if (want(2)) {
+    out.push(`2. No-op rerun (result unchanged), spawn → exit; baseline: ${haveAz ? 'warm `az version`' : 'skipped: az not installed'}; goal >= 2.5× faster than az version`);
+    out.push(
+      formatTable(
+        ['bundle', 'rerun ms median [min–max]', 'az version ms', 'speedup az/rerun [min–max]', 'n'],
+        Object.values(reruns).map((v) => [
+          v.label,
+          ms(v.rerun),
+          v.az ? ms(v.az) : 'skipped: az not installed',
+          v.speedupVsAz ? x(v.speedupVsAz) : 'skipped: az not installed',
+          String(v.rerun.n),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  if (want(3)) {
+    out.push('3. Long-running operation (online endpoint create, no Retry-After): detection lag after the operation ends, polls; goal lag <= 1 s at every length (the poll interval widens only after the first minute)');
+    out.push(
+      formatTable(
+        ['provisioning', 'lag ms median [min–max]', 'polls median [min–max]', 'n'],
+        lro.map((s) => [`${s.provisioningMs / 1000} s`, ms(s.detectionLagMs), formatRange(s.polls, 0), String(s.detectionLagMs.n)]),
+      ),
+    );
+    out.push('');
+  }
+  if (rps) {
+    out.push('4. Emulator throughput: authenticated ARM GETs/s, against a bare Node HTTPS server returning the same JSON (same run)');
+    out.push(formatTable(['emulator req/s', 'bare req/s', 'ratio'], [[String(Math.round(rps.emulatorRps)), String(Math.round(rps.bareRps)), rps.ratio.toFixed(3)]]));
+    out.push('');
+  }
+  if (want(5)) {
+    out.push(`5. Bundle sizes (goal: the JavaScript a register-model run loads <= ${Math.round((1.5 * 1024 * 1024) / 1024)} kB)`);
+    out.push(
+      formatTable(
+        ['bundle', 'index.js kB', 'all files kB'],
+        Object.entries(sizes).map(([k, v]) => [k, (v.indexJs / 1024).toFixed(0), (v.allFiles / 1024).toFixed(0)]),
+      ),
+    );
+    out.push('');
+  }
+  if (want(1)) {
+    out.push(
+      formatTable(
+        ['register-model run', 'files loaded', 'loaded JS kB'],
+        Object.entries(loadedJs).map(([k, v]) => [register[k]?.label ?? k, String(v.files), (v.bytes / 1024).toFixed(0)]),
+      ),
+    );
+    out.push('');
+  }
+  if (rollout) {
+    out.push(
+      `6. Staged rollout (P4): CLI deploy-online canary ${rollout.trafficSteps.join(',')}, bake ${rollout.bakeMs / 1000} s, no analysis rules, alternating deployments, spawn → exit; ` +
+        `emulator lroDurationMs ${rollout.lroDurationMs} (every operation; realistically low); goal wall <= 1.05 × sum of bakes`,
+    );
+    out.push(rolloutTable(rollout));
+    out.push('');
+  }
+  if (scoring) {
+    out.push(
+      `7. Scoring data plane: POST /score with the endpoint key, ${scoring.bodyBytes}-byte body, ${scoring.connections} keep-alive connections, ${scoring.requests} requests per side (ABBA halves), ` +
+        'against a bare Node HTTPS server answering the same JSON; goal >= 0.5× its req/s',
+    );
+    out.push(scoringRpsTable(scoring));
+  }
   return out.join('\n') + '\n';
 }
 

@@ -1,10 +1,12 @@
 import { CliHost } from '../src/hosts/cli';
-import { findStep, steps } from '../src/steps';
+import type { StepDefinition } from '../src/steps/definition';
+import { loadAllSteps, loadStep } from '../src/steps/registry';
 import { runStep } from '../src/steps/runner';
 import { isStepError } from '../src/core/errors';
 import { parseStepArgs, stepHelp } from './args';
 
-const USAGE = `aml-lifecycle: carry an Azure ML model through its lifecycle from a terminal or any CI system.
+/** The top-level help; it lists every step, so only it loads every definition (a step's run loads its own). */
+const usage = (steps: readonly StepDefinition[]): string => `aml-lifecycle: carry an Azure ML model through its lifecycle from a terminal or any CI system.
 
 Usage:
   aml-lifecycle <step> [--flag value ...]   run a lifecycle step (outputs: JSON on stdout, logs on stderr)
@@ -28,8 +30,8 @@ and name the workspace with --subscription-id, --resource-group and --workspace 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    const step = rest[0] ? findStep(rest[0]) : undefined;
-    process.stdout.write((step ? stepHelp(step) : USAGE) + '\n');
+    const step = rest[0] ? await loadStep(rest[0]) : undefined;
+    process.stdout.write((step ? stepHelp(step) : usage(await loadAllSteps())) + '\n');
     return 0;
   }
   if (command === 'emulator') {
@@ -40,9 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     const { runDemo } = await import('./demo');
     return runDemo(rest);
   }
-  const step = findStep(command);
+  const step = await loadStep(command);
   if (!step) {
-    process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}\n`);
+    process.stderr.write(`Unknown command '${command}'.\n\n${usage(await loadAllSteps())}\n`);
     return 2;
   }
   let parsed;

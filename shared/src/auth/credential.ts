@@ -18,7 +18,8 @@ import { StepError, isStepError } from '../core/errors';
 import { adoOidcRequestOf, checkAdoOidcRequest, fetchAdoOidcToken } from './ado-oidc-token';
 import { type CloudEndpoints, isPublicAuthority } from './clouds';
 import { translateCredentialError } from './credential-errors';
-import { recordingHttpClient, withAttemptLog } from './sign-in-attempts';
+import { recordingHttpClient } from './recording-http-client';
+import { withAttemptLog } from './sign-in-attempts';
 import { type AuthConfig, describeAuth, TOKEN_EXCHANGE_AUDIENCE } from './config';
 
 export { describeAuth, TOKEN_EXCHANGE_AUDIENCE, type AuthConfig, type AuthType } from './config';

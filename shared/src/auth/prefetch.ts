@@ -11,6 +11,7 @@
  * The token is not masked here: the credential masks every assertion before MSAL sees it, and until then it is
  * only held in a promise.
  */
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { adoOidcRequestOf, fetchAdoOidcToken, type AdoOidcRetry } from './ado-oidc-token';
 import { type AuthConfig, TOKEN_EXCHANGE_AUDIENCE } from './config';
 
@@ -39,12 +40,29 @@ export function prefetchSignIn(config: AuthConfig, now: () => number = Date.now,
 }
 
 /**
+ * The same for the first access token: asked for as soon as the credential exists, so the sign-in (the token
+ * exchange, a client secret's token request, a managed identity or `az` call) runs while the ARM SDK and the Azure
+ * ML client are compiled, instead of after them at the first ARM request. The first getToken for `scope` that asks
+ * as @azure/core-rest-pipeline's bearer policy does (CAE enabled, no claims, no other tenant) receives that
+ * request's promise, while it is at most PREFETCH_MAX_AGE_MS old; every other call, and every later one, goes to
+ * `credential` as before (whose token cache answers it). Errors are the credential's own, delivered to that caller.
+ */
+export function prefetchAccessToken(credential: TokenCredential, scope: string, signal?: AbortSignal, now: () => number = Date.now): TokenCredential {
+  const first = once<AccessToken | null>(() => credential.getToken(scope, { enableCae: true, abortSignal: signal }), now);
+  const sameRequest = (scopes: string | string[], options?: GetTokenOptions): boolean =>
+    [scopes].flat().join(' ') === scope && options?.enableCae === true && !options.claims && !options.tenantId;
+  return {
+    getToken: (scopes, options) => (sameRequest(scopes, options) && first()) || credential.getToken(scopes, options),
+  };
+}
+
+/**
  * Start `fetch` now; the returned function hands its promise out once, while it is at most PREFETCH_MAX_AGE_MS old,
  * and undefined after that (the caller then makes a new request).
  */
-function once(fetch: () => Promise<string>, now: () => number): () => Promise<string> | undefined {
+function once<T>(fetch: () => Promise<T>, now: () => number): () => Promise<T> | undefined {
   const fetchedAt = now();
-  let early: Promise<string> | undefined;
+  let early: Promise<T> | undefined;
   try {
     early = fetch();
   } catch (e) {

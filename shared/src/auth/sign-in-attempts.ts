@@ -4,11 +4,13 @@
  * "[object Object]: Error(s): Not Available". Every credential here sends through one HTTP client that records
  * each attempt (host, status or connection error) for the sign-in in progress, so a failure can be reported as
  * what it was: "the sign-in service at <host> did not respond (HTTP 500 after 4 attempts)".
+ *
+ * That HTTP client is in ./recording-http-client: this module is also on the path to the first request (the
+ * OIDC token prefetch reads its failures from here), where @azure/core-rest-pipeline is not loaded yet.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { StepError } from '../core/errors';
-import { describeNetworkFailure, type NetworkFailure } from '../core/network-error';
+import type { NetworkFailure } from '../core/network-error';
 
 export interface SignInAttempt {
   /** host[:port] of the request */
@@ -32,30 +34,9 @@ export async function withAttemptLog<T>(fn: () => Promise<T>): Promise<{ attempt
   }
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the sign-in service';
-  }
-}
-
-/** The HTTP client every credential is built with: sends as usual and records each attempt. */
-export function recordingHttpClient(inner: HttpClient = createDefaultHttpClient()): HttpClient {
-  return {
-    async sendRequest(request) {
-      const log = current.getStore();
-      try {
-        const response = await inner.sendRequest(request);
-        log?.push({ host: hostOf(request.url), status: response.status });
-        return response;
-      } catch (e) {
-        const failure = describeNetworkFailure(e, request.url);
-        if (failure) log?.push({ host: hostOf(request.url), failure });
-        throw e;
-      }
-    },
-  };
+/** The attempt log of the sign-in in progress (see withAttemptLog); undefined outside one. */
+export function currentAttemptLog(): SignInAttempt[] | undefined {
+  return current.getStore();
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);

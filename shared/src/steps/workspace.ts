@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { describeAuth } from '../auth/config';
-import { prefetchSignIn } from '../auth/prefetch';
+import { prefetchAccessToken, prefetchSignIn } from '../auth/prefetch';
 import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select';
-import type { CloudEndpoints } from '../auth/clouds';
+import { armScope, type CloudEndpoints } from '../auth/clouds';
 import type { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
 import { checkResourceGroup, checkSubscriptionId } from '../core/names';
@@ -86,7 +86,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 /**
  * Sign in and build the Azure ML client for the workspace the inputs name (from `plan` when the step planned the
- * connection earlier). Sends nothing itself; @azure/identity and the ARM SDK are loaded here, on this path only.
+ * connection earlier). @azure/identity and the ARM SDK are loaded here, on this path only; the ARM token is
+ * requested between the two.
  */
 export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = planConnection(ctx)): Promise<WorkspaceConnection> {
   const { host, inputs } = ctx;
@@ -97,9 +98,11 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
   // its internal undici to answer (~20 ms). No option skips that check; reading the global here, while the ID token
   // request is in flight, takes that cost off the path from the token to the first Azure request.
   void (globalThis as { FormData?: unknown }).FormData;
+  // Signing in starts now (the ARM token), while the ARM SDK and the client load (see prefetchAccessToken).
+  const signedIn = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
+  const credential = prefetchAccessToken(signedIn, armScope(auth.cloud), ctx.deadline.signal);
   await turn();
   const { AzureMlClient } = await import('../azureml/client');
-  const credential = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
   const client = new AzureMlClient({
     credential,
     cloud: auth.cloud,

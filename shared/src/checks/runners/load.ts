@@ -2,7 +2,7 @@
  * The load check: the project's load engine (undici pool, HDR histogram) against the deployment under test, the
  * policy's SLOs evaluated on what it measured, a latency chart and a per-second table for the summary.
  */
-import { runLoad, type LoadProgress } from '../load/engine';
+import type { LoadProgress } from '../load/engine';
 import { latencyChart, seriesTable } from '../load/report';
 import { evaluateSlos, formatMs, formatPercent, formatRate, type SloRow } from '../load/slo';
 import { evaluateSlosOnFigures } from '../load/slo-figures';
@@ -57,7 +57,7 @@ export function runLoadCheck(check: LoadCheck, ctx: RunnerContext) {
   if (check.engine?.kind === 'azure-load-testing') return runOnService(check, ctx, deployment);
   return timed(check, async () => {
     const headers = check.requests[0]?.headers ?? {};
-    const result = await runLoad({
+    const result = await (await import('../load/engine')).runLoad({
       url: port.scoringUri,
       method: 'POST',
       headers,
