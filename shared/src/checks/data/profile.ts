@@ -41,7 +41,8 @@ export interface ProfilePlan {
   drift?: readonly DriftFeaturePlan[];
   /** Data quality against a baseline: per column the reference statistics. */
   reference?: ReadonlyMap<string, ColumnReference>;
-  duplicates?: boolean;
+  /** Count rows equal to an earlier row: over every profiled column, or over the named ones. */
+  duplicates?: boolean | readonly string[];
   arena: SpillArena;
   maxCategories?: number;
 }
@@ -230,6 +231,8 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
   const driftAt = plan.columns.map((c, i) => (driftByName.has(c.name) ? i : -1)).filter((i) => i >= 0);
   const maxCategories = plan.maxCategories ?? DEFAULT_MAX_CATEGORIES;
   const hasher = plan.duplicates ? new RowHasher() : undefined;
+  const dupNames = Array.isArray(plan.duplicates) ? new Set(plan.duplicates) : undefined;
+  const hashAt = plan.columns.map((c, i) => (!dupNames || dupNames.has(c.name) ? i : -1)).filter((i) => i >= 0);
   const keys = plan.duplicates ? new KeySet() : undefined;
   let duplicates = 0;
   let rowCount = 0;
@@ -269,7 +272,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
       }
       if (hasher) {
         hasher.start();
-        for (let c = 0; c < values.length; c++) hasher.add(values[c]!);
+        for (const c of hashAt) hasher.add(values[c]!);
         if (!keys!.add(hasher.key())) duplicates++;
       }
     }

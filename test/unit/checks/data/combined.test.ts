@@ -1,0 +1,70 @@
+// Drift and quality together (evaluateDataChecks): one dtype pass and one profile pass per file, the same rows as the
+// two checks give separately, whatever the options select.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateDataChecks, evaluateDataQuality, evaluateDrift, openDataSource, type DataSource } from '../../../../shared/src/checks/data';
+
+const dir = mkdtempSync(join(tmpdir(), 'chk-combined-'));
+let seq = 0;
+
+/** Rows with nulls, NaN, an integer categorical and a wide integer column, a string with quoted commas, repeats. */
+function csv(rows: number, shift: number, extra = ''): string {
+  const lines = [`x,y,k,wide,city,flag${extra ? ',' + extra : ''}`];
+  for (let i = 0; i < rows; i++) {
+    const x = i % 17 === 3 ? '' : i % 23 === 5 ? 'NaN' : String(((i * 7919) % 1000) / 10 + shift);
+    const y = ((i * 104729) % 997) / 3 + shift * 2;
+    const city = i % 11 === 0 ? '' : ['"a, b"', 'c', 'd', shift ? 'e' : 'c'][i % 4];
+    const row = [x, y.toFixed(3), String(i % 4), String((i * 31) % 500), city, i % 2 ? 'true' : 'false'];
+    if (extra) row.push(String(i % 3));
+    lines.push((i % 40 === 39 ? lines[1]! : row.join(',')));
+  }
+  const p = join(dir, `c${seq++}.csv`);
+  writeFileSync(p, lines.join('\n') + '\n');
+  return p;
+}
+
+/** A source that counts how often it is read. */
+function counting(path: string): { source: DataSource; reads: () => number } {
+  const inner = openDataSource(path);
+  let n = 0;
+  return {
+    source: { ...inner, schema: () => inner.schema(), batches: () => (n++, inner.batches()) },
+    reads: () => n,
+  };
+}
+
+describe('evaluateDataChecks', () => {
+  const b = csv(400, 0);
+  const t = csv(300, 1, 'only_target');
+
+  it.each([
+    ['defaults', {}, {}],
+    [
+      'metrics, subsets and overrides',
+      { numericalMetrics: ['NormalizedWassersteinDistance', 'TwoSampleKolmogorovSmirnovTest', 'JensenShannonDistance'], categoricalMetrics: ['JensenShannonDistance', 'PearsonsChiSquaredTest'], overrides: { numerical: ['k'] } },
+      { features: { subset: ['x', 'city'] }, metrics: ['NullValueRate', 'OutOfBoundsRate', 'DuplicateRowRate'] },
+    ],
+    ['drift on fewer features than quality', { features: { subset: ['y', 'k'] } }, { overrides: { categorical: ['wide'] } }],
+  ] as const)('gives the rows of the separate checks (%s) reading each file twice', async (_, drift, quality) => {
+    const bs = counting(b);
+    const ts = counting(t);
+    const both = await evaluateDataChecks(bs.source, ts.source, { drift: drift as never, quality: quality as never });
+    expect([bs.reads(), ts.reads()]).toEqual([2, 2]);
+    const d = await evaluateDrift(b, t, drift as never);
+    const q = await evaluateDataQuality(b, t, quality as never);
+    expect(both.drift).toEqual(d);
+    expect(both.quality).toEqual(q);
+    expect(both.quality!.rows.length).toBeGreaterThan(0);
+    expect(both.drift!.rows.length).toBeGreaterThan(0);
+  });
+
+  it('runs only the checks asked for; different category caps are profiled separately', async () => {
+    const only = await evaluateDataChecks(b, t, { quality: {} });
+    expect(only.drift).toBeUndefined();
+    expect(only.quality).toEqual(await evaluateDataQuality(b, t));
+    const caps = await evaluateDataChecks(b, t, { drift: { maxCategories: 3 }, quality: { maxCategories: 1000 } });
+    expect(caps.drift).toEqual(await evaluateDrift(b, t, { maxCategories: 3 }));
+    expect(caps.quality).toEqual(await evaluateDataQuality(b, t, { maxCategories: 1000 }));
+  });
+});
