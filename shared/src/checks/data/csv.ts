@@ -8,7 +8,8 @@
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../core/errors';
 import { openRegularFile } from './local-file';
-import type { Cell, DataSource, RowBatch } from './types';
+import { cellOf, CellMode, kindsAt, numberAt } from './csv-cells';
+import type { Cell, DataSource, ReadHint, RowBatch } from './types';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -26,19 +27,26 @@ const enum State {
 export class CsvParser {
   private state = State.FieldStart;
   private field = '';
-  private row: (string | null)[] = [];
+  private row: Cell[] = [];
+  /** Per column, what an unquoted field becomes; decided from the header (the first record stays text). */
+  private modes?: Uint8Array;
+  private header = true;
   private skipLf = false;
   /** 1-based physical line where the current record starts, and the current line. */
   private recordLine = 1;
   private line = 1;
 
-  constructor(private readonly file: string) {}
+  /** `modesFor` is called with the header record: per column, text, a number or the kinds of the field. */
+  constructor(
+    private readonly file: string,
+    private readonly modesFor?: (header: Cell[]) => Uint8Array | undefined,
+  ) {}
 
   private fail(message: string, line = this.line): never {
     throw inputError(`CSV file '${this.file}' line ${line}: ${message}`, { location: { file: this.file, line } });
   }
 
-  private endField(value: string | null): void {
+  private endField(value: Cell): void {
     this.row.push(value);
     this.field = '';
     this.state = State.FieldStart;
@@ -47,15 +55,19 @@ export class CsvParser {
   /** Where each record appended since the last `takeLines()` started (1-based lines). */
   private lines: number[] = [];
 
-  private endRecord(out: (string | null)[][]): void {
+  private endRecord(out: Cell[][]): void {
     out.push(this.row);
+    if (this.header) {
+      this.header = false;
+      this.modes = this.modesFor?.(this.row);
+    }
     this.lines.push(this.recordLine);
     this.row = [];
     this.recordLine = this.line + 1;
   }
 
   /** Parses `text`; complete records are appended to `out`. */
-  feed(text: string, out: (string | null)[][]): void {
+  feed(text: string, out: Cell[][]): void {
     const n = text.length;
     let i = 0;
     if (this.skipLf && n > 0) {
@@ -95,13 +107,16 @@ export class CsvParser {
             if (c === COMMA || c === LF || c === CR) break;
             j++;
           }
-          const value = this.field + text.slice(i, j);
           if (j === n) {
-            this.field = value;
+            this.field += text.slice(i, j);
             i = n;
             break;
           }
-          this.endField(value);
+          const mode = this.modes ? (this.modes[this.row.length] ?? CellMode.Text) : CellMode.Text;
+          if (this.field !== '') this.endField(cellOf(this.field + text.slice(i, j), mode));
+          else if (mode === CellMode.Number) this.endField(numberAt(text, i, j));
+          else if (mode === CellMode.Kinds) this.endField(kindsAt(text, i, j));
+          else this.endField(text.slice(i, j));
           i = j + 1;
           if (c !== COMMA) {
             this.endRecord(out);
@@ -155,10 +170,10 @@ export class CsvParser {
   }
 
   /** The end of the input: the last record may lack a line break. */
-  end(out: (string | null)[][]): void {
+  end(out: Cell[][]): void {
     if (this.state === State.Quoted) this.fail('a quoted field is not closed before the end of the file', this.recordLine);
     if (this.state === State.QuoteInQuoted) this.endField(this.field);
-    else if (this.state === State.Unquoted) this.endField(this.field);
+    else if (this.state === State.Unquoted) this.endField(this.modes ? cellOf(this.field, (this.modes[this.row.length] ?? CellMode.Text) as CellMode) : this.field);
     else if (this.row.length > 0) this.endField(null);
     if (this.row.length > 0) this.endRecord(out);
   }
@@ -178,8 +193,8 @@ export interface CsvOptions {
   input?: string;
 }
 
-function headerNames(file: string, record: (string | null)[]): string[] {
-  const names = record.map((v, i) => (v === null || v === '' ? `_c${i}` : v.replace(/^\uFEFF/, '')));
+function headerNames(file: string, record: Cell[]): string[] {
+  const names = record.map((v, i) => (v === null || v === '' ? `_c${i}` : String(v).replace(/^\uFEFF/, '')));
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw inputError(`CSV file '${file}': the header names column '${name}' twice`, { location: { file, line: 1 } });
@@ -188,15 +203,24 @@ function headerNames(file: string, record: (string | null)[]): string[] {
   return names;
 }
 
-async function* csvBatches(path: string, options: CsvOptions): AsyncGenerator<RowBatch> {
+/** Per column what the reader makes of its unquoted fields, from the header's names and the hint. */
+function modesFor(path: string, hint: ReadHint | undefined): ((header: Cell[]) => Uint8Array | undefined) | undefined {
+  if (!hint || (!hint.kinds && !hint.numbers?.size)) return undefined;
+  return (header) => {
+    const names = header.map((v, i) => (v === null || v === '' ? `_c${i}` : String(v).replace(/^\uFEFF/, '')));
+    return Uint8Array.from(names, (name) => (hint.kinds ? CellMode.Kinds : hint.numbers!.has(name) ? CellMode.Number : CellMode.Text));
+  };
+}
+
+async function* csvBatches(path: string, options: CsvOptions, hint?: ReadHint): AsyncGenerator<RowBatch> {
   const batchRows = options.batchRows ?? 1024;
   const { fd } = openRegularFile(path, options.input);
   // 256 KiB pieces and 1024-row batches: what a piece parses into dies young (cheap to collect)
   const stream = createReadStream('', { fd, encoding: 'utf8', highWaterMark: 1 << 18 });
-  const parser = new CsvParser(path);
+  const parser = new CsvParser(path, modesFor(path, hint));
   let columns: string[] | undefined;
-  let pending: (string | null)[][] = [];
-  const take = function* (records: (string | null)[][]): Generator<RowBatch> {
+  let pending: Cell[][] = [];
+  const take = function* (records: Cell[][]): Generator<RowBatch> {
     const lines = parser.takeLines();
     let start = 0;
     if (!columns && records.length > 0) {
@@ -212,34 +236,37 @@ async function* csvBatches(path: string, options: CsvOptions): AsyncGenerator<Ro
       }
       pending.push(rec);
       if (pending.length >= batchRows) {
-        yield { columns: columns!, rows: pending as Cell[][] };
+        yield { columns: columns!, rows: pending };
         pending = [];
       }
     }
   };
   try {
     for await (const chunk of stream) {
-      const records: (string | null)[][] = [];
+      const records: Cell[][] = [];
       parser.feed(chunk as string, records);
       yield* take(records);
     }
-    const last: (string | null)[][] = [];
+    const last: Cell[][] = [];
     parser.end(last);
     yield* take(last);
     if (!columns) throw inputError(`CSV file '${path}' is empty: a header row is needed`, { location: { file: path } });
-    if (pending.length > 0) yield { columns, rows: pending as Cell[][] };
+    if (pending.length > 0) yield { columns, rows: pending };
   } finally {
     stream.destroy();
   }
 }
 
-/** A CSV file as a data source; every `batches()` call reads the file again from the start. */
+/**
+ * A CSV file as a data source; every `batches()` call reads the file again from the start. With a hint, unquoted
+ * fields of the named columns come as numbers (`textNumber` of the text), or every unquoted field as its kinds bits.
+ */
 export function csvSource(path: string, options: CsvOptions = {}): DataSource {
   return {
     format: 'csv',
     name: path,
     textCells: true,
     schema: async () => undefined,
-    batches: () => csvBatches(path, options),
+    batches: (hint?: ReadHint) => csvBatches(path, options, hint),
   };
 }

@@ -241,7 +241,14 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
   let seenColumns = -1;
   const values: Cell[] = new Array(states.length).fill(null);
   const raws: Cell[] = new Array(states.length).fill(null);
-  for await (const batch of source.batches()) {
+  // CSV fields of numeric columns are read as numbers by the parser, unless a cast check needs their text
+  const numbers = new Set(
+    plan.columns
+      .filter((c) => isNumericType(c.dtype) && !(source.textCells && plan.reference?.has(c.name) && plan.reference.get(c.name)!.dtype !== c.dtype))
+      .map((c) => c.name),
+  );
+  const numericAt = plan.columns.map((c) => isNumericType(c.dtype));
+  for await (const batch of source.batches(source.textCells && numbers.size > 0 ? { numbers } : undefined)) {
     if (batch.columns.length !== seenColumns) {
       const index = new Map(batch.columns.map((n, i) => [n, i]));
       at = plan.columns.map((c) => index.get(c.name) ?? -1);
@@ -252,7 +259,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
       for (let c = 0; c < states.length; c++) {
         const i = at[c]!;
         const raw = i >= 0 && i < row.length ? (row[i] ?? null) : null;
-        const v = typedValue(raw, dtypes[c]!, source.textCells);
+        const v = typeof raw === 'number' && numericAt[c] ? raw : typedValue(raw, dtypes[c]!, source.textCells);
         raws[c] = raw;
         values[c] = v;
         states[c]!.observe(v, raw, dtypes[c]!);

@@ -8,6 +8,7 @@
  *   nested objects/arrays → unsupported; any mix of kinds → string.
  */
 import { inferTextType, isComplex, textKinds } from './cells';
+import { KIND_BOOLEAN, KIND_DOUBLE, KIND_INTEGER } from './csv-cells';
 import type { ColumnSchema, DataSource, DType } from './types';
 
 export interface SourceSchema {
@@ -29,6 +30,14 @@ class TextColumn {
     if (k.integer) this.integer++;
     if (k.double) this.double++;
     if (k.boolean) this.boolean++;
+  }
+
+  /** A cell the reader already classified (the bits of `kindBits`). */
+  addBits(bits: number): void {
+    this.nonNull++;
+    if (bits & KIND_INTEGER) this.integer++;
+    if (bits & KIND_DOUBLE) this.double++;
+    if (bits & KIND_BOOLEAN) this.boolean++;
   }
 
   dtype(): DType {
@@ -81,7 +90,7 @@ export async function readSchema(source: DataSource): Promise<SourceSchema> {
   const text: TextColumn[] = [];
   const values: ValueColumn[] = [];
   let rowCount = 0;
-  for await (const batch of source.batches()) {
+  for await (const batch of source.batches(known ? undefined : { kinds: true })) {
     while (names.length < batch.columns.length) {
       names.push(batch.columns[names.length]!);
       text.push(new TextColumn());
@@ -94,7 +103,10 @@ export async function readSchema(source: DataSource): Promise<SourceSchema> {
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (cell === null || cell === undefined) continue;
-        if (source.textCells) text[c]!.add(cell as string);
+        if (source.textCells) {
+          if (typeof cell === 'number') text[c]!.addBits(cell);
+          else text[c]!.add(cell as string);
+        }
         else values[c]!.add(cell);
       }
     }

@@ -54,8 +54,8 @@ export function sortNumbers(values: Float64Array): Float64Array {
     counts[4 * BUCKETS + ((hi >>> 12) & MASK)]!++;
     counts[5 * BUCKETS + (hi >>> 23)]!++;
   }
-  let src = keys;
-  let dst = scratch;
+  let src: Uint32Array = keys;
+  let dst: Uint32Array = scratch;
   for (let d = 0; d < 6; d++) {
     const base = d * BUCKETS;
     let skip = false;

@@ -68,6 +68,16 @@ export interface ColumnSchema {
   readonly dtype: DType;
 }
 
+/**
+ * What a pass wants of the cells, so a text reader (CSV) can read them as it parses: `numbers`, the columns whose
+ * fields come as numbers (as `textNumber` reads them; quoted fields stay text); `kinds`, every field as the kinds it
+ * can be read as (a bit mask: 1 integer, 2 double, 4 boolean; quoted fields stay text). Other sources ignore it.
+ */
+export interface ReadHint {
+  readonly numbers?: ReadonlySet<string>;
+  readonly kinds?: boolean;
+}
+
 /** A table read as a stream of row batches, any number of times (each `batches()` call reads from the start). */
 export interface DataSource {
   readonly format: DataFormat;
@@ -77,5 +87,5 @@ export interface DataSource {
   readonly textCells: boolean;
   /** Known without reading the rows (Parquet schema, typed in-memory rows); otherwise inferred by a pass. */
   schema(): Promise<{ columns: ColumnSchema[]; rowCount?: number } | undefined>;
-  batches(): AsyncIterable<RowBatch>;
+  batches(hint?: ReadHint): AsyncIterable<RowBatch>;
 }

@@ -29,7 +29,7 @@ function counting(path: string): { source: DataSource; reads: () => number } {
   const inner = openDataSource(path);
   let n = 0;
   return {
-    source: { ...inner, schema: () => inner.schema(), batches: () => (n++, inner.batches()) },
+    source: { ...inner, schema: () => inner.schema(), batches: (hint) => (n++, inner.batches(hint)) },
     reads: () => n,
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * Reading a CSV field straight from the parser's text, without making a string of it, where a pass has said what
+ * it wants of the column: its number (a column the dtype pass found numeric), or the kinds it can be read as (the
+ * dtype pass itself). Only the common shapes are read here (decimal digits with a sign and a point, and for kinds an
+ * exponent); every other field is sliced and read by `textNumber` and `textKinds`, so the results are theirs.
+ */
+import { textKinds, textNumber } from './cells';
+
+/** What the reader makes of an unquoted field: text (a string), its number, or its kinds (a bit mask). */
+export const enum CellMode {
+  Text = 0,
+  Number = 1,
+  Kinds = 2,
+}
+
+/** Kinds as a bit mask (a cell of a `Kinds` column). */
+export const KIND_INTEGER = 1;
+export const KIND_DOUBLE = 2;
+export const KIND_BOOLEAN = 4;
+
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const D0 = 48;
+const D9 = 57;
+const LOWER_E = 101;
+const UPPER_E = 69;
+
+/** Exact powers of ten (10²² is the largest a double holds exactly). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+export function kindBits(text: string): number {
+  const k = textKinds(text);
+  return (k.integer ? KIND_INTEGER : 0) | (k.double ? KIND_DOUBLE : 0) | (k.boolean ? KIND_BOOLEAN : 0);
+}
+
+/**
+ * `textNumber(text.slice(i, j))`. With at most 15 digits and 22 after the point the digits are an exact integer m
+ * and 10^k is exact, so m / 10^k is the correctly rounded value, which is what `+text` gives.
+ */
+export function numberAt(text: string, i: number, j: number): number {
+  let k = i;
+  let c = text.charCodeAt(k);
+  const negative = c === MINUS;
+  if (negative || c === PLUS) k++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; k < j; k++) {
+    c = text.charCodeAt(k);
+    if (c >= D0 && c <= D9) {
+      m = m * 10 + (c - D0);
+      digits++;
+    } else if (c === DOT && frac < 0) frac = k;
+    else return textNumber(text.slice(i, j));
+  }
+  if (digits === 0 || digits > 15) return textNumber(text.slice(i, j));
+  const scale = frac < 0 ? 0 : j - frac - 1;
+  if (scale > 22) return textNumber(text.slice(i, j));
+  const x = scale === 0 ? m : m / POW10[scale]!;
+  return negative ? -x : x;
+}
+
+/** Characters a number, NaN, Inf(inity) or true/false can start with. */
+function mayBeKind(c: number): boolean {
+  return (c >= D0 && c <= D9) || c === PLUS || c === MINUS || c === DOT || c === 78 /* N */ || c === 73 /* I */ || c === 116 || c === 84 || c === 102 || c === 70;
+}
+
+/** `kindBits(text.slice(i, j))` for a non-empty field. */
+export function kindsAt(text: string, i: number, j: number): number {
+  const first = text.charCodeAt(i);
+  if (!mayBeKind(first)) return 0;
+  let k = i;
+  if (first === PLUS || first === MINUS) k++;
+  const intStart = k;
+  while (k < j && text.charCodeAt(k) >= D0 && text.charCodeAt(k) <= D9) k++;
+  const intDigits = k - intStart;
+  if (k === j && intDigits > 0) return j - i < 19 ? KIND_INTEGER | KIND_DOUBLE : kindBits(text.slice(i, j));
+  let fracDigits = 0;
+  if (k < j && text.charCodeAt(k) === DOT) {
+    k++;
+    const fracStart = k;
+    while (k < j && text.charCodeAt(k) >= D0 && text.charCodeAt(k) <= D9) k++;
+    fracDigits = k - fracStart;
+  }
+  if (intDigits + fracDigits > 0) {
+    if (k === j) return KIND_DOUBLE;
+    const c = text.charCodeAt(k);
+    if (c === LOWER_E || c === UPPER_E) {
+      k++;
+      if (k < j && (text.charCodeAt(k) === PLUS || text.charCodeAt(k) === MINUS)) k++;
+      const expStart = k;
+      while (k < j && text.charCodeAt(k) >= D0 && text.charCodeAt(k) <= D9) k++;
+      if (k === j && k > expStart) return KIND_DOUBLE;
+    }
+  }
+  return kindBits(text.slice(i, j));
+}
+
+/** A whole field's value as `mode` asks (the slow path: a field cut by a chunk boundary, or at the end of the file). */
+export function cellOf(text: string, mode: CellMode): string | number {
+  if (mode === CellMode.Number) return textNumber(text);
+  if (mode === CellMode.Kinds) return kindBits(text);
+  return text;
+}
