@@ -5,6 +5,7 @@
  * drift features as the baseline classified them and the quality counts against the baseline's statistics. The
  * results are the same as `evaluateDrift` and `evaluateDataQuality` give separately.
  */
+import { performance } from 'node:perf_hooks';
 import { classifyDrift, driftResult, evaluateDrift, planDrift, type DriftOptions, type DriftResult } from './drift';
 import { DEFAULT_MAX_CATEGORIES, profileSource } from './profile';
 import { baselineColumns, baselineFromProfile, evaluateDataQuality, planQuality, qualityResult, type QualityOptions, type QualityResult } from './quality';
@@ -26,6 +27,8 @@ export interface DataChecksOptions {
 export interface DataChecksResult {
   drift?: DriftResult;
   quality?: QualityResult;
+  /** Seconds per phase when both checks ran together: the dtype passes, each profile pass, the metrics. */
+  phases?: { schema: number; baseline: number; target: number; metrics: number };
 }
 
 /** Columns of `extra` not already in `first`, appended (in their order). */
@@ -48,12 +51,14 @@ export async function evaluateDataChecks(baseline: DataInput, target: DataInput,
   if ((dOpts.maxCategories ?? DEFAULT_MAX_CATEGORIES) !== qCap) {
     return { drift: await evaluateDrift(baseline, target, { ...dOpts, format }), quality: await evaluateDataQuality(baseline, target, { ...qOpts, format }) };
   }
+  const clock = [performance.now()];
   const bSource = dataSource(baseline, format, 'baseline-data');
   const tSource = dataSource(target, format, 'target-data');
   const [bSchema, tSchema] = [await readSchema(bSource), await readSchema(tSource)];
   const dPlan = planDrift(bSchema.columns, tSchema.columns, dOpts);
   const qBaseColumns = baselineColumns(bSchema.columns);
   const arena = new SpillArena(dOpts);
+  clock.push(performance.now());
   try {
     const bProfile = await profileSource(bSource, {
       columns: union(
@@ -69,6 +74,7 @@ export async function evaluateDataChecks(baseline: DataInput, target: DataInput,
     const base = baselineFromProfile(bSource.name, bProfile, qBaseColumns, qOpts);
     const features = classifyDrift(dPlan, bProfile, dOpts);
     const qPlan = planQuality(base, tSchema.columns, qOpts);
+    clock.push(performance.now());
     // No rowCount, as in evaluateDataQuality: the drift side of a target pass does not use the all-rows counts.
     const tProfile = await profileSource(tSource, {
       columns: union(
@@ -81,10 +87,12 @@ export async function evaluateDataChecks(baseline: DataInput, target: DataInput,
       arena,
       maxCategories: qCap,
     });
-    return {
-      drift: driftResult(dPlan, features, bProfile, tProfile, arena.spilledValues, dOpts),
-      quality: qualityResult(base, qPlan, tProfile, qOpts),
-    };
+    clock.push(performance.now());
+    const drift = driftResult(dPlan, features, bProfile, tProfile, arena.spilledValues, dOpts);
+    const quality = qualityResult(base, qPlan, tProfile, qOpts);
+    clock.push(performance.now());
+    const s = (i: number) => (clock[i + 1]! - clock[i]!) / 1000;
+    return { drift, quality, phases: { schema: s(0), baseline: s(1), target: s(2), metrics: s(3) } };
   } finally {
     arena.dispose();
   }
