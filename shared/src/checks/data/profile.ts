@@ -101,6 +101,12 @@ class ColumnState {
   private readonly numeric: boolean;
   private readonly castCheck?: 'text' | 'none' | 'all-fail';
   private readonly ref?: ColumnReference;
+  /**
+   * Category counts while reading, over all rows and over the rows kept for drift: a numeric column's keyed by the
+   * number (as distinct as its `categoryKey` text, and cheaper to hash), turned into text keys by `finish`.
+   */
+  private counts?: Map<Cell, number>;
+  private driftCounts?: Map<Cell, number>;
   /** Integer column collected both ways: its drift counts go once its all-rows counts prove it numerical. */
   private readonly both: boolean;
 
@@ -114,14 +120,14 @@ class ColumnState {
         ? Math.min(maxCategories, Math.floor(CATEGORICAL_DISTINCT_RATIO * plan.rowCount) + 1)
         : maxCategories;
     this.both = drift?.collect === 'both';
-    this.profile = { name: schema.name, dtype: schema.dtype, nulls: 0, nans: 0, min: NaN, max: NaN, counts: trackCounts ? new Map() : undefined };
+    this.profile = { name: schema.name, dtype: schema.dtype, nulls: 0, nans: 0, min: NaN, max: NaN };
+    if (trackCounts) this.counts = new Map();
     if (drift) {
       const wantValues = drift.collect !== 'categorical' && this.numeric;
-      const wantCounts = drift.collect !== 'numerical';
+      if (drift.collect !== 'numerical') this.driftCounts = new Map();
       this.profile.drift = {
         values: wantValues ? plan.arena.store() : undefined,
         moments: wantValues ? new SampleMoments() : undefined,
-        counts: wantCounts ? new Map() : undefined,
         countsComplete: true,
       };
     }
@@ -152,12 +158,13 @@ class ColumnState {
         if (x > this.maxSeen) this.maxSeen = x;
       }
     }
-    if (p.counts) {
-      const key = categoryKey(v, dtype);
-      const seen = p.counts.get(key);
-      if (seen !== undefined) p.counts.set(key, seen + 1);
-      else if (p.counts.size < this.countsCap) p.counts.set(key, 1);
-      else p.counts = undefined; // too many distinct values to keep
+    const counts = this.counts;
+    if (counts) {
+      const key = this.numeric ? v : categoryKey(v, dtype);
+      const seen = counts.get(key);
+      if (seen !== undefined) counts.set(key, seen + 1);
+      else if (counts.size < this.countsCap) counts.set(key, 1);
+      else this.counts = undefined; // too many distinct values to keep
     }
     if (this.ref) this.checkAgainstReference(v, raw);
   }
@@ -196,24 +203,34 @@ class ColumnState {
       d.values.push(v as number);
       d.moments!.add(v as number);
     }
-    if (d.counts && this.both && !this.profile.counts) {
-      d.counts = undefined; // more distinct values than 5 % of the rows: numerical, the categories are not needed
+    if (this.driftCounts && this.both && !this.counts) {
+      this.driftCounts = undefined; // more distinct values than 5 % of the rows: numerical, the categories are not needed
       d.countsComplete = false;
     }
-    if (d.counts) {
-      const key = categoryKey(v, dtype);
-      const seen = d.counts.get(key);
-      if (seen !== undefined) d.counts.set(key, seen + 1);
-      else if (d.counts.size < maxCategories) d.counts.set(key, 1);
+    const counts = this.driftCounts;
+    if (counts) {
+      const key = this.numeric ? v : categoryKey(v, dtype);
+      const seen = counts.get(key);
+      if (seen !== undefined) counts.set(key, seen + 1);
+      else if (counts.size < maxCategories) counts.set(key, 1);
       else {
-        d.counts = undefined;
+        this.driftCounts = undefined;
         d.countsComplete = false;
       }
     }
   }
 
+  private textKeys(counts: Map<Cell, number>): Map<string, number> {
+    if (!this.numeric) return counts as Map<string, number>;
+    const out = new Map<string, number>();
+    for (const [k, c] of counts) out.set(categoryKey(k, this.profile.dtype), c);
+    return out;
+  }
+
   finish(): ColumnProfile {
     const p = this.profile;
+    if (this.counts) p.counts = this.textKeys(this.counts);
+    if (p.drift && this.driftCounts) p.drift.counts = this.textKeys(this.driftCounts);
     if (this.numeric) {
       p.min = this.nonNaN > 0 ? this.minSeen : NaN;
       p.max = this.sawNaN ? NaN : this.nonNaN > 0 ? this.maxSeen : NaN;
