@@ -11,6 +11,7 @@
 import { categoryKey, isMissing, textCastable, typeCastable, typedValue } from './cells';
 import { CATEGORICAL_DISTINCT_RATIO } from './classify';
 import { SampleMoments } from './metrics';
+import { NumberCounts } from './number-counts';
 import { KeySet, RowHasher } from './row-hash';
 import { FLOAT_TYPES, INTEGER_TYPES, isNumericType, type Cell, type ColumnSchema, type DataFormat, type DataSource, type DType } from './types';
 import type { SpillArena, ValueStore } from './value-store';
@@ -105,8 +106,8 @@ class ColumnState {
    * Category counts while reading, over all rows and over the rows kept for drift: a numeric column's keyed by the
    * number (as distinct as its `categoryKey` text, and cheaper to hash), turned into text keys by `finish`.
    */
-  private counts?: Map<Cell, number>;
-  private driftCounts?: Map<Cell, number>;
+  private counts?: Map<Cell, number> | NumberCounts;
+  private driftCounts?: Map<Cell, number> | NumberCounts;
   /** Integer column collected both ways: its drift counts go once its all-rows counts prove it numerical. */
   private readonly both: boolean;
 
@@ -121,10 +122,10 @@ class ColumnState {
         : maxCategories;
     this.both = drift?.collect === 'both';
     this.profile = { name: schema.name, dtype: schema.dtype, nulls: 0, nans: 0, min: NaN, max: NaN };
-    if (trackCounts) this.counts = new Map();
+    if (trackCounts) this.counts = this.numeric ? new NumberCounts() : new Map();
     if (drift) {
       const wantValues = drift.collect !== 'categorical' && this.numeric;
-      if (drift.collect !== 'numerical') this.driftCounts = new Map();
+      if (drift.collect !== 'numerical') this.driftCounts = this.numeric ? new NumberCounts() : new Map();
       this.profile.drift = {
         values: wantValues ? plan.arena.store() : undefined,
         moments: wantValues ? new SampleMoments() : undefined,
@@ -160,11 +161,16 @@ class ColumnState {
     }
     const counts = this.counts;
     if (counts) {
-      const key = this.numeric ? v : categoryKey(v, dtype);
-      const seen = counts.get(key);
-      if (seen !== undefined) counts.set(key, seen + 1);
-      else if (counts.size < this.countsCap) counts.set(key, 1);
-      else this.counts = undefined; // too many distinct values to keep
+      // beyond the cap: too many distinct values to keep
+      if (counts instanceof NumberCounts) {
+        if (!counts.add(v as number, this.countsCap)) this.counts = undefined;
+      } else {
+        const key = categoryKey(v, dtype);
+        const seen = counts.get(key);
+        if (seen !== undefined) counts.set(key, seen + 1);
+        else if (counts.size < this.countsCap) counts.set(key, 1);
+        else this.counts = undefined;
+      }
     }
     if (this.ref) this.checkAgainstReference(v, raw);
   }
@@ -209,21 +215,25 @@ class ColumnState {
     }
     const counts = this.driftCounts;
     if (counts) {
-      const key = this.numeric ? v : categoryKey(v, dtype);
-      const seen = counts.get(key);
-      if (seen !== undefined) counts.set(key, seen + 1);
-      else if (counts.size < maxCategories) counts.set(key, 1);
+      let kept: boolean;
+      if (counts instanceof NumberCounts) kept = counts.add(v as number, maxCategories);
       else {
+        const key = categoryKey(v, dtype);
+        const seen = counts.get(key);
+        kept = seen !== undefined || counts.size < maxCategories;
+        if (kept) counts.set(key, (seen ?? 0) + 1);
+      }
+      if (!kept) {
         this.driftCounts = undefined;
         d.countsComplete = false;
       }
     }
   }
 
-  private textKeys(counts: Map<Cell, number>): Map<string, number> {
-    if (!this.numeric) return counts as Map<string, number>;
+  private textKeys(counts: Map<Cell, number> | NumberCounts): Map<string, number> {
+    if (!(counts instanceof NumberCounts)) return counts as Map<string, number>;
     const out = new Map<string, number>();
-    for (const [k, c] of counts) out.set(categoryKey(k, this.profile.dtype), c);
+    for (const [k, c] of counts.entries()) out.set(categoryKey(k, this.profile.dtype), c);
     return out;
   }
 
