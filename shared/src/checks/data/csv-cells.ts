@@ -5,6 +5,7 @@
  * exponent); every other field is sliced and read by `textNumber` and `textKinds`, so the results are theirs.
  */
 import { textKinds, textNumber } from './cells';
+import type { Cell } from './types';
 
 /** What the reader makes of an unquoted field: text (a string), its number, or its kinds (a bit mask). */
 export const enum CellMode {
@@ -23,6 +24,9 @@ const MINUS = 45;
 const DOT = 46;
 const D0 = 48;
 const D9 = 57;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
 const LOWER_E = 101;
 const UPPER_E = 69;
 
@@ -102,4 +106,53 @@ export function cellOf(text: string, mode: CellMode): string | number {
   if (mode === CellMode.Number) return textNumber(text);
   if (mode === CellMode.Kinds) return kindBits(text);
   return text;
+}
+
+/** The cell `scanField` read (valid when it returned an index before the end of the text). */
+export let scanned: Cell = null;
+
+/**
+ * Reads the unquoted field starting at `i` as `mode` (Number or Kinds) while looking for its end: returns the index
+ * of the comma or line break that ends it, with its value in `scanned`, or `n` when the text ends first (the caller
+ * keeps the piece). The same values as `numberAt` and `kindsAt` of the field.
+ */
+export function scanField(text: string, i: number, n: number, mode: CellMode): number {
+  let k = i;
+  let c = text.charCodeAt(k);
+  const negative = c === MINUS;
+  if (negative || c === PLUS) k++;
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; k < n; k++) {
+    c = text.charCodeAt(k);
+    if (c >= D0 && c <= D9) {
+      m = m * 10 + (c - D0);
+      digits++;
+    } else if (c === DOT && dot < 0) dot = k;
+    else break;
+  }
+  if (k < n && (c === COMMA || c === LF || c === CR)) {
+    if (digits > 0) {
+      if (mode === CellMode.Kinds) {
+        scanned = dot >= 0 ? KIND_DOUBLE : k - i < 19 ? KIND_INTEGER | KIND_DOUBLE : kindBits(text.slice(i, k));
+        return k;
+      }
+      const scale = dot < 0 ? 0 : k - dot - 1;
+      if (digits <= 15 && scale <= 22) {
+        const x = scale === 0 ? m : m / POW10[scale]!;
+        scanned = negative ? -x : x;
+        return k;
+      }
+    }
+    scanned = mode === CellMode.Kinds ? kindBits(text.slice(i, k)) : textNumber(text.slice(i, k));
+    return k;
+  }
+  while (k < n) {
+    c = text.charCodeAt(k);
+    if (c === COMMA || c === LF || c === CR) break;
+    k++;
+  }
+  if (k < n) scanned = mode === CellMode.Kinds ? kindsAt(text, i, k) : textNumber(text.slice(i, k));
+  return k;
 }

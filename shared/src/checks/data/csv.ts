@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../core/errors';
 import { openRegularFile } from './local-file';
-import { cellOf, CellMode, kindsAt, numberAt } from './csv-cells';
+import { cellOf, CellMode, scanField, scanned } from './csv-cells';
 import type { Cell, DataSource, ReadHint, RowBatch } from './types';
 
 const COMMA = 44;
@@ -100,23 +100,28 @@ export class CsvParser {
           break;
         }
         case State.Unquoted: {
+          const mode = this.modes ? (this.modes[this.row.length] ?? CellMode.Text) : CellMode.Text;
           let j = i;
           let c = 0;
-          while (j < n) {
-            c = text.charCodeAt(j);
-            if (c === COMMA || c === LF || c === CR) break;
-            j++;
+          if (mode !== CellMode.Text && this.field === '') {
+            j = scanField(text, i, n, mode); // reads the field as it looks for its end
+            if (j < n) {
+              c = text.charCodeAt(j);
+              this.endField(scanned);
+            }
+          } else {
+            while (j < n) {
+              c = text.charCodeAt(j);
+              if (c === COMMA || c === LF || c === CR) break;
+              j++;
+            }
+            if (j < n) this.endField(this.field !== '' ? cellOf(this.field + text.slice(i, j), mode) : text.slice(i, j));
           }
           if (j === n) {
             this.field += text.slice(i, j);
             i = n;
             break;
           }
-          const mode = this.modes ? (this.modes[this.row.length] ?? CellMode.Text) : CellMode.Text;
-          if (this.field !== '') this.endField(cellOf(this.field + text.slice(i, j), mode));
-          else if (mode === CellMode.Number) this.endField(numberAt(text, i, j));
-          else if (mode === CellMode.Kinds) this.endField(kindsAt(text, i, j));
-          else this.endField(text.slice(i, j));
           i = j + 1;
           if (c !== COMMA) {
             this.endRecord(out);
