@@ -110,13 +110,15 @@ export function cellOf(text: string, mode: CellMode): string | number {
 
 /** The cell `scanField` read (valid when it returned an index before the end of the text). */
 export let scanned: Cell = null;
+/** The kinds bits of that field (Number mode with `wantBits`; Kinds mode: the same as `scanned`). */
+export let scannedBits = 0;
 
 /**
  * Reads the unquoted field starting at `i` as `mode` (Number or Kinds) while looking for its end: returns the index
  * of the comma or line break that ends it, with its value in `scanned`, or `n` when the text ends first (the caller
  * keeps the piece). The same values as `numberAt` and `kindsAt` of the field.
  */
-export function scanField(text: string, i: number, n: number, mode: CellMode): number {
+export function scanField(text: string, i: number, n: number, mode: CellMode, wantBits = false): number {
   let k = i;
   let c = text.charCodeAt(k);
   const negative = c === MINUS;
@@ -135,17 +137,23 @@ export function scanField(text: string, i: number, n: number, mode: CellMode): n
   if (k < n && (c === COMMA || c === LF || c === CR)) {
     if (digits > 0) {
       if (mode === CellMode.Kinds) {
-        scanned = dot >= 0 ? KIND_DOUBLE : k - i < 19 ? KIND_INTEGER | KIND_DOUBLE : kindBits(text.slice(i, k));
+        scanned = scannedBits = dot >= 0 ? KIND_DOUBLE : k - i < 19 ? KIND_INTEGER | KIND_DOUBLE : kindBits(text.slice(i, k));
         return k;
       }
       const scale = dot < 0 ? 0 : k - dot - 1;
       if (digits <= 15 && scale <= 22) {
         const x = scale === 0 ? m : m / POW10[scale]!;
         scanned = negative ? -x : x;
+        if (wantBits) scannedBits = dot >= 0 ? KIND_DOUBLE : KIND_INTEGER | KIND_DOUBLE; // at most 15 digits: a long
         return k;
       }
     }
-    scanned = mode === CellMode.Kinds ? kindBits(text.slice(i, k)) : textNumber(text.slice(i, k));
+    if (mode === CellMode.Kinds) scanned = scannedBits = kindBits(text.slice(i, k));
+    else {
+      const t = text.slice(i, k);
+      scanned = textNumber(t);
+      if (wantBits) scannedBits = kindBits(t);
+    }
     return k;
   }
   while (k < n) {
@@ -153,6 +161,13 @@ export function scanField(text: string, i: number, n: number, mode: CellMode): n
     if (c === COMMA || c === LF || c === CR) break;
     k++;
   }
-  if (k < n) scanned = mode === CellMode.Kinds ? kindsAt(text, i, k) : textNumber(text.slice(i, k));
+  if (k < n) {
+    if (mode === CellMode.Kinds) scanned = scannedBits = kindsAt(text, i, k);
+    else {
+      const t = text.slice(i, k);
+      scanned = textNumber(t);
+      if (wantBits) scannedBits = kindBits(t);
+    }
+  }
   return k;
 }

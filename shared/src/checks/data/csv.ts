@@ -8,7 +8,8 @@
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../core/errors';
 import { openRegularFile } from './local-file';
-import { cellOf, CellMode, scanField, scanned } from './csv-cells';
+import { cellOf, CellMode, kindBits, scanField, scanned, scannedBits } from './csv-cells';
+import type { DtypeTally } from './tally';
 import type { Cell, DataSource, ReadHint, RowBatch } from './types';
 
 const COMMA = 44;
@@ -40,13 +41,20 @@ export class CsvParser {
   constructor(
     private readonly file: string,
     private readonly modesFor?: (header: Cell[]) => Uint8Array | undefined,
+    /** Counts the dtypes of the data fields as they are read (a pass that guessed them). */
+    private readonly tally?: DtypeTally,
   ) {}
 
   private fail(message: string, line = this.line): never {
     throw inputError(`CSV file '${this.file}' line ${line}: ${message}`, { location: { file: this.file, line } });
   }
 
-  private endField(value: Cell): void {
+  /** `text`: the field's text, or its kinds bits; by default the value itself (text). */
+  private endField(value: Cell, text?: string | number): void {
+    const tally = this.tally;
+    if (tally && value !== null && !this.header && !tally.string[this.row.length]) {
+      tally.add(this.row.length, typeof text === 'number' ? text : kindBits(text ?? (value as string)));
+    }
     this.row.push(value);
     this.field = '';
     this.state = State.FieldStart;
@@ -57,6 +65,7 @@ export class CsvParser {
 
   private endRecord(out: Cell[][]): void {
     out.push(this.row);
+    if (this.tally && !this.header) this.tally.rows++;
     if (this.header) {
       this.header = false;
       this.modes = this.modesFor?.(this.row);
@@ -104,10 +113,10 @@ export class CsvParser {
           let j = i;
           let c = 0;
           if (mode !== CellMode.Text && this.field === '') {
-            j = scanField(text, i, n, mode); // reads the field as it looks for its end
+            j = scanField(text, i, n, mode, this.tally !== undefined); // reads the field as it looks for its end
             if (j < n) {
               c = text.charCodeAt(j);
-              this.endField(scanned);
+              this.endField(scanned, scannedBits);
             }
           } else {
             while (j < n) {
@@ -115,7 +124,10 @@ export class CsvParser {
               if (c === COMMA || c === LF || c === CR) break;
               j++;
             }
-            if (j < n) this.endField(this.field !== '' ? cellOf(this.field + text.slice(i, j), mode) : text.slice(i, j));
+            if (j < n) {
+              const t = this.field + text.slice(i, j);
+              this.endField(cellOf(t, mode), t);
+            }
           }
           if (j === n) {
             this.field += text.slice(i, j);
@@ -178,7 +190,7 @@ export class CsvParser {
   end(out: Cell[][]): void {
     if (this.state === State.Quoted) this.fail('a quoted field is not closed before the end of the file', this.recordLine);
     if (this.state === State.QuoteInQuoted) this.endField(this.field);
-    else if (this.state === State.Unquoted) this.endField(this.modes ? cellOf(this.field, (this.modes[this.row.length] ?? CellMode.Text) as CellMode) : this.field);
+    else if (this.state === State.Unquoted) this.endField(this.modes ? cellOf(this.field, (this.modes[this.row.length] ?? CellMode.Text) as CellMode) : this.field, this.field);
     else if (this.row.length > 0) this.endField(null);
     if (this.row.length > 0) this.endRecord(out);
   }
@@ -210,7 +222,7 @@ function headerNames(file: string, record: Cell[]): string[] {
 
 /** Per column what the reader makes of its unquoted fields, from the header's names and the hint. */
 function modesFor(path: string, hint: ReadHint | undefined): ((header: Cell[]) => Uint8Array | undefined) | undefined {
-  if (!hint || (!hint.kinds && !hint.numbers?.size)) return undefined;
+  if (!hint || (!hint.kinds && !hint.numbers?.size && !hint.tally)) return undefined;
   return (header) => {
     const names = header.map((v, i) => (v === null || v === '' ? `_c${i}` : String(v).replace(/^\uFEFF/, '')));
     return Uint8Array.from(names, (name) => (hint.kinds ? CellMode.Kinds : hint.numbers!.has(name) ? CellMode.Number : CellMode.Text));
@@ -222,7 +234,7 @@ async function* csvBatches(path: string, options: CsvOptions, hint?: ReadHint): 
   const { fd } = openRegularFile(path, options.input);
   // 256 KiB pieces and 1024-row batches: what a piece parses into dies young (cheap to collect)
   const stream = createReadStream('', { fd, encoding: 'utf8', highWaterMark: 1 << 18 });
-  const parser = new CsvParser(path, modesFor(path, hint));
+  const parser = new CsvParser(path, modesFor(path, hint), hint?.tally);
   let columns: string[] | undefined;
   let pending: Cell[][] = [];
   const take = function* (records: Cell[][]): Generator<RowBatch> {
@@ -230,6 +242,7 @@ async function* csvBatches(path: string, options: CsvOptions, hint?: ReadHint): 
     let start = 0;
     if (!columns && records.length > 0) {
       columns = headerNames(path, records[0]!);
+      if (hint?.tally) hint.tally.names = columns;
       start = 1;
     }
     for (let r = start; r < records.length; r++) {

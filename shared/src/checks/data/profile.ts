@@ -12,6 +12,7 @@ import { categoryKey, isMissing, textCastable, typeCastable, typedValue } from '
 import { CATEGORICAL_DISTINCT_RATIO } from './classify';
 import { SampleMoments } from './metrics';
 import { NumberCounts } from './number-counts';
+import type { DtypeTally } from './tally';
 import { KeySet, RowHasher } from './row-hash';
 import { FLOAT_TYPES, INTEGER_TYPES, isNumericType, type Cell, type ColumnSchema, type DataFormat, type DataSource, type DType } from './types';
 import type { SpillArena, ValueStore } from './value-store';
@@ -39,6 +40,13 @@ export interface ProfilePlan {
   columns: readonly ColumnSchema[];
   /** Rows in the dataset (from the schema pass or the Parquet footer): caps the integer distinct count early. */
   rowCount?: number;
+  /**
+   * Without `rowCount`: apply that cap (5 % of the rows, for the integer columns' all-rows counts) at the end, over
+   * the rows read; the counts are the same as with `rowCount`, they are only kept longer while reading.
+   */
+  capAtEnd?: boolean;
+  /** CSV read with guessed dtypes: count the true ones on the way (see DtypeTally). */
+  tally?: DtypeTally;
   drift?: readonly DriftFeaturePlan[];
   /** Data quality against a baseline: per column the reference statistics. */
   reference?: ReadonlyMap<string, ColumnReference>;
@@ -237,8 +245,16 @@ class ColumnState {
     return out;
   }
 
-  finish(): ColumnProfile {
+  /** `shareCap`: the integer columns' cap from the rows read (ProfilePlan.capAtEnd). */
+  finish(shareCap?: number): ColumnProfile {
     const p = this.profile;
+    if (shareCap !== undefined && this.counts && INTEGER_TYPES.has(p.dtype) && this.counts.size > shareCap) {
+      this.counts = undefined;
+      if (this.both && this.driftCounts) {
+        this.driftCounts = undefined;
+        p.drift!.countsComplete = false;
+      }
+    }
     if (this.counts) p.counts = this.textKeys(this.counts);
     if (p.drift && this.driftCounts) p.drift.counts = this.textKeys(this.driftCounts);
     if (this.numeric) {
@@ -275,7 +291,8 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
       .map((c) => c.name),
   );
   const numericAt = plan.columns.map((c) => isNumericType(c.dtype));
-  for await (const batch of source.batches(source.textCells && numbers.size > 0 ? { numbers } : undefined)) {
+  const hint = source.textCells && (numbers.size > 0 || plan.tally) ? { numbers, tally: plan.tally } : undefined;
+  for await (const batch of source.batches(hint)) {
     if (batch.columns.length !== seenColumns) {
       const index = new Map(batch.columns.map((n, i) => [n, i]));
       at = plan.columns.map((c) => index.get(c.name) ?? -1);
@@ -315,7 +332,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
     name: source.name,
     format: source.format,
     rowCount,
-    columns: states.map((s) => s.finish()),
+    columns: states.map((s) => s.finish(plan.capAtEnd && plan.rowCount === undefined ? Math.min(maxCategories, Math.floor(CATEGORICAL_DISTINCT_RATIO * rowCount) + 1) : undefined)),
     driftRows,
     driftFeatures: plan.columns.filter((c) => driftByName.has(c.name)).map((c) => c.name),
     duplicateRows: plan.duplicates ? duplicates : undefined,

@@ -83,7 +83,7 @@ class ValueColumn {
 }
 
 /** The source's columns and dtypes (stored, or inferred by reading it once) and its row count. */
-export async function readSchema(source: DataSource): Promise<SourceSchema> {
+export async function readSchema(source: DataSource, options: { maxRows?: number } = {}): Promise<SourceSchema> {
   const known = await source.schema();
   if (known && known.rowCount !== undefined) return { columns: known.columns, rowCount: known.rowCount };
   const names: string[] = [];
@@ -97,9 +97,12 @@ export async function readSchema(source: DataSource): Promise<SourceSchema> {
       values.push(new ValueColumn());
     }
     for (const c of batch.floatLiterals ?? []) values[c]!.floatLiteral = true;
-    rowCount += batch.rows.length;
+    const take = options.maxRows === undefined ? batch.rows.length : Math.min(batch.rows.length, options.maxRows - rowCount);
+    rowCount += take;
     if (known) continue;
-    for (const row of batch.rows) {
+    const last = options.maxRows !== undefined && rowCount >= options.maxRows;
+    for (let r = 0; r < take; r++) {
+      const row = batch.rows[r]!;
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (cell === null || cell === undefined) continue;
@@ -110,6 +113,7 @@ export async function readSchema(source: DataSource): Promise<SourceSchema> {
         else values[c]!.add(cell);
       }
     }
+    if (last) break; // the dtypes of the first rows only (a guess to check later)
   }
   if (known) return { columns: known.columns, rowCount };
   return {

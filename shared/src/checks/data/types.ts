@@ -5,6 +5,7 @@
  * - CSV cells are text (`string`) or `null` (an unquoted empty field); the dtype is inferred by a first pass.
  * - JSON Lines and in-memory cells are JSON-like values; Parquet cells are typed by the file's schema.
  */
+import type { DtypeTally } from './tally';
 
 /** Spark short type names (the data-quality statistics use the same ones). `unsupported` = struct, array, map… */
 export type DType =
@@ -76,6 +77,8 @@ export interface ColumnSchema {
 export interface ReadHint {
   readonly numbers?: ReadonlySet<string>;
   readonly kinds?: boolean;
+  /** CSV: count the dtypes of the fields while reading (a pass whose dtypes were guessed from the first rows). */
+  readonly tally?: DtypeTally;
 }
 
 /** A table read as a stream of row batches, any number of times (each `batches()` call reads from the start). */

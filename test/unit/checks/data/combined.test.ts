@@ -59,6 +59,46 @@ describe('evaluateDataChecks', () => {
     expect(both.drift!.rows.length).toBeGreaterThan(0);
   });
 
+  // reads: both guesses (a part of each file), one pass each, and when a guess was wrong both profiles again (and the
+  // target's dtypes when the baseline's guess was wrong, found before the target pass)
+  it.each([
+    ['baseline', 'x', '2.5', 6],
+    ['baseline', 'k', 'seven', 6],
+    ['target', 'wide', '1.5', 6],
+    ['target', 'late', '3', 6],
+    ['both', 'x', '1e3', 6],
+    ['both', 'late', 'x', 4],
+  ])('gives the same rows whether the dtypes guessed from the first rows are right or not (%s: %s is %j later)', async (side, column, value, reads) => {
+    const lines = (rows: number, shift: number) => {
+      const out = ['x,k,wide,late,city'];
+      for (let i = 0; i < rows; i++) out.push([String(i % 9 + shift), String(i % 3), String((i * 37) % 101), i < 20 ? '' : String(i % 5), i % 2 ? 'a' : 'b'].join(','));
+      return out;
+    };
+    const write = (rows: string[]) => {
+      const p = join(dir, `g${seq++}.csv`);
+      writeFileSync(p, rows.join('\n') + '\n');
+      return p;
+    };
+    const change = (rows: string[]) => {
+      const at = rows[0]!.split(',').indexOf(column);
+      const cells = rows[150]!.split(',');
+      cells[at] = value;
+      rows[150] = cells.join(',');
+      return rows;
+    };
+    const b = write(side === 'target' ? lines(200, 0) : change(lines(200, 0)));
+    const t = write(side === 'baseline' ? lines(180, 1) : change(lines(180, 1)));
+    const bs = counting(b);
+    const ts = counting(t);
+    const options = { drift: { numericalMetrics: ['NormalizedWassersteinDistance', 'JensenShannonDistance'] as const }, quality: {} };
+    const both = await evaluateDataChecks(bs.source, ts.source, options as never, 10);
+    expect(both.drift).toEqual(await evaluateDrift(b, t, options.drift as never));
+    expect(both.quality).toEqual(await evaluateDataQuality(b, t));
+    expect(bs.reads() + ts.reads()).toBe(reads);
+    const guessed = await evaluateDataChecks(b, t, options as never, 1000);
+    expect(guessed).toMatchObject({ drift: both.drift, quality: both.quality });
+  });
+
   it('runs only the checks asked for; different category caps are profiled separately', async () => {
     const only = await evaluateDataChecks(b, t, { quality: {} });
     expect(only.drift).toBeUndefined();
