@@ -8,9 +8,14 @@ const words = new Int32Array(bits.buffer);
 
 /** The first slot index to probe for `x` (a pair index) among `mask + 1` slots. */
 function slot(x: number, mask: number): number {
+  // murmur3's finalizer over both words: a small integer's double has only zeros in its low bits
   bits[0] = x;
-  const h = Math.imul(words[0]! ^ Math.imul(words[1]!, 0x9e3779b1), 0x85ebca6b);
-  return (h ^ (h >>> 15)) & mask;
+  let h = words[0]! ^ Math.imul(words[1]!, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & mask;
 }
 
 export class NumberCounts {
