@@ -100,6 +100,11 @@ export interface DataProfile {
   duplicateRows?: number;
 }
 
+/** A category's count, changed in place (one Map lookup per value). */
+interface Tally {
+  n: number;
+}
+
 class ColumnState {
   readonly profile: ColumnProfile;
   private readonly countsCap: number;
@@ -114,8 +119,8 @@ class ColumnState {
    * Category counts while reading, over all rows and over the rows kept for drift: a numeric column's keyed by the
    * number (as distinct as its `categoryKey` text, and cheaper to hash), turned into text keys by `finish`.
    */
-  private counts?: Map<Cell, number> | NumberCounts;
-  private driftCounts?: Map<Cell, number> | NumberCounts;
+  private counts?: Map<string, Tally> | NumberCounts;
+  private driftCounts?: Map<string, Tally> | NumberCounts;
   /** Integer column collected both ways: its drift counts go once its all-rows counts prove it numerical. */
   private readonly both: boolean;
 
@@ -175,8 +180,8 @@ class ColumnState {
       } else {
         const key = categoryKey(v, dtype);
         const seen = counts.get(key);
-        if (seen !== undefined) counts.set(key, seen + 1);
-        else if (counts.size < this.countsCap) counts.set(key, 1);
+        if (seen !== undefined) seen.n++;
+        else if (counts.size < this.countsCap) counts.set(key, { n: 1 });
         else this.counts = undefined;
       }
     }
@@ -229,7 +234,8 @@ class ColumnState {
         const key = categoryKey(v, dtype);
         const seen = counts.get(key);
         kept = seen !== undefined || counts.size < maxCategories;
-        if (kept) counts.set(key, (seen ?? 0) + 1);
+        if (seen !== undefined) seen.n++;
+        else if (kept) counts.set(key, { n: 1 });
       }
       if (!kept) {
         this.driftCounts = undefined;
@@ -238,9 +244,12 @@ class ColumnState {
     }
   }
 
-  private textKeys(counts: Map<Cell, number> | NumberCounts): Map<string, number> {
-    if (!(counts instanceof NumberCounts)) return counts as Map<string, number>;
+  private textKeys(counts: Map<string, Tally> | NumberCounts): Map<string, number> {
     const out = new Map<string, number>();
+    if (!(counts instanceof NumberCounts)) {
+      for (const [k, t] of counts) out.set(k, t.n);
+      return out;
+    }
     for (const [k, c] of counts.entries()) out.set(categoryKey(k, this.profile.dtype), c);
     return out;
   }
