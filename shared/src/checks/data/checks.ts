@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { classifyDrift, driftResult, evaluateDrift, planDrift, type DriftOptions, type DriftResult } from './drift';
 import { DEFAULT_MAX_CATEGORIES, profileSource } from './profile';
 import { baselineColumns, baselineFromProfile, evaluateDataQuality, planQuality, qualityResult, type QualityOptions, type QualityResult } from './quality';
-import { readSchema } from './schema';
+import { keepSchema, keptSchema, readSchema } from './schema';
 import { dataSource, type DataInput, type FileFormat } from './source';
 import { QUALITY_METRICS } from './thresholds';
 import { DtypeTally } from './tally';
@@ -43,6 +43,8 @@ interface SchemaInfo {
   columns: ColumnSchema[];
   rowCount?: number;
   tally?: DtypeTally;
+  /** The file's identity when the guess was made (a tally's schema is kept for it). */
+  identity?: string;
 }
 
 /** Rows whose dtypes make the guess for a CSV file (then checked over every row by the profile pass). */
@@ -52,17 +54,19 @@ const sameColumns = (a: readonly ColumnSchema[], b: readonly ColumnSchema[]) => 
 
 /** A CSV file's dtypes guessed from its first rows (checked by a tally later); any other source's as they are. */
 async function schemaInfo(source: DataSource, guessRows: number): Promise<SchemaInfo> {
-  if (source.textCells && guessRows > 0 && !(await source.schema())) {
+  if (source.textCells && guessRows > 0 && !(await source.schema()) && !keptSchema(source)) {
+    const identity = source.identity?.();
     const guess = await readSchema(source, { maxRows: guessRows });
-    return { columns: guess.columns, tally: new DtypeTally() };
+    return { columns: guess.columns, tally: new DtypeTally(), identity };
   }
   return readSchema(source);
 }
 
 /** A tally's dtypes when they are not the guessed ones (the profile is then to be made again with them). */
-function wrongGuess(info: SchemaInfo): SchemaInfo | undefined {
+function wrongGuess(source: DataSource, info: SchemaInfo): SchemaInfo | undefined {
   if (!info.tally) return undefined;
   const columns = info.tally.columns();
+  keepSchema(source, { columns, rowCount: info.tally.rows }, info.identity);
   return sameColumns(columns, info.columns) ? undefined : { columns, rowCount: info.tally.rows };
 }
 
@@ -96,7 +100,7 @@ async function profileBoth(
       arena,
       maxCategories: qCap,
     });
-    const bWrong = wrongGuess(bInfo);
+    const bWrong = wrongGuess(bSource, bInfo);
     if (bWrong) return { baseline: bWrong };
     const base = baselineFromProfile(bSource.name, bProfile, qBaseColumns, qOpts);
     const features = classifyDrift(dPlan, bProfile, dOpts);
@@ -115,7 +119,7 @@ async function profileBoth(
       arena,
       maxCategories: qCap,
     });
-    const tWrong = wrongGuess(tInfo);
+    const tWrong = wrongGuess(tSource, tInfo);
     if (tWrong) return { baseline: { columns: bInfo.tally ? bInfo.tally.columns() : bInfo.columns, rowCount: bProfile.rowCount }, target: tWrong };
     clock.push(performance.now());
     const drift = driftResult(dPlan, features, bProfile, tProfile, arena.spilledValues, dOpts);

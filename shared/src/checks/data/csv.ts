@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../core/errors';
-import { openRegularFile } from './local-file';
+import { fileIdentity, openRegularFile } from './local-file';
 import { cellOf, CellMode, kindBits, scanField, scanned, scannedBits } from './csv-cells';
 import type { DtypeTally } from './tally';
 import type { Cell, DataSource, ReadHint, RowBatch } from './types';
@@ -286,5 +286,6 @@ export function csvSource(path: string, options: CsvOptions = {}): DataSource {
     textCells: true,
     schema: async () => undefined,
     batches: (hint?: ReadHint) => csvBatches(path, options, hint),
+    identity: () => fileIdentity(path),
   };
 }

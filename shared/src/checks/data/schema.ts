@@ -82,10 +82,47 @@ class ValueColumn {
   }
 }
 
-/** The source's columns and dtypes (stored, or inferred by reading it once) and its row count. */
+/** Inferred schemas of the last files read, by file identity (a second check of the same file skips the pass). */
+const inferred = new Map<string, SourceSchema>();
+const KEEP_SCHEMAS = 16;
+
+const copy = (s: SourceSchema): SourceSchema => ({ columns: s.columns.map((c) => ({ ...c })), rowCount: s.rowCount });
+
+/**
+ * The source's columns and dtypes (stored, or inferred by reading it once) and its row count. A file's inferred
+ * schema is kept while the file is unchanged (same device, inode, size and modification time); `maxRows` infers
+ * from the first rows only (a guess, never kept).
+ */
 export async function readSchema(source: DataSource, options: { maxRows?: number } = {}): Promise<SourceSchema> {
   const known = await source.schema();
   if (known && known.rowCount !== undefined) return { columns: known.columns, rowCount: known.rowCount };
+  const identity = options.maxRows === undefined ? source.identity?.() : undefined;
+  const kept = identity !== undefined ? inferred.get(identity) : undefined;
+  if (kept) return copy(kept);
+  const schema = await inferSchema(source, known, options);
+  if (identity !== undefined && identity === source.identity?.()) keep(identity, schema);
+  return schema;
+}
+
+function keep(identity: string, schema: SourceSchema): void {
+  inferred.delete(identity);
+  inferred.set(identity, copy(schema));
+  if (inferred.size > KEEP_SCHEMAS) inferred.delete(inferred.keys().next().value!);
+}
+
+/** The schema kept for the source's file, if any (see readSchema). */
+export function keptSchema(source: DataSource): SourceSchema | undefined {
+  const identity = source.identity?.();
+  const kept = identity !== undefined ? inferred.get(identity) : undefined;
+  return kept && copy(kept);
+}
+
+/** Keeps a schema inferred some other way over every row of the source's file (a profile pass's tally). */
+export function keepSchema(source: DataSource, schema: SourceSchema, identity = source.identity?.()): void {
+  if (identity !== undefined && identity === source.identity?.()) keep(identity, schema);
+}
+
+async function inferSchema(source: DataSource, known: { columns: ColumnSchema[] } | undefined, options: { maxRows?: number }): Promise<SourceSchema> {
   const names: string[] = [];
   const text: TextColumn[] = [];
   const values: ValueColumn[] = [];

@@ -91,4 +91,6 @@ export interface DataSource {
   /** Known without reading the rows (Parquet schema, typed in-memory rows); otherwise inferred by a pass. */
   schema(): Promise<{ columns: ColumnSchema[]; rowCount?: number } | undefined>;
   batches(hint?: ReadHint): AsyncIterable<RowBatch>;
+  /** Files: a key that changes when the file changes, so what a pass inferred (the dtypes) can be kept for it. */
+  identity?(): string | undefined;
 }

@@ -24,12 +24,12 @@ function csv(rows: number, shift: number, extra = ''): string {
   return p;
 }
 
-/** A source that counts how often it is read. */
-function counting(path: string): { source: DataSource; reads: () => number } {
+/** A source that counts how often it is read (without the file's identity, no dtypes are kept for it unless asked). */
+function counting(path: string, keep = false): { source: DataSource; reads: () => number } {
   const inner = openDataSource(path);
   let n = 0;
   return {
-    source: { ...inner, schema: () => inner.schema(), batches: (hint) => (n++, inner.batches(hint)) },
+    source: { ...inner, schema: () => inner.schema(), batches: (hint) => (n++, inner.batches(hint)), identity: keep ? inner.identity : undefined },
     reads: () => n,
   };
 }
@@ -97,6 +97,28 @@ describe('evaluateDataChecks', () => {
     expect(bs.reads() + ts.reads()).toBe(reads);
     const guessed = await evaluateDataChecks(b, t, options as never, 1000);
     expect(guessed).toMatchObject({ drift: both.drift, quality: both.quality });
+  });
+
+  it("keeps a file's dtypes while it is unchanged: a second check of the pair skips the dtype passes", async () => {
+    const b2 = csv(400, 0);
+    const t2 = csv(300, 1);
+    const bs = counting(b2, true);
+    const ts = counting(t2, true);
+    const q = await evaluateDataQuality(bs.source, ts.source);
+    expect([bs.reads(), ts.reads()]).toEqual([2, 2]);
+    const d = await evaluateDrift(bs.source, ts.source);
+    expect([bs.reads(), ts.reads()]).toEqual([3, 3]);
+    expect(d).toEqual(await evaluateDrift(b2, t2));
+    expect(q).toEqual(await evaluateDataQuality(b2, t2));
+    const both = await evaluateDataChecks(bs.source, ts.source, { drift: {}, quality: {} });
+    expect([bs.reads(), ts.reads()]).toEqual([4, 4]); // the kept dtypes, no guess
+    expect(both).toMatchObject({ drift: d, quality: q });
+    // a changed file is read again: here the target gets a text value in its numeric column x
+    writeFileSync(t2, 'x,y,k,wide,city,flag\nabc,1,2,3,c,true\n');
+    const again = await evaluateDataQuality(bs.source, ts.source);
+    expect([bs.reads(), ts.reads()]).toEqual([5, 6]);
+    expect(again.skipped).toEqual([]);
+    expect(again.rows.find((r) => r.feature === 'x' && r.metric === 'DataTypeErrorRate')).toMatchObject({ value: 1 });
   });
 
   it('runs only the checks asked for; different category caps are profiled separately', async () => {
