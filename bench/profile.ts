@@ -3,7 +3,8 @@
  * and 2 uniform doubles, 2 wide integers, 2 categorical strings with up to 50 levels, one with quoted commas; 1 %
  * nulls in four columns; the target shifted), profiled and compared by our library in a child process (data drift:
  * NWD, JSD and the KS statistic per numerical column, JSD per categorical one; then data quality: null and
- * out-of-bounds rates), against a Python anchor doing the pandas/scipy equivalent (read both files, KS per numerical
+ * out-of-bounds rates; both through `evaluateDataChecks`, one dtype pass and one profile pass per file, as the
+ * staging step's pair of checks), against a Python anchor doing the pandas/scipy equivalent (read both files, KS per numerical
  * column, Jensen-Shannon per categorical one, null rates, min/max). Each side's peak memory is its own process's
  * maximum resident set: `process.resourceUsage().maxRSS` in ours, `resource.getrusage` in Python's. The Python side
  * is skipped when `python3 -c "import pandas, scipy"` fails (BENCH_PYTHON names another interpreter). Our side runs
@@ -30,8 +31,11 @@ export interface SideFigures {
 }
 
 export interface OursFigures extends SideFigures {
-  driftSeconds: number;
-  qualitySeconds: number;
+  /** Drift and quality together (`evaluateDataChecks`, what the step's pair of checks costs). */
+  seconds: number;
+  /** Its phases: both dtype passes, the baseline profile pass, the target profile pass, the metrics. */
+  phases: { schema: number; baseline: number; target: number; metrics: number };
+  qualityRows: number;
   spilledValues: number;
   /** Per column: JSD for categorical columns, the KS statistic D for numerical ones (for the agreement check). */
   js: Record<string, number>;
@@ -109,25 +113,26 @@ export function generateCsv(path: string, rows: number, seed: number, shift: num
 }
 
 const CHILD = (library: string) => `
-import { evaluateDataQuality, evaluateDrift } from ${JSON.stringify(library)};
+import { evaluateDataChecks } from ${JSON.stringify(library)};
 import { performance } from 'node:perf_hooks';
 async function main() {
   const [base, target] = process.argv.slice(2);
   const t0 = performance.now();
-  const drift = await evaluateDrift(base, target, {
-    numericalMetrics: ['NormalizedWassersteinDistance', 'JensenShannonDistance', 'TwoSampleKolmogorovSmirnovTest'],
-    categoricalMetrics: ['JensenShannonDistance'],
+  const r = await evaluateDataChecks(base, target, {
+    drift: {
+      numericalMetrics: ['NormalizedWassersteinDistance', 'JensenShannonDistance', 'TwoSampleKolmogorovSmirnovTest'],
+      categoricalMetrics: ['JensenShannonDistance'],
+    },
+    quality: { metrics: ['NullValueRate', 'OutOfBoundsRate'] },
   });
   const t1 = performance.now();
-  await evaluateDataQuality(base, target, { metrics: ['NullValueRate', 'OutOfBoundsRate'] });
-  const t2 = performance.now();
   const js = {}, ksD = {};
-  for (const r of drift.rows) {
-    if (r.type === 'categorical' && r.metric === 'JensenShannonDistance') js[r.feature] = r.value;
-    if (r.metric === 'TwoSampleKolmogorovSmirnovTest') ksD[r.feature] = r.statistic;
+  for (const x of r.drift.rows) {
+    if (x.type === 'categorical' && x.metric === 'JensenShannonDistance') js[x.feature] = x.value;
+    if (x.metric === 'TwoSampleKolmogorovSmirnovTest') ksD[x.feature] = x.statistic;
   }
   process.stdout.write(JSON.stringify({
-    driftSeconds: (t1 - t0) / 1000, qualitySeconds: (t2 - t1) / 1000, spilledValues: drift.spilledValues, js, ksD,
+    seconds: (t1 - t0) / 1000, phases: r.phases, qualityRows: r.quality.rows.length, spilledValues: r.drift.spilledValues, js, ksD,
     maxRssKiB: process.resourceUsage().maxRSS,
   }));
 }
@@ -229,7 +234,13 @@ export async function measureProfile(options: { rows?: number; dir?: string; kee
 export function profileTable(r: ProfileBenchResult): string {
   const s = (x: number) => x.toFixed(1);
   const rows: string[][] = [
-    ['ours (drift + quality)', s(r.ours.wallSeconds), `${s(r.ours.driftSeconds)} + ${s(r.ours.qualitySeconds)}`, s(r.ours.maxRssMiB), `${r.ours.spilledValues} values spilled`],
+    [
+      'ours (drift + quality)',
+      s(r.ours.wallSeconds),
+      s(r.ours.seconds),
+      s(r.ours.maxRssMiB),
+      `dtypes ${s(r.ours.phases.schema)} + baseline ${s(r.ours.phases.baseline)} + target ${s(r.ours.phases.target)} + metrics ${s(r.ours.phases.metrics)} s; ${r.ours.spilledValues} values spilled`,
+    ],
   ];
   if ('skipped' in r.python) rows.push(['python (pandas + scipy)', '–', '–', '–', `skipped: ${r.python.skipped}`]);
   else rows.push(['python (pandas + scipy)', s(r.python.wallSeconds), s(r.python.seconds), s(r.python.maxRssMiB), `max |ΔJSD| ${r.agreement!.jsd.toExponential(1)}, max |ΔD| ${r.agreement!.ksD.toExponential(1)}`]);

@@ -157,7 +157,7 @@ export function categoryKey(value: Cell, dtype: DType): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') {
-    if (INTEGER_TYPES.has(dtype)) return Number.isInteger(value) ? BigInt(value).toString() : pythonFloat(value);
+    if (INTEGER_TYPES.has(dtype)) return Number.isSafeInteger(value) ? String(value) : Number.isInteger(value) ? BigInt(value).toString() : pythonFloat(value);
     return pythonFloat(value);
   }
   if (value instanceof Date) {

@@ -7,8 +7,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../core/errors';
-import { openRegularFile } from './local-file';
-import type { Cell, DataSource, RowBatch } from './types';
+import { fileIdentity, openRegularFile } from './local-file';
+import { cellOf, CellMode, kindBits, scanField, scanned, scannedBits } from './csv-cells';
+import type { DtypeTally } from './tally';
+import type { Cell, DataSource, ReadHint, RowBatch } from './types';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -26,19 +28,33 @@ const enum State {
 export class CsvParser {
   private state = State.FieldStart;
   private field = '';
-  private row: (string | null)[] = [];
+  private row: Cell[] = [];
+  /** Per column, what an unquoted field becomes; decided from the header (the first record stays text). */
+  private modes?: Uint8Array;
+  private header = true;
   private skipLf = false;
   /** 1-based physical line where the current record starts, and the current line. */
   private recordLine = 1;
   private line = 1;
 
-  constructor(private readonly file: string) {}
+  /** `modesFor` is called with the header record: per column, text, a number or the kinds of the field. */
+  constructor(
+    private readonly file: string,
+    private readonly modesFor?: (header: Cell[]) => Uint8Array | undefined,
+    /** Counts the dtypes of the data fields as they are read (a pass that guessed them). */
+    private readonly tally?: DtypeTally,
+  ) {}
 
   private fail(message: string, line = this.line): never {
     throw inputError(`CSV file '${this.file}' line ${line}: ${message}`, { location: { file: this.file, line } });
   }
 
-  private endField(value: string | null): void {
+  /** `text`: the field's text, or its kinds bits; by default the value itself (text). */
+  private endField(value: Cell, text?: string | number): void {
+    const tally = this.tally;
+    if (tally && value !== null && !this.header && !tally.string[this.row.length]) {
+      tally.add(this.row.length, typeof text === 'number' ? text : kindBits(text ?? (value as string)));
+    }
     this.row.push(value);
     this.field = '';
     this.state = State.FieldStart;
@@ -47,15 +63,20 @@ export class CsvParser {
   /** Where each record appended since the last `takeLines()` started (1-based lines). */
   private lines: number[] = [];
 
-  private endRecord(out: (string | null)[][]): void {
+  private endRecord(out: Cell[][]): void {
     out.push(this.row);
+    if (this.tally && !this.header) this.tally.rows++;
+    if (this.header) {
+      this.header = false;
+      this.modes = this.modesFor?.(this.row);
+    }
     this.lines.push(this.recordLine);
     this.row = [];
     this.recordLine = this.line + 1;
   }
 
   /** Parses `text`; complete records are appended to `out`. */
-  feed(text: string, out: (string | null)[][]): void {
+  feed(text: string, out: Cell[][]): void {
     const n = text.length;
     let i = 0;
     if (this.skipLf && n > 0) {
@@ -88,20 +109,31 @@ export class CsvParser {
           break;
         }
         case State.Unquoted: {
+          const mode = this.modes ? (this.modes[this.row.length] ?? CellMode.Text) : CellMode.Text;
           let j = i;
           let c = 0;
-          while (j < n) {
-            c = text.charCodeAt(j);
-            if (c === COMMA || c === LF || c === CR) break;
-            j++;
+          if (mode !== CellMode.Text && this.field === '') {
+            j = scanField(text, i, n, mode, this.tally !== undefined); // reads the field as it looks for its end
+            if (j < n) {
+              c = text.charCodeAt(j);
+              this.endField(scanned, scannedBits);
+            }
+          } else {
+            while (j < n) {
+              c = text.charCodeAt(j);
+              if (c === COMMA || c === LF || c === CR) break;
+              j++;
+            }
+            if (j < n) {
+              const t = this.field + text.slice(i, j);
+              this.endField(cellOf(t, mode), t);
+            }
           }
-          const value = this.field + text.slice(i, j);
           if (j === n) {
-            this.field = value;
+            this.field += text.slice(i, j);
             i = n;
             break;
           }
-          this.endField(value);
           i = j + 1;
           if (c !== COMMA) {
             this.endRecord(out);
@@ -155,10 +187,10 @@ export class CsvParser {
   }
 
   /** The end of the input: the last record may lack a line break. */
-  end(out: (string | null)[][]): void {
+  end(out: Cell[][]): void {
     if (this.state === State.Quoted) this.fail('a quoted field is not closed before the end of the file', this.recordLine);
     if (this.state === State.QuoteInQuoted) this.endField(this.field);
-    else if (this.state === State.Unquoted) this.endField(this.field);
+    else if (this.state === State.Unquoted) this.endField(this.modes ? cellOf(this.field, (this.modes[this.row.length] ?? CellMode.Text) as CellMode) : this.field, this.field);
     else if (this.row.length > 0) this.endField(null);
     if (this.row.length > 0) this.endRecord(out);
   }
@@ -178,8 +210,8 @@ export interface CsvOptions {
   input?: string;
 }
 
-function headerNames(file: string, record: (string | null)[]): string[] {
-  const names = record.map((v, i) => (v === null || v === '' ? `_c${i}` : v.replace(/^\uFEFF/, '')));
+function headerNames(file: string, record: Cell[]): string[] {
+  const names = record.map((v, i) => (v === null || v === '' ? `_c${i}` : String(v).replace(/^\uFEFF/, '')));
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw inputError(`CSV file '${file}': the header names column '${name}' twice`, { location: { file, line: 1 } });
@@ -188,19 +220,29 @@ function headerNames(file: string, record: (string | null)[]): string[] {
   return names;
 }
 
-async function* csvBatches(path: string, options: CsvOptions): AsyncGenerator<RowBatch> {
+/** Per column what the reader makes of its unquoted fields, from the header's names and the hint. */
+function modesFor(path: string, hint: ReadHint | undefined): ((header: Cell[]) => Uint8Array | undefined) | undefined {
+  if (!hint || (!hint.kinds && !hint.numbers?.size && !hint.tally)) return undefined;
+  return (header) => {
+    const names = header.map((v, i) => (v === null || v === '' ? `_c${i}` : String(v).replace(/^\uFEFF/, '')));
+    return Uint8Array.from(names, (name) => (hint.kinds ? CellMode.Kinds : hint.numbers!.has(name) ? CellMode.Number : CellMode.Text));
+  };
+}
+
+async function* csvBatches(path: string, options: CsvOptions, hint?: ReadHint): AsyncGenerator<RowBatch> {
   const batchRows = options.batchRows ?? 1024;
   const { fd } = openRegularFile(path, options.input);
   // 256 KiB pieces and 1024-row batches: what a piece parses into dies young (cheap to collect)
   const stream = createReadStream('', { fd, encoding: 'utf8', highWaterMark: 1 << 18 });
-  const parser = new CsvParser(path);
+  const parser = new CsvParser(path, modesFor(path, hint), hint?.tally);
   let columns: string[] | undefined;
-  let pending: (string | null)[][] = [];
-  const take = function* (records: (string | null)[][]): Generator<RowBatch> {
+  let pending: Cell[][] = [];
+  const take = function* (records: Cell[][]): Generator<RowBatch> {
     const lines = parser.takeLines();
     let start = 0;
     if (!columns && records.length > 0) {
       columns = headerNames(path, records[0]!);
+      if (hint?.tally) hint.tally.names = columns;
       start = 1;
     }
     for (let r = start; r < records.length; r++) {
@@ -212,34 +254,38 @@ async function* csvBatches(path: string, options: CsvOptions): AsyncGenerator<Ro
       }
       pending.push(rec);
       if (pending.length >= batchRows) {
-        yield { columns: columns!, rows: pending as Cell[][] };
+        yield { columns: columns!, rows: pending };
         pending = [];
       }
     }
   };
   try {
     for await (const chunk of stream) {
-      const records: (string | null)[][] = [];
+      const records: Cell[][] = [];
       parser.feed(chunk as string, records);
       yield* take(records);
     }
-    const last: (string | null)[][] = [];
+    const last: Cell[][] = [];
     parser.end(last);
     yield* take(last);
     if (!columns) throw inputError(`CSV file '${path}' is empty: a header row is needed`, { location: { file: path } });
-    if (pending.length > 0) yield { columns, rows: pending as Cell[][] };
+    if (pending.length > 0) yield { columns, rows: pending };
   } finally {
     stream.destroy();
   }
 }
 
-/** A CSV file as a data source; every `batches()` call reads the file again from the start. */
+/**
+ * A CSV file as a data source; every `batches()` call reads the file again from the start. With a hint, unquoted
+ * fields of the named columns come as numbers (`textNumber` of the text), or every unquoted field as its kinds bits.
+ */
 export function csvSource(path: string, options: CsvOptions = {}): DataSource {
   return {
     format: 'csv',
     name: path,
     textCells: true,
     schema: async () => undefined,
-    batches: () => csvBatches(path, options),
+    batches: (hint?: ReadHint) => csvBatches(path, options, hint),
+    identity: () => fileIdentity(path),
   };
 }

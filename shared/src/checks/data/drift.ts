@@ -25,7 +25,7 @@ import {
   type NumericalMetric,
   type ThresholdOverrides,
 } from './thresholds';
-import { FLOAT_TYPES, INTEGER_TYPES, type DType, type FeatureType } from './types';
+import { FLOAT_TYPES, INTEGER_TYPES, type ColumnSchema, type DType, type FeatureType } from './types';
 import { SpillArena, type ArenaOptions } from './value-store';
 
 export interface DriftOptions extends ArenaOptions {
@@ -170,61 +170,81 @@ function collectFor(c: CommonColumn, overrides: TypeOverrides | undefined): Drif
   return featureType(c.name, c.dtype, undefined, 0) === 'categorical' ? 'categorical' : undefined;
 }
 
-/** Data drift between two datasets (paths or sources), each read as often as described above. */
-export async function evaluateDrift(baseline: DataInput, target: DataInput, options: DriftOptions = {}): Promise<DriftResult> {
-  const bSource = dataSource(baseline, options.format, 'baseline-data');
-  const tSource = dataSource(target, options.format, 'target-data');
-  const [bSchema, tSchema] = [await readSchema(bSource), await readSchema(tSource)];
-  const common = commonColumns(bSchema.columns, tSchema.columns);
+/** What the schemas decide before any row is read: the features to collect and how, and the columns left out. */
+export interface DriftPlan {
+  plan: { column: CommonColumn; collect: DriftFeaturePlan['collect'] }[];
+  skipped: SkippedColumn[];
+  notes: string[];
+}
+
+export function planDrift(baseline: readonly ColumnSchema[], target: readonly ColumnSchema[], options: DriftOptions = {}): DriftPlan {
+  const common = commonColumns(baseline, target);
   const selection = selectFeatures(common.columns, options.features);
   const skipped = [...common.skipped, ...selection.skipped];
-  const notes: string[] = [];
   const plan = selection.selected.flatMap((c) => {
     const collect = collectFor(c, options.overrides);
     if (!collect) skipped.push({ name: c.name, reason: `type ${c.dtype} is neither numerical nor categorical` });
     return collect ? [{ column: c, collect }] : [];
   });
+  return { plan, skipped, notes: [] };
+}
+
+/** Each feature's type from the baseline profile (Azure's `is_categorical`); a categorical one's values are freed. */
+export function classifyDrift(p: DriftPlan, bProfile: DataProfile, options: DriftOptions = {}): DriftFeature[] {
+  return p.plan.map(({ column }) => {
+    const prof = bProfile.columns.find((c) => c.name === column.name)!;
+    let type = featureType(column.name, column.dtype, prof.distinct, bProfile.rowCount, options.overrides)!;
+    if (INTEGER_TYPES.has(column.dtype) && prof.distinct === undefined && !options.overrides?.categorical?.includes(column.name)) {
+      const cap = options.maxCategories ?? 100_000;
+      if (cap < bProfile.rowCount * 0.05) p.notes.push(`${column.name}: more than ${cap} distinct values; classified as numerical without the exact 5 % test`);
+      type = 'numerical';
+    }
+    if (type === 'categorical') prof.drift?.values?.drop();
+    return { name: column.name, type, dtype: column.dtype };
+  });
+}
+
+export function driftResult(p: DriftPlan, features: DriftFeature[], bProfile: DataProfile, tProfile: DataProfile, spilledValues: number, options: DriftOptions = {}): DriftResult {
+  const rows = computeDrift(bProfile, tProfile, features, options);
+  return {
+    signal: options.signal ?? 'data-drift',
+    rows,
+    passed: rows.every((r) => r.passed),
+    features,
+    skipped: p.skipped,
+    baselineRowCount: bProfile.driftRows,
+    targetRowCount: tProfile.driftRows,
+    baselineRows: bProfile.rowCount,
+    targetRows: tProfile.rowCount,
+    notes: p.notes,
+    spilledValues,
+  };
+}
+
+/** Data drift between two datasets (paths or sources), each read as often as described above. */
+export async function evaluateDrift(baseline: DataInput, target: DataInput, options: DriftOptions = {}): Promise<DriftResult> {
+  const bSource = dataSource(baseline, options.format, 'baseline-data');
+  const tSource = dataSource(target, options.format, 'target-data');
+  const [bSchema, tSchema] = [await readSchema(bSource), await readSchema(tSource)];
+  const p = planDrift(bSchema.columns, tSchema.columns, options);
   const arena = new SpillArena(options);
   try {
     const bProfile = await profileSource(bSource, {
-      columns: plan.map((p) => ({ name: p.column.name, dtype: p.column.baselineDtype })),
+      columns: p.plan.map((x) => ({ name: x.column.name, dtype: x.column.baselineDtype })),
       rowCount: bSchema.rowCount,
-      drift: plan.map((p) => ({ name: p.column.name, collect: p.collect })),
+      drift: p.plan.map((x) => ({ name: x.column.name, collect: x.collect })),
       arena,
       maxCategories: options.maxCategories,
     });
-    const features: DriftFeature[] = plan.map(({ column }) => {
-      const prof = bProfile.columns.find((c) => c.name === column.name)!;
-      let type = featureType(column.name, column.dtype, prof.distinct, bProfile.rowCount, options.overrides)!;
-      if (INTEGER_TYPES.has(column.dtype) && prof.distinct === undefined && !options.overrides?.categorical?.includes(column.name)) {
-        const cap = options.maxCategories ?? 100_000;
-        if (cap < bProfile.rowCount * 0.05) notes.push(`${column.name}: more than ${cap} distinct values; classified as numerical without the exact 5 % test`);
-        type = 'numerical';
-      }
-      if (type === 'categorical') prof.drift?.values?.drop();
-      return { name: column.name, type, dtype: column.dtype };
-    });
+    const features = classifyDrift(p, bProfile, options);
     const tProfile = await profileSource(tSource, {
-      columns: plan.map((p) => ({ name: p.column.name, dtype: p.column.targetDtype })),
+      columns: p.plan.map((x) => ({ name: x.column.name, dtype: x.column.targetDtype })),
       rowCount: tSchema.rowCount,
       drift: features.map((f) => ({ name: f.name, collect: f.type })),
       arena,
       maxCategories: options.maxCategories,
     });
-    const rows = computeDrift(bProfile, tProfile, features, options);
-    return {
-      signal: options.signal ?? 'data-drift',
-      rows,
-      passed: rows.every((r) => r.passed),
-      features,
-      skipped,
-      baselineRowCount: bProfile.driftRows,
-      targetRowCount: tProfile.driftRows,
-      baselineRows: bProfile.rowCount,
-      targetRows: tProfile.rowCount,
-      notes,
-      spilledValues: arena.spilledValues,
-    };
+    return driftResult(p, features, bProfile, tProfile, arena.spilledValues, options);
   } finally {
     arena.dispose();
   }

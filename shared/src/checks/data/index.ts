@@ -4,6 +4,7 @@
  * Parquet in streaming passes with bounded memory. No step or host is imported here.
  */
 export { evaluateDrift, evaluatePredictionDrift, computeDrift, type DriftOptions, type DriftResult, type DriftFeature } from './drift';
+export { evaluateDataChecks, type DataChecksOptions, type DataChecksResult } from './checks';
 export { evaluateDataQuality, baselineStatistics, azureCategorySet, type QualityBaseline, type QualityColumnBaseline, type QualityOptions, type QualityResult } from './quality';
 export { saveProfile, loadProfile, profileJson, PROFILE_KIND, PROFILE_VERSION } from './profile-file';
 export { openDataSource, rowsSource, columnsSource, dataSource, type DataInput, type FileFormat } from './source';

@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { inputError } from '../../core/errors';
-import { openRegularFile } from './local-file';
+import { fileIdentity, openRegularFile } from './local-file';
 import type { Cell, DataSource, RowBatch } from './types';
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
@@ -191,5 +191,6 @@ export function jsonlSource(path: string, options: JsonlOptions = {}): DataSourc
     textCells: false,
     schema: async () => undefined,
     batches: () => jsonlBatches(path, options),
+    identity: () => fileIdentity(path),
   };
 }

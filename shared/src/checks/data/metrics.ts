@@ -101,7 +101,10 @@ export function compareNumerical(b: SortedValues, p: SortedValues): NumericalCom
   const cp = p.cursor();
   let seenB = 0;
   let seenP = 0;
-  let pending: { value: number; diff: number } | undefined;
+  // the previous distinct value and F_b − F_p after it (none before the first)
+  let havePending = false;
+  let pendingValue = 0;
+  let pendingDiff = 0;
   try {
     while (!cb.done || !cp.done) {
       let v: number;
@@ -124,7 +127,7 @@ export function compareNumerical(b: SortedValues, p: SortedValues): NumericalCom
       }
       if (gb) histB.add(v, gb);
       if (gp) histP.add(v, gp);
-      if (pending) sum.add((pending.diff < 0 ? -pending.diff : pending.diff) * (v - pending.value));
+      if (havePending) sum.add((pendingDiff < 0 ? -pendingDiff : pendingDiff) * (v - pendingValue));
       for (let z = 1; z < gb + gp; z++) sum.add(0);
       seenB += gb;
       seenP += gp;
@@ -136,7 +139,9 @@ export function compareNumerical(b: SortedValues, p: SortedValues): NumericalCom
         if (lattice > maxLattice) maxLattice = lattice;
         else if (-lattice > maxLattice) maxLattice = -lattice;
       }
-      pending = { value: v, diff };
+      havePending = true;
+      pendingValue = v;
+      pendingDiff = diff;
     }
   } finally {
     cb.close();

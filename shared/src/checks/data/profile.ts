@@ -11,6 +11,8 @@
 import { categoryKey, isMissing, textCastable, typeCastable, typedValue } from './cells';
 import { CATEGORICAL_DISTINCT_RATIO } from './classify';
 import { SampleMoments } from './metrics';
+import { NumberCounts } from './number-counts';
+import type { DtypeTally } from './tally';
 import { KeySet, RowHasher } from './row-hash';
 import { FLOAT_TYPES, INTEGER_TYPES, isNumericType, type Cell, type ColumnSchema, type DataFormat, type DataSource, type DType } from './types';
 import type { SpillArena, ValueStore } from './value-store';
@@ -38,10 +40,18 @@ export interface ProfilePlan {
   columns: readonly ColumnSchema[];
   /** Rows in the dataset (from the schema pass or the Parquet footer): caps the integer distinct count early. */
   rowCount?: number;
+  /**
+   * Without `rowCount`: apply that cap (5 % of the rows, for the integer columns' all-rows counts) at the end, over
+   * the rows read; the counts are the same as with `rowCount`, they are only kept longer while reading.
+   */
+  capAtEnd?: boolean;
+  /** CSV read with guessed dtypes: count the true ones on the way (see DtypeTally). */
+  tally?: DtypeTally;
   drift?: readonly DriftFeaturePlan[];
   /** Data quality against a baseline: per column the reference statistics. */
   reference?: ReadonlyMap<string, ColumnReference>;
-  duplicates?: boolean;
+  /** Count rows equal to an earlier row: over every profiled column, or over the named ones. */
+  duplicates?: boolean | readonly string[];
   arena: SpillArena;
   maxCategories?: number;
 }
@@ -90,6 +100,11 @@ export interface DataProfile {
   duplicateRows?: number;
 }
 
+/** A category's count, changed in place (one Map lookup per value). */
+interface Tally {
+  n: number;
+}
+
 class ColumnState {
   readonly profile: ColumnProfile;
   private readonly countsCap: number;
@@ -100,6 +115,12 @@ class ColumnState {
   private readonly numeric: boolean;
   private readonly castCheck?: 'text' | 'none' | 'all-fail';
   private readonly ref?: ColumnReference;
+  /**
+   * Category counts while reading, over all rows and over the rows kept for drift: a numeric column's keyed by the
+   * number (as distinct as its `categoryKey` text, and cheaper to hash), turned into text keys by `finish`.
+   */
+  private counts?: Map<string, Tally> | NumberCounts;
+  private driftCounts?: Map<string, Tally> | NumberCounts;
   /** Integer column collected both ways: its drift counts go once its all-rows counts prove it numerical. */
   private readonly both: boolean;
 
@@ -113,14 +134,14 @@ class ColumnState {
         ? Math.min(maxCategories, Math.floor(CATEGORICAL_DISTINCT_RATIO * plan.rowCount) + 1)
         : maxCategories;
     this.both = drift?.collect === 'both';
-    this.profile = { name: schema.name, dtype: schema.dtype, nulls: 0, nans: 0, min: NaN, max: NaN, counts: trackCounts ? new Map() : undefined };
+    this.profile = { name: schema.name, dtype: schema.dtype, nulls: 0, nans: 0, min: NaN, max: NaN };
+    if (trackCounts) this.counts = this.numeric ? new NumberCounts() : new Map();
     if (drift) {
       const wantValues = drift.collect !== 'categorical' && this.numeric;
-      const wantCounts = drift.collect !== 'numerical';
+      if (drift.collect !== 'numerical') this.driftCounts = this.numeric ? new NumberCounts() : new Map();
       this.profile.drift = {
         values: wantValues ? plan.arena.store() : undefined,
         moments: wantValues ? new SampleMoments() : undefined,
-        counts: wantCounts ? new Map() : undefined,
         countsComplete: true,
       };
     }
@@ -151,12 +172,18 @@ class ColumnState {
         if (x > this.maxSeen) this.maxSeen = x;
       }
     }
-    if (p.counts) {
-      const key = categoryKey(v, dtype);
-      const seen = p.counts.get(key);
-      if (seen !== undefined) p.counts.set(key, seen + 1);
-      else if (p.counts.size < this.countsCap) p.counts.set(key, 1);
-      else p.counts = undefined; // too many distinct values to keep
+    const counts = this.counts;
+    if (counts) {
+      // beyond the cap: too many distinct values to keep
+      if (counts instanceof NumberCounts) {
+        if (!counts.add(v as number, this.countsCap)) this.counts = undefined;
+      } else {
+        const key = categoryKey(v, dtype);
+        const seen = counts.get(key);
+        if (seen !== undefined) seen.n++;
+        else if (counts.size < this.countsCap) counts.set(key, { n: 1 });
+        else this.counts = undefined;
+      }
     }
     if (this.ref) this.checkAgainstReference(v, raw);
   }
@@ -195,24 +222,50 @@ class ColumnState {
       d.values.push(v as number);
       d.moments!.add(v as number);
     }
-    if (d.counts && this.both && !this.profile.counts) {
-      d.counts = undefined; // more distinct values than 5 % of the rows: numerical, the categories are not needed
+    if (this.driftCounts && this.both && !this.counts) {
+      this.driftCounts = undefined; // more distinct values than 5 % of the rows: numerical, the categories are not needed
       d.countsComplete = false;
     }
-    if (d.counts) {
-      const key = categoryKey(v, dtype);
-      const seen = d.counts.get(key);
-      if (seen !== undefined) d.counts.set(key, seen + 1);
-      else if (d.counts.size < maxCategories) d.counts.set(key, 1);
+    const counts = this.driftCounts;
+    if (counts) {
+      let kept: boolean;
+      if (counts instanceof NumberCounts) kept = counts.add(v as number, maxCategories);
       else {
-        d.counts = undefined;
+        const key = categoryKey(v, dtype);
+        const seen = counts.get(key);
+        kept = seen !== undefined || counts.size < maxCategories;
+        if (seen !== undefined) seen.n++;
+        else if (kept) counts.set(key, { n: 1 });
+      }
+      if (!kept) {
+        this.driftCounts = undefined;
         d.countsComplete = false;
       }
     }
   }
 
-  finish(): ColumnProfile {
+  private textKeys(counts: Map<string, Tally> | NumberCounts): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!(counts instanceof NumberCounts)) {
+      for (const [k, t] of counts) out.set(k, t.n);
+      return out;
+    }
+    for (const [k, c] of counts.entries()) out.set(categoryKey(k, this.profile.dtype), c);
+    return out;
+  }
+
+  /** `shareCap`: the integer columns' cap from the rows read (ProfilePlan.capAtEnd). */
+  finish(shareCap?: number): ColumnProfile {
     const p = this.profile;
+    if (shareCap !== undefined && this.counts && INTEGER_TYPES.has(p.dtype) && this.counts.size > shareCap) {
+      this.counts = undefined;
+      if (this.both && this.driftCounts) {
+        this.driftCounts = undefined;
+        p.drift!.countsComplete = false;
+      }
+    }
+    if (this.counts) p.counts = this.textKeys(this.counts);
+    if (p.drift && this.driftCounts) p.drift.counts = this.textKeys(this.driftCounts);
     if (this.numeric) {
       p.min = this.nonNaN > 0 ? this.minSeen : NaN;
       p.max = this.sawNaN ? NaN : this.nonNaN > 0 ? this.maxSeen : NaN;
@@ -230,6 +283,8 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
   const driftAt = plan.columns.map((c, i) => (driftByName.has(c.name) ? i : -1)).filter((i) => i >= 0);
   const maxCategories = plan.maxCategories ?? DEFAULT_MAX_CATEGORIES;
   const hasher = plan.duplicates ? new RowHasher() : undefined;
+  const dupNames = Array.isArray(plan.duplicates) ? new Set(plan.duplicates) : undefined;
+  const hashAt = plan.columns.map((c, i) => (!dupNames || dupNames.has(c.name) ? i : -1)).filter((i) => i >= 0);
   const keys = plan.duplicates ? new KeySet() : undefined;
   let duplicates = 0;
   let rowCount = 0;
@@ -238,7 +293,15 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
   let seenColumns = -1;
   const values: Cell[] = new Array(states.length).fill(null);
   const raws: Cell[] = new Array(states.length).fill(null);
-  for await (const batch of source.batches()) {
+  // CSV fields of numeric columns are read as numbers by the parser, unless a cast check needs their text
+  const numbers = new Set(
+    plan.columns
+      .filter((c) => isNumericType(c.dtype) && !(source.textCells && plan.reference?.has(c.name) && plan.reference.get(c.name)!.dtype !== c.dtype))
+      .map((c) => c.name),
+  );
+  const numericAt = plan.columns.map((c) => isNumericType(c.dtype));
+  const hint = source.textCells && (numbers.size > 0 || plan.tally) ? { numbers, tally: plan.tally } : undefined;
+  for await (const batch of source.batches(hint)) {
     if (batch.columns.length !== seenColumns) {
       const index = new Map(batch.columns.map((n, i) => [n, i]));
       at = plan.columns.map((c) => index.get(c.name) ?? -1);
@@ -249,7 +312,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
       for (let c = 0; c < states.length; c++) {
         const i = at[c]!;
         const raw = i >= 0 && i < row.length ? (row[i] ?? null) : null;
-        const v = typedValue(raw, dtypes[c]!, source.textCells);
+        const v = typeof raw === 'number' && numericAt[c] ? raw : typedValue(raw, dtypes[c]!, source.textCells);
         raws[c] = raw;
         values[c] = v;
         states[c]!.observe(v, raw, dtypes[c]!);
@@ -269,7 +332,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
       }
       if (hasher) {
         hasher.start();
-        for (let c = 0; c < values.length; c++) hasher.add(values[c]!);
+        for (const c of hashAt) hasher.add(values[c]!);
         if (!keys!.add(hasher.key())) duplicates++;
       }
     }
@@ -278,7 +341,7 @@ export async function profileSource(source: DataSource, plan: ProfilePlan): Prom
     name: source.name,
     format: source.format,
     rowCount,
-    columns: states.map((s) => s.finish()),
+    columns: states.map((s) => s.finish(plan.capAtEnd && plan.rowCount === undefined ? Math.min(maxCategories, Math.floor(CATEGORICAL_DISTINCT_RATIO * rowCount) + 1) : undefined)),
     driftRows,
     driftFeatures: plan.columns.filter((c) => driftByName.has(c.name)).map((c) => c.name),
     duplicateRows: plan.duplicates ? duplicates : undefined,

@@ -13,7 +13,7 @@
  */
 import { textCastable, typeCastable } from './cells';
 import { featureType, type FeatureSelection, type TypeOverrides } from './classify';
-import { DEFAULT_MAX_CATEGORIES, profileSource, type ColumnProfile, type ColumnReference } from './profile';
+import { DEFAULT_MAX_CATEGORIES, profileSource, type ColumnProfile, type ColumnReference, type DataProfile } from './profile';
 import { readSchema } from './schema';
 import { dataSource, type DataInput, type FileFormat } from './source';
 import {
@@ -26,7 +26,7 @@ import {
   type QualityMetric,
   type ThresholdOverrides,
 } from './thresholds';
-import { CASTABLE_TYPES, isNumericType, type DType, type FeatureType } from './types';
+import { CASTABLE_TYPES, isNumericType, type ColumnSchema, type DType, type FeatureType } from './types';
 import { SpillArena } from './value-store';
 
 export type ColumnRates = Partial<Record<QualityMetric, number>>;
@@ -104,36 +104,46 @@ function ownType(p: ColumnProfile, rows: number, overrides?: TypeOverrides): Fea
   return featureType(p.name, p.dtype, p.distinct, rows, overrides) ?? undefined;
 }
 
+/** The baseline columns whose statistics are kept (nested types are left out). */
+export const baselineColumns = (columns: readonly ColumnSchema[]): ColumnSchema[] => columns.filter((c) => c.dtype !== 'unsupported');
+
+/** The statistics and own rates of a baseline from its profile (over `baselineColumns`, with duplicates counted). */
+export function baselineFromProfile(name: string, prof: DataProfile, columns: readonly ColumnSchema[], options: Pick<QualityOptions, 'overrides'> = {}): QualityBaseline {
+  const rows = prof.rowCount;
+  const byName = new Map(prof.columns.map((p) => [p.name, p]));
+  return {
+    source: name,
+    rowCount: rows,
+    duplicateRowRate: rows ? round5(prof.duplicateRows! / rows) : 0,
+    columns: columns.map((c): QualityColumnBaseline => {
+      const p = byName.get(c.name)!;
+      const type = ownType(p, rows, options.overrides);
+      const imp = imputation(p, type, rows);
+      const keys = type === 'categorical' && p.counts ? [...p.counts.keys()].sort() : undefined;
+      const rates: ColumnRates = { NullValueRate: rows ? round5(p.nulls / rows) : 0, OutOfBoundsRate: 0, UnseenCategoryRate: 0 };
+      if (CASTABLE_TYPES.has(p.dtype)) rates.DataTypeErrorRate = rows ? round5((imp.kind === 'none' ? p.nulls : 0) / rows) : 0;
+      return {
+        name: p.name,
+        dtype: p.dtype,
+        type: type ?? null,
+        ...(type === 'numerical' && isNumericType(p.dtype) ? { min: p.min, max: p.max } : {}),
+        ...(type === 'categorical' && p.dtype === 'string' ? { categories: keys } : {}),
+        keys,
+        rates,
+      };
+    }),
+  };
+}
+
 /** A baseline's statistics and its own rates, from one pass over it. */
 export async function baselineStatistics(input: DataInput, options: Pick<QualityOptions, 'overrides' | 'maxCategories' | 'format'> = {}): Promise<QualityBaseline> {
   const source = dataSource(input, options.format, 'baseline-data');
   const schema = await readSchema(source);
   const arena = new SpillArena();
   try {
-    const columns = schema.columns.filter((c) => c.dtype !== 'unsupported');
+    const columns = baselineColumns(schema.columns);
     const prof = await profileSource(source, { columns, rowCount: schema.rowCount, duplicates: true, arena, maxCategories: options.maxCategories });
-    const rows = prof.rowCount;
-    return {
-      source: source.name,
-      rowCount: rows,
-      duplicateRowRate: rows ? round5(prof.duplicateRows! / rows) : 0,
-      columns: prof.columns.map((p): QualityColumnBaseline => {
-        const type = ownType(p, rows, options.overrides);
-        const imp = imputation(p, type, rows);
-        const keys = type === 'categorical' && p.counts ? [...p.counts.keys()].sort() : undefined;
-        const rates: ColumnRates = { NullValueRate: rows ? round5(p.nulls / rows) : 0, OutOfBoundsRate: 0, UnseenCategoryRate: 0 };
-        if (CASTABLE_TYPES.has(p.dtype)) rates.DataTypeErrorRate = rows ? round5((imp.kind === 'none' ? p.nulls : 0) / rows) : 0;
-        return {
-          name: p.name,
-          dtype: p.dtype,
-          type: type ?? null,
-          ...(type === 'numerical' && isNumericType(p.dtype) ? { min: p.min, max: p.max } : {}),
-          ...(type === 'categorical' && p.dtype === 'string' ? { categories: keys } : {}),
-          keys,
-          rates,
-        };
-      }),
-    };
+    return baselineFromProfile(source.name, prof, columns, options);
   } finally {
     arena.dispose();
   }
@@ -198,12 +208,14 @@ function columnRates(p: ColumnProfile, base: QualityColumnBaseline, rows: number
 
 const isBaseline = (x: unknown): x is QualityBaseline => typeof x === 'object' && x !== null && 'columns' in x && 'rowCount' in x && !('batches' in x);
 
-/** Data quality of `target` against a baseline dataset or its saved statistics. */
-export async function evaluateDataQuality(baseline: DataInput | QualityBaseline, target: DataInput, options: QualityOptions = {}): Promise<QualityResult> {
-  const base = isBaseline(baseline) ? baseline : await baselineStatistics(baseline, options);
-  const metrics = options.metrics ?? QUALITY_METRICS;
-  const source = dataSource(target, options.format, 'target-data');
-  const schema = await readSchema(source);
+/** The target columns checked against a baseline, the reference statistics of each, and the columns left out. */
+export interface QualityPlan {
+  columns: ColumnSchema[];
+  reference: Map<string, ColumnReference>;
+  skipped: { name: string; reason: string }[];
+}
+
+export function planQuality(base: QualityBaseline, target: readonly ColumnSchema[], options: QualityOptions = {}): QualityPlan {
   const baseBy = new Map(base.columns.map((c) => [c.name, c]));
   const skipped: { name: string; reason: string }[] = [];
   let wanted: Set<string> | undefined;
@@ -212,51 +224,71 @@ export async function evaluateDataQuality(baseline: DataInput | QualityBaseline,
     const names = 'subset' in sel ? sel.subset : [...sel.ranking].sort((a, b) => b.importance - a.importance).slice(0, sel.topN).map((r) => r.feature);
     wanted = new Set(names);
   }
-  const columns = schema.columns.filter((c) => {
+  const columns = target.filter((c) => {
     if (wanted && !wanted.has(c.name)) return false;
     if (!baseBy.has(c.name)) skipped.push({ name: c.name, reason: 'not in the baseline data' });
     else if (c.dtype === 'unsupported') skipped.push({ name: c.name, reason: 'nested type' });
     else return true;
     return false;
   });
-  for (const c of base.columns) if (!schema.columns.some((t) => t.name === c.name)) skipped.push({ name: c.name, reason: 'not in the target data' });
+  for (const c of base.columns) if (!target.some((t) => t.name === c.name)) skipped.push({ name: c.name, reason: 'not in the target data' });
+  return { columns, skipped, reference: new Map(columns.map((c) => [c.name, referenceOf(baseBy.get(c.name)!)])) };
+}
+
+/** The rows of data quality from the target's profile (over at least the plan's columns). */
+export function qualityResult(base: QualityBaseline, plan: QualityPlan, prof: DataProfile, options: QualityOptions = {}): QualityResult {
+  const metrics = options.metrics ?? QUALITY_METRICS;
+  const baseBy = new Map(base.columns.map((c) => [c.name, c]));
+  const profBy = new Map(prof.columns.map((p) => [p.name, p]));
+  const rows: CheckRow[] = [];
+  const push = (feature: string, type: FeatureType | 'dataset', metric: QualityMetric, value: number | string | undefined, baseRate: number | undefined) => {
+    if (value === undefined || !metrics.includes(metric)) return;
+    const tolerance = resolveThreshold(options.thresholds, feature, type, metric, DEFAULT_QUALITY_TOLERANCE);
+    const baselineValue = baseRate ?? 0;
+    const threshold = baselineValue + tolerance;
+    if (typeof value === 'string') rows.push(row({ feature, type, metric, value: null, threshold, baselineValue, error: value }));
+    else rows.push(row({ feature, type, metric, value, threshold, baselineValue }));
+  };
+  for (const c of plan.columns) {
+    const p = profBy.get(c.name)!;
+    const b = baseBy.get(p.name)!;
+    const type = b.type ?? 'categorical';
+    const rates = columnRates(p, b, prof.rowCount, options);
+    for (const m of QUALITY_METRICS) if (m !== 'DuplicateRowRate') push(p.name, type, m, rates[m], b.rates[m]);
+  }
+  if (prof.duplicateRows !== undefined) push('*', 'dataset', 'DuplicateRowRate', prof.rowCount ? round5(prof.duplicateRows / prof.rowCount) : 0, base.duplicateRowRate);
+  return {
+    rows,
+    passed: rows.every((r) => r.passed),
+    baselineRows: base.rowCount,
+    targetRows: prof.rowCount,
+    columns: plan.columns.map((c) => c.name),
+    skipped: plan.skipped,
+  };
+}
+
+export const isQualityBaseline = (x: unknown): x is QualityBaseline => typeof x === 'object' && x !== null && 'columns' in x && 'rowCount' in x && !('batches' in x);
+
+/** Data quality of `target` against a baseline dataset or its saved statistics. */
+export async function evaluateDataQuality(baseline: DataInput | QualityBaseline, target: DataInput, options: QualityOptions = {}): Promise<QualityResult> {
+  const base = isQualityBaseline(baseline) ? baseline : await baselineStatistics(baseline, options);
+  const metrics = options.metrics ?? QUALITY_METRICS;
+  const source = dataSource(target, options.format, 'target-data');
+  const schema = await readSchema(source);
+  const plan = planQuality(base, schema.columns, options);
   const arena = new SpillArena();
   try {
     // No rowCount: it caps an integer column's distinct values at 5 % of this dataset's rows, which only the
     // baseline's classification needs; a column the baseline calls categorical keeps its target counts up to the cap.
     const prof = await profileSource(source, {
-      columns,
-      reference: new Map(columns.map((c) => [c.name, referenceOf(baseBy.get(c.name)!)])),
+      columns: plan.columns,
+      reference: plan.reference,
       duplicates: metrics.includes('DuplicateRowRate'),
       arena,
       maxCategories: options.maxCategories ?? DEFAULT_MAX_CATEGORIES,
     });
-    const rows: CheckRow[] = [];
-    const push = (feature: string, type: FeatureType | 'dataset', metric: QualityMetric, value: number | string | undefined, baseRate: number | undefined) => {
-      if (value === undefined || !metrics.includes(metric)) return;
-      const tolerance = resolveThreshold(options.thresholds, feature, type, metric, DEFAULT_QUALITY_TOLERANCE);
-      const baselineValue = baseRate ?? 0;
-      const threshold = baselineValue + tolerance;
-      if (typeof value === 'string') rows.push(row({ feature, type, metric, value: null, threshold, baselineValue, error: value }));
-      else rows.push(row({ feature, type, metric, value, threshold, baselineValue }));
-    };
-    for (const p of prof.columns) {
-      const b = baseBy.get(p.name)!;
-      const type = b.type ?? 'categorical';
-      const rates = columnRates(p, b, prof.rowCount, options);
-      for (const m of QUALITY_METRICS) if (m !== 'DuplicateRowRate') push(p.name, type, m, rates[m], b.rates[m]);
-    }
-    if (prof.duplicateRows !== undefined) push('*', 'dataset', 'DuplicateRowRate', prof.rowCount ? round5(prof.duplicateRows / prof.rowCount) : 0, base.duplicateRowRate);
-    return {
-      rows,
-      passed: rows.every((r) => r.passed),
-      baselineRows: base.rowCount,
-      targetRows: prof.rowCount,
-      columns: columns.map((c) => c.name),
-      skipped,
-    };
+    return qualityResult(base, plan, prof, options);
   } finally {
     arena.dispose();
   }
 }
-

@@ -5,6 +5,7 @@
  * - CSV cells are text (`string`) or `null` (an unquoted empty field); the dtype is inferred by a first pass.
  * - JSON Lines and in-memory cells are JSON-like values; Parquet cells are typed by the file's schema.
  */
+import type { DtypeTally } from './tally';
 
 /** Spark short type names (the data-quality statistics use the same ones). `unsupported` = struct, array, map… */
 export type DType =
@@ -68,6 +69,18 @@ export interface ColumnSchema {
   readonly dtype: DType;
 }
 
+/**
+ * What a pass wants of the cells, so a text reader (CSV) can read them as it parses: `numbers`, the columns whose
+ * fields come as numbers (as `textNumber` reads them; quoted fields stay text); `kinds`, every field as the kinds it
+ * can be read as (a bit mask: 1 integer, 2 double, 4 boolean; quoted fields stay text). Other sources ignore it.
+ */
+export interface ReadHint {
+  readonly numbers?: ReadonlySet<string>;
+  readonly kinds?: boolean;
+  /** CSV: count the dtypes of the fields while reading (a pass whose dtypes were guessed from the first rows). */
+  readonly tally?: DtypeTally;
+}
+
 /** A table read as a stream of row batches, any number of times (each `batches()` call reads from the start). */
 export interface DataSource {
   readonly format: DataFormat;
@@ -77,5 +90,7 @@ export interface DataSource {
   readonly textCells: boolean;
   /** Known without reading the rows (Parquet schema, typed in-memory rows); otherwise inferred by a pass. */
   schema(): Promise<{ columns: ColumnSchema[]; rowCount?: number } | undefined>;
-  batches(): AsyncIterable<RowBatch>;
+  batches(hint?: ReadHint): AsyncIterable<RowBatch>;
+  /** Files: a key that changes when the file changes, so what a pass inferred (the dtypes) can be kept for it. */
+  identity?(): string | undefined;
 }

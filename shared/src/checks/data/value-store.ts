@@ -7,6 +7,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sortNumbers } from './sort';
 
 export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 const MIN_CHUNK = 1024;
@@ -243,7 +244,7 @@ export class ValueStore {
   spill(keep: boolean): void {
     if (this.len > 0) {
       const values = this.buf.subarray(0, this.len);
-      values.sort();
+      sortNumbers(values);
       const path = this.arena.runPath();
       const fd = openSync(path, 'w');
       try {
@@ -272,7 +273,7 @@ export class ValueStore {
   cursor(): SortedCursor {
     const mem = this.buf.subarray(0, this.len);
     if (!this.sorted) {
-      mem.sort();
+      sortNumbers(mem);
       this.sorted = true;
     }
     if (this.runs.length === 0) return new ArrayCursor(mem);

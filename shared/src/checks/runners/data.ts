@@ -5,6 +5,7 @@
  */
 import { dataSource, evaluateDataQuality, evaluateDrift, rowsSource, type CheckRow, type DataSource, type FeatureSelection } from '../data';
 import { lowerIsWorse } from '../data/thresholds';
+import type { ReadHint } from '../data/types';
 import type { DataDriftCheck, DataQualityCheck, FeatureList, Located, Policy } from '../policy/types';
 import { ProgressTicker } from '../results/progress';
 import type { ResultRow } from '../results/types';
@@ -18,10 +19,10 @@ function counted(source: DataSource, what: string, ctx: RunnerContext): DataSour
   return {
     ...source,
     schema: () => source.schema(),
-    async *batches() {
+    async *batches(hint?: ReadHint) {
       const ticker = new ProgressTicker(ctx.progress, { label: what, everyMs: ctx.progressEveryMs ?? 5000 });
       let rows = 0;
-      for await (const b of source.batches()) {
+      for await (const b of source.batches(hint)) {
         rows += b.rows.length;
         ticker.update({ done: rows, unit: 'rows' });
         if (ctx.signal.aborted) throw ctx.signal.reason;
