@@ -130,7 +130,9 @@ describe('command jobs', () => {
   }, 60_000);
 
   test('the state is shared: a job submitted to one emulator instance is seen running, and cancelled, through another on the same state directory', async () => {
-    const other = await startTestEmulator({ stateDir: t.stateDir, azurite: true, lroDurationMs: 300 });
+    // Both instances live in this one test process: the second uses the first's Azurite (as a second emulator process
+    // would), instead of starting one of its own on the same data folder.
+    const other = await startTestEmulator({ stateDir: t.stateDir, azurite: false, lroDurationMs: 300 });
     try {
       const at = (e: TestEmulator, name: string) => `${e.wsPath}/jobs/${name}`;
       expect((await t.arm('PUT', at(t, 'shared-1'), body({}, 'node main.js sleep ${{inputs.data}} ${{outputs.result}}'))).status).toBe(201);
