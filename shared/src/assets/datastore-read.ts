@@ -6,13 +6,17 @@ import type { AzureMlClient } from '../azureml/client';
 import { StepError } from '../core/errors';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 
-const DATASTORE_URI = /^azureml:\/\/datastores\/([^/]+)\/paths\/(.+)$/i;
+/** A datastore name as Azure ML allows it (letters, digits, underscores), then a path without `..`, `?` or `#`. */
+const DATASTORE_URI = /^azureml:\/\/datastores\/([A-Za-z0-9_]{1,255})\/paths\/([^?#\x00-\x1f]+)$/i;
 
-export const isDatastoreUri = (uri: string): boolean => DATASTORE_URI.test(uri);
+export const isDatastoreUri = (uri: string): boolean => {
+  const m = DATASTORE_URI.exec(uri);
+  return !!m && !m[2]!.split('/').some((seg) => seg === '..' || seg === '.');
+};
 
 async function blobFor(client: AzureMlClient, scope: WorkspaceScope, uri: string, purpose: string) {
   const m = DATASTORE_URI.exec(uri);
-  if (!m) throw new StepError('service', `Not a datastore URI: ${uri}`);
+  if (!m || !isDatastoreUri(uri)) throw new StepError('input', `Not a datastore file URI (azureml://datastores/<name>/paths/<file>): ${uri}`);
   const ds = await client.findDatastore(scope.resourceGroup, scope.workspaceName, m[1]!);
   if (!ds) throw new StepError('not-found', `Datastore ${m[1]} does not exist in workspace ${scope.workspaceName}.`);
   const { datastoreContainer } = await import('./model-upload');
