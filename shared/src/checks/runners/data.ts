@@ -3,13 +3,27 @@
  * model's outputs, computed by the data library the way Azure ML model monitoring computes them (so a staging
  * verdict agrees with the production monitor configured later). Rows read are reported at a steady cadence.
  */
-import { dataSource, evaluateDataQuality, evaluateDrift, rowsSource, type CheckRow, type DataSource, type FeatureSelection } from '../data';
+import {
+  dataSource,
+  evaluateDataChecks,
+  evaluateDataQuality,
+  evaluateDrift,
+  rowsSource,
+  type CheckRow,
+  type DataChecksResult,
+  type DataSource,
+  type DriftOptions,
+  type DriftResult,
+  type FeatureSelection,
+  type QualityOptions,
+  type QualityResult,
+} from '../data';
 import { lowerIsWorse } from '../data/thresholds';
 import type { ReadHint } from '../data/types';
-import type { DataDriftCheck, DataQualityCheck, FeatureList, Located, Policy } from '../policy/types';
+import type { DataDriftCheck, DataQualityCheck, FeatureList, Located, Policy, PolicyCheck } from '../policy/types';
 import { ProgressTicker } from '../results/progress';
 import type { ResultRow } from '../results/types';
-import { num, timed } from './outcome';
+import { num, timed, type Body } from './outcome';
 import type { RunnerContext } from './ports';
 import { scoreTable } from './scoring';
 import { readTable } from './table';
@@ -73,24 +87,77 @@ function open(policy: Policy, name: Located<string>, ctx: RunnerContext, what: s
   return counted(dataSource(ctx.datasetPath(name.value, name.at), ds.format), what, ctx);
 }
 
+const overridesOf = (c: DataQualityCheck | DataDriftCheck) => ({ categorical: c.categorical.map((x) => x.value), numerical: c.numerical.map((x) => x.value) });
+
+const qualityOptions = (c: DataQualityCheck): QualityOptions => ({ features: selection(c.features), overrides: overridesOf(c), metrics: c.metrics, thresholds: c.thresholds });
+
+const driftOptions = (c: DataDriftCheck): DriftOptions => ({
+  features: selection(c.features),
+  overrides: overridesOf(c),
+  numericalMetrics: c.numericalMetrics,
+  categoricalMetrics: c.categoricalMetrics,
+  thresholds: c.thresholds,
+  signal: c.type === 'prediction_drift' ? 'prediction-drift' : 'data-drift',
+});
+
+function qualityBody(r: QualityResult): Body {
+  const rows = checkRows(r.rows);
+  const facts: Record<string, string | number> = { 'baseline rows': r.baselineRows, 'target rows': r.targetRows, columns: r.columns.length };
+  if (r.skipped.length > 0) facts.skipped = r.skipped.map((s) => `${s.name} (${s.reason})`).join('; ');
+  if (rows.length === 0) return nothingCompared(facts);
+  return { headline: headline(rows, 'quality problems'), rows, facts, failed: !r.passed };
+}
+
+function driftBody(r: DriftResult, facts: Record<string, string | number>): Body {
+  const rows = checkRows(r.rows);
+  Object.assign(facts, { 'baseline rows': r.baselineRowCount, 'target rows': r.targetRowCount, features: r.features.length });
+  if (r.skipped.length > 0) facts.skipped = r.skipped.map((s) => `${s.name} (${s.reason})`).join('; ');
+  if (rows.length === 0) return nothingCompared(facts);
+  return { headline: headline(rows, 'drift'), rows, facts, failed: !r.passed };
+}
+
+/**
+ * A data_quality and a data_drift check of the same baseline and target (both read here) are computed together:
+ * one profile pass per file serves both (evaluateDataChecks), whichever of the two the policy lists first.
+ */
+const pairs = new WeakMap<Policy, Map<string, Promise<DataChecksResult>>>();
+
+function partnerOf(check: DataQualityCheck | DataDriftCheck, policy: Policy): DataQualityCheck | DataDriftCheck | undefined {
+  const pairable = (c: PolicyCheck): c is DataQualityCheck | DataDriftCheck => (c.type === 'data_quality' || (c.type === 'data_drift' && !c.targetFromDeployment)) && !c.runOn;
+  if (!pairable(check)) return undefined;
+  return policy.checks.find((c): c is DataQualityCheck | DataDriftCheck => c !== check && pairable(c) && c.type !== check.type && c.baseline.value === check.baseline.value && c.target.value === check.target.value);
+}
+
+function together(check: DataQualityCheck | DataDriftCheck, partner: DataQualityCheck | DataDriftCheck, policy: Policy, ctx: RunnerContext): Promise<DataChecksResult> {
+  const quality = (check.type === 'data_quality' ? check : partner) as DataQualityCheck;
+  const drift = (check.type === 'data_quality' ? partner : check) as DataDriftCheck;
+  const key = `${quality.name}\u0000${drift.name}`;
+  let memo = pairs.get(policy);
+  if (!memo) pairs.set(policy, (memo = new Map()));
+  let done = memo.get(key);
+  if (!done) {
+    const label = `${quality.name} + ${drift.name}`;
+    done = evaluateDataChecks(open(policy, quality.baseline, ctx, `${label} (baseline)`), open(policy, quality.target, ctx, `${label} (target)`), { quality: qualityOptions(quality), drift: driftOptions(drift) });
+    memo.set(key, done);
+  }
+  return done;
+}
+
 export function runDataQuality(check: DataQualityCheck, policy: Policy, ctx: RunnerContext) {
   return timed(check, async () => {
-    const r = await evaluateDataQuality(open(policy, check.baseline, ctx, `${check.name} (baseline)`), open(policy, check.target, ctx, `${check.name} (target)`), {
-      features: selection(check.features),
-      overrides: { categorical: check.categorical.map((c) => c.value), numerical: check.numerical.map((c) => c.value) },
-      metrics: check.metrics,
-      thresholds: check.thresholds,
-    });
-    const rows = checkRows(r.rows);
-    const facts: Record<string, string | number> = { 'baseline rows': r.baselineRows, 'target rows': r.targetRows, columns: r.columns.length };
-    if (r.skipped.length > 0) facts.skipped = r.skipped.map((s) => `${s.name} (${s.reason})`).join('; ');
-    if (rows.length === 0) return nothingCompared(facts);
-    return { headline: headline(rows, 'quality problems'), rows, facts, failed: !r.passed };
+    const partner = partnerOf(check, policy);
+    if (partner) {
+      const body = qualityBody((await together(check, partner, policy, ctx)).quality!);
+      return { ...body, facts: { ...body.facts, 'read with': partner.name } };
+    }
+    return qualityBody(await evaluateDataQuality(open(policy, check.baseline, ctx, `${check.name} (baseline)`), open(policy, check.target, ctx, `${check.name} (target)`), qualityOptions(check)));
   });
 }
 
 export function runDrift(check: DataDriftCheck, policy: Policy, ctx: RunnerContext) {
   return timed(check, async () => {
+    const partner = partnerOf(check, policy);
+    if (partner) return driftBody((await together(check, partner, policy, ctx)).drift!, { 'read with': partner.name });
     const baseline = open(policy, check.baseline, ctx, `${check.name} (baseline)`);
     let target = open(policy, check.target, ctx, `${check.name} (target)`);
     const facts: Record<string, string | number> = {};
@@ -104,18 +171,6 @@ export function runDrift(check: DataDriftCheck, policy: Policy, ctx: RunnerConte
       facts['scored by'] = ctx.port!.target;
       facts['scoring requests'] = scored.requests;
     }
-    const r = await evaluateDrift(baseline, target, {
-      features: selection(check.features),
-      overrides: { categorical: check.categorical.map((c) => c.value), numerical: check.numerical.map((c) => c.value) },
-      numericalMetrics: check.numericalMetrics,
-      categoricalMetrics: check.categoricalMetrics,
-      thresholds: check.thresholds,
-      signal: check.type === 'prediction_drift' ? 'prediction-drift' : 'data-drift',
-    });
-    const rows = checkRows(r.rows);
-    Object.assign(facts, { 'baseline rows': r.baselineRowCount, 'target rows': r.targetRowCount, features: r.features.length });
-    if (r.skipped.length > 0) facts.skipped = r.skipped.map((s) => `${s.name} (${s.reason})`).join('; ');
-    if (rows.length === 0) return nothingCompared(facts);
-    return { headline: headline(rows, 'drift'), rows, facts, failed: !r.passed };
+    return driftBody(await evaluateDrift(baseline, target, driftOptions(check)), facts);
   });
 }

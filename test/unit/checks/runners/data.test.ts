@@ -84,3 +84,20 @@ test('a check that can compare no column fails and says why', async () => {
   expect(out.status).toBe('failed');
   expect(out.headline).toMatch(/^no column could be compared: default \(not in the target data\)/);
 });
+
+test('a quality and a drift check of the same pair are read together, with the same rows as each alone', async () => {
+  const q: DataQualityCheck = { name: 'quality', type: 'data_quality', severity: 'gate', at: at(60), baseline: loc('train', 61), target: loc('shifted', 62), features: 'all', metrics: ['NullValueRate', 'OutOfBoundsRate'], thresholds: {}, categorical: [], numerical: [] };
+  const d = drift('shifted');
+  const data = { train: 'x', shifted: 'x' };
+  const alone = [await runDataQuality(q, policy([q], data), context(undefined, files)), await runDrift(d, policy([d], data), context(undefined, files))];
+  const both = policy([q, d], data);
+  const ctx = context(undefined, files);
+  const paired = [await runDataQuality(q, both, ctx), await runDrift(d, both, ctx)];
+  expect(paired.map((o) => o.rows)).toEqual(alone.map((o) => o.rows));
+  expect(paired.map((o) => o.status)).toEqual(alone.map((o) => o.status));
+  expect(paired[0]!.facts['read with']).toBe('drift');
+  expect(paired[1]!.facts['read with']).toBe('quality');
+  // One reader pair, labelled with both checks (progress every batch here).
+  expect(ctx.lines.some((l) => l.startsWith('  quality + drift (baseline):'))).toBe(true);
+  expect(ctx.lines.some((l) => l.startsWith('  drift (baseline):') || l.startsWith('  quality (baseline):'))).toBe(false);
+});
