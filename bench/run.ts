@@ -113,9 +113,11 @@ function git(args: string[]): string {
 function bundleDigest(dirs: string[]): string {
   const h = createHash('sha256');
   for (const d of dirs)
-    for (const f of readdirSync(d).sort()) {
-      h.update(`${relative(ROOT, join(d, f))}\0`);
-      h.update(readFileSync(join(d, f)));
+    for (const f of (readdirSync(d, { recursive: true }) as string[]).sort()) {
+      const path = join(d, f);
+      if (!statSync(path).isFile()) continue;
+      h.update(`${relative(ROOT, path)}\0`);
+      h.update(readFileSync(path));
     }
   return h.digest('hex').slice(0, 16);
 }
@@ -236,7 +238,7 @@ async function main(): Promise<void> {
   const sizes = Object.fromEntries(
     bundleDirs.map((dir) => [
       relative(ROOT, dir),
-      { indexJs: statSync(join(dir, 'index.js')).size, allFiles: readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) },
+      { indexJs: statSync(join(dir, 'index.js')).size, allFiles: (readdirSync(dir, { recursive: true }) as string[]).reduce((sum, f) => sum + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0), 0) },
     ]),
   );
   if (want(5)) results.bundleSizes = sizes;
