@@ -7,7 +7,8 @@
  * staging step's pair of checks), against a Python anchor doing the pandas/scipy equivalent (read both files, KS per numerical
  * column, Jensen-Shannon per categorical one, null rates, min/max). Each side's peak memory is its own process's
  * maximum resident set: `process.resourceUsage().maxRSS` in ours, `resource.getrusage` in Python's. The Python side
- * is skipped when `python3 -c "import pandas, scipy"` fails (BENCH_PYTHON names another interpreter). Our side runs
+ * uses BENCH_PYTHON, else the first of python3 and /usr/bin/python3 with pandas and scipy, else installs Debian's
+ * python3-pandas python3-scipy (apt-get as root, or sudo -n) and is skipped, saying why, when that fails. Our side runs
  * as one esbuild bundle, not through tsx.
  *
  *   npx tsx bench/profile.ts [rows]              (default 1,000,000; BENCH_PROFILE_ROWS)
@@ -194,12 +195,28 @@ export function pythonAvailable(python: string): boolean {
   return spawnSync(python, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * The interpreter for the anchor: BENCH_PYTHON, else `python3` or Debian's /usr/bin/python3 when either has pandas and
+ * scipy; else Debian's packages are installed (apt-get, as root or through sudo -n) and /usr/bin/python3 is used.
+ * Undefined, and the anchor skipped, when none of that works.
+ */
+export function anchorPython(explicit?: string): { python?: string; why?: string } {
+  if (explicit) return pythonAvailable(explicit) ? { python: explicit } : { why: `${explicit} has no pandas/scipy` };
+  for (const p of ['python3', '/usr/bin/python3']) if (pythonAvailable(p)) return { python: p };
+  const root = process.getuid?.() === 0;
+  const apt = (args: string[]) => spawnSync(root ? 'apt-get' : 'sudo', root ? args : ['-n', 'apt-get', ...args], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if (apt(['install', '-y', '-q', 'python3-pandas', 'python3-scipy']) || (apt(['update', '-q']) && apt(['install', '-y', '-q', 'python3-pandas', 'python3-scipy']))) {
+    if (pythonAvailable('/usr/bin/python3')) return { python: '/usr/bin/python3' };
+  }
+  return { why: 'pandas/scipy not installed, and installing python3-pandas python3-scipy with apt-get failed' };
+}
+
 const maxAbsDiff = (a: Record<string, number>, b: Record<string, number>) =>
   Math.max(0, ...Object.keys(a).filter((k) => k in b).map((k) => Math.abs(a[k]! - b[k]!)));
 
 export async function measureProfile(options: { rows?: number; dir?: string; keepFiles?: boolean; python?: string } = {}): Promise<ProfileBenchResult> {
   const rows = options.rows ?? intFromEnv(process.env, 'BENCH_PROFILE_ROWS', 1_000_000);
-  const pythonCommand = options.python ?? process.env.BENCH_PYTHON ?? 'python3';
+  const anchor = anchorPython(options.python ?? process.env.BENCH_PYTHON);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const base = join(dir, 'baseline.csv');
   const target = join(dir, 'target.csv');
@@ -215,9 +232,10 @@ export async function measureProfile(options: { rows?: number; dir?: string; kee
     const o = JSON.parse(ourRun.stdout) as Omit<OursFigures, 'wallSeconds' | 'maxRssMiB'> & { maxRssKiB: number };
     const ours: OursFigures = { ...o, wallSeconds: ourRun.wallSeconds, maxRssMiB: o.maxRssKiB / 1024 };
 
-    let python: ProfileBenchResult['python'] = { skipped: 'pandas/scipy not installed' };
+    let python: ProfileBenchResult['python'] = { skipped: anchor.why ?? 'pandas/scipy not installed' };
     let agreement: ProfileBenchResult['agreement'];
-    if (pythonAvailable(pythonCommand)) {
+    const pythonCommand = anchor.python;
+    if (pythonCommand) {
       const script = join(dir, 'anchor.py');
       writeFileSync(script, PYTHON);
       const pyRun = await run(pythonCommand, [script, base, target]);
