@@ -12,8 +12,25 @@ type StorageAccountKey = Pick<StorageAccount, 'name' | 'key'>;
 
 const VERSION = '2021-12-02';
 
-/** Create `container` in `account` (path-style URL on `hostPort`); an existing container is fine. */
-export function createContainer(hostPort: string, account: string, accountKey: string, container: string, ca: string): Promise<void> {
+class BusyError extends Error {}
+
+/**
+ * Create `container` in `account` (path-style URL on `hostPort`); an existing container is fine. Azurite answers 503
+ * while it is still loading its metadata (a busy machine, a restart on an existing folder): that is retried, as
+ * Azure Storage's ServerBusy is, for up to about 10 s.
+ */
+export async function createContainer(hostPort: string, account: string, accountKey: string, container: string, ca: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createContainerOnce(hostPort, account, accountKey, container, ca);
+    } catch (e) {
+      if (!(e instanceof BusyError) || attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
+    }
+  }
+}
+
+function createContainerOnce(hostPort: string, account: string, accountKey: string, container: string, ca: string): Promise<void> {
   const path = `/${account}/${container}`;
   const date = new Date().toUTCString();
   const canonicalHeaders = `x-ms-date:${date}\nx-ms-version:${VERSION}\n`;
@@ -42,7 +59,7 @@ export function createContainer(hostPort: string, account: string, accountKey: s
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           if (res.statusCode === 201 || res.statusCode === 409) resolve();
-          else reject(new Error(`creating container ${container} in ${account} failed: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+          else reject(new (res.statusCode === 503 ? BusyError : Error)(`creating container ${container} in ${account} failed: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
         });
       },
     );
