@@ -38,33 +38,6 @@ export function kindBits(text: string): number {
   return (k.integer ? KIND_INTEGER : 0) | (k.double ? KIND_DOUBLE : 0) | (k.boolean ? KIND_BOOLEAN : 0);
 }
 
-/**
- * `textNumber(text.slice(i, j))`. With at most 15 digits and 22 after the point the digits are an exact integer m
- * and 10^k is exact, so m / 10^k is the correctly rounded value, which is what `+text` gives.
- */
-export function numberAt(text: string, i: number, j: number): number {
-  let k = i;
-  let c = text.charCodeAt(k);
-  const negative = c === MINUS;
-  if (negative || c === PLUS) k++;
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; k < j; k++) {
-    c = text.charCodeAt(k);
-    if (c >= D0 && c <= D9) {
-      m = m * 10 + (c - D0);
-      digits++;
-    } else if (c === DOT && frac < 0) frac = k;
-    else return textNumber(text.slice(i, j));
-  }
-  if (digits === 0 || digits > 15) return textNumber(text.slice(i, j));
-  const scale = frac < 0 ? 0 : j - frac - 1;
-  if (scale > 22) return textNumber(text.slice(i, j));
-  const x = scale === 0 ? m : m / POW10[scale]!;
-  return negative ? -x : x;
-}
-
 /** Characters a number, NaN, Inf(inity) or true/false can start with. */
 function mayBeKind(c: number): boolean {
   return (c >= D0 && c <= D9) || c === PLUS || c === MINUS || c === DOT || c === 78 /* N */ || c === 73 /* I */ || c === 116 || c === 84 || c === 102 || c === 70;
@@ -116,7 +89,7 @@ export let scannedBits = 0;
 /**
  * Reads the unquoted field starting at `i` as `mode` (Number or Kinds) while looking for its end: returns the index
  * of the comma or line break that ends it, with its value in `scanned`, or `n` when the text ends first (the caller
- * keeps the piece). The same values as `numberAt` and `kindsAt` of the field.
+ * keeps the piece). The same values as `textNumber` and `kindsAt` of the field.
  */
 export function scanField(text: string, i: number, n: number, mode: CellMode, wantBits = false): number {
   let k = i;

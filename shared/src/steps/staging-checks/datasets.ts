@@ -23,11 +23,6 @@ export interface LocalDatasets {
   cleanup(): void;
 }
 
-/** Remote datasets named by the checks (each fetched once). */
-export function remoteDatasets(policy: Policy): string[] {
-  return [...policy.data.values()].filter((d) => d.kind === 'remote').map((d) => d.name);
-}
-
 /** `needed`: the remote datasets to fetch (default all; those only checks run as jobs read stay where they are). */
 export async function localDatasets(policy: Policy, conn: WorkspaceConnection | undefined, logger: Logger, signal: AbortSignal, needed?: ReadonlySet<string>): Promise<LocalDatasets> {
   const local = new Map<string, string>();

@@ -1,7 +1,6 @@
 /** staging-checks' inputs and policy, all checked before anything is sent or read in full. */
 import { isAbsolute, resolve } from 'node:path';
 import { inputError } from '../../core/errors';
-import { endpointNameProblem } from '../../specs/common/names';
 import { loadPolicy, parseDataLines, parseSetLines } from '../../checks/policy';
 import type { Policy } from '../../checks/policy/types';
 import { needsDeployment } from '../../checks/runners';
@@ -45,14 +44,7 @@ export function readStagingPlan(ctx: StepContext): StagingPlan {
     const deployment = policy.target.deployment?.value;
     if (!endpoint) throw inputError(`A check sends requests to a deployment: give 'endpoint-name' (or target.endpoint in ${file}).`, { input: 'endpoint-name' });
     if (!deployment) throw inputError(`A check sends requests to a deployment: give 'deployment-name' (or target.deployment in ${file}).`, { input: 'deployment-name' });
-    for (const [value, what, input] of [
-      [endpoint, 'endpoint', 'endpoint-name'],
-      [deployment, 'deployment', 'deployment-name'],
-      [policy.target.champion?.value, 'deployment', 'champion-deployment'],
-    ] as const) {
-      const problem = value === undefined ? undefined : endpointNameProblem(value, what);
-      if (problem) throw inputError(`Input '${input}': ${problem}`, { input });
-    }
+    // Their names were checked by the policy reader (from the file or the inputs, which apply first).
     target = { endpoint, deployment, ...(policy.target.champion ? { champion: policy.target.champion.value } : {}) };
   }
   const needsWorkspace =

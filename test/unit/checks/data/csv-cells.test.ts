@@ -1,7 +1,7 @@
 // Reading CSV fields in place: the numbers and kinds the parser makes without a string per field are exactly what
 // textNumber and textKinds make of the field's text.
 import { textKinds, textNumber } from '../../../../shared/src/checks/data/cells';
-import { CellMode, kindBits, kindsAt, numberAt, scanField } from '../../../../shared/src/checks/data/csv-cells';
+import { CellMode, kindBits, kindsAt, scanField } from '../../../../shared/src/checks/data/csv-cells';
 import { CsvParser } from '../../../../shared/src/checks/data/csv';
 import * as cells from '../../../../shared/src/checks/data/csv-cells';
 
@@ -13,9 +13,13 @@ const FIELDS = [
 ];
 
 describe('CSV fields read in place', () => {
-  it.each(FIELDS)('%j: numberAt, kindsAt and scanField agree with textNumber and textKinds', (f) => {
+  it.each(FIELDS)('%j: kindsAt and scanField agree with textNumber and textKinds', (f) => {
     const text = `x,${f},y`;
-    expect(Object.is(numberAt(text, 2, 2 + f.length), textNumber(f))).toBe(true);
+    if (f.indexOf(',') < 0) {
+      // a field in the middle of a line, read in place
+      expect(scanField(text, 2, text.length, CellMode.Number)).toBe(2 + f.length);
+      expect(Object.is(cells.scanned, textNumber(f))).toBe(true);
+    }
     const k = textKinds(f);
     const bits = (k.integer ? 1 : 0) | (k.double ? 2 : 0) | (k.boolean ? 4 : 0);
     expect(kindBits(f)).toBe(bits);
