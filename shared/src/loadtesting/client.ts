@@ -77,6 +77,16 @@ export class LoadTestingClient {
   constructor(private readonly o: LoadTestingClientOptions) {
     const uri = o.dataPlaneUri.trim().replace(/\/+$/, '');
     this.base = /^https:\/\//i.test(uri) ? uri : `https://${uri.replace(/^[a-z]+:\/\//i, '')}`;
+    // The URI comes from the service's reply and receives an Entra token: a plain https origin (and path), nothing else.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(this.base);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.search || parsed.hash || !parsed.hostname) {
+      throw new Error(`the load testing resource reports an unusable data plane URI '${o.dataPlaneUri}'`);
+    }
     this.doFetch = o.fetch ?? fetch;
   }
 

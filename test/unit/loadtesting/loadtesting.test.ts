@@ -1,4 +1,5 @@
 /** Azure Load Testing pieces: the JMeter plan, SLOs as pass/fail criteria, a run's statistics as SLO rows. */
+import { LoadTestingClient } from '../../../shared/src/loadtesting/client';
 import { buildJmx, ENDPOINT_SECRET_NAME } from '../../../shared/src/loadtesting/jmx';
 import { criterionFor, passFailMetrics } from '../../../shared/src/loadtesting/criteria';
 import { figuresOf } from '../../../shared/src/loadtesting/run';
@@ -106,4 +107,12 @@ test('service ids: lower case, 2-50 characters', () => {
   expect(serviceId('staging-checks-Credit_EP-Latency check!')).toBe('staging-checks-credit_ep-latency-check');
   expect(serviceId('x'.repeat(80))).toHaveLength(50);
   expect(serviceId('A')).toBe('t-a');
+});
+
+test('a data plane URI from the service is used only when it is a plain https origin (it receives a token)', () => {
+  const token = async () => 't';
+  expect(new LoadTestingClient({ dataPlaneUri: 'abc.eastus.cnt-prod.loadtesting.azure.com', token }).base).toBe('https://abc.eastus.cnt-prod.loadtesting.azure.com');
+  for (const bad of ['https://user:pw@evil.example', 'abc.example/x?y=1', 'https://abc.example/#frag', 'a b.example']) {
+    expect(() => new LoadTestingClient({ dataPlaneUri: bad, token })).toThrow(/unusable data plane URI/);
+  }
 });
