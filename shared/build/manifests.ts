@@ -75,6 +75,8 @@ const GROUPS: Record<string, string> = {
   deployment: 'Deployment',
   rollout: 'Rollout',
   checks: 'Checks',
+  monitor: 'Model monitor',
+  alerts: 'Alerts and events',
   advanced: 'Advanced',
 };
 

@@ -75,6 +75,15 @@ export class JobOperations {
     return this.core.rawGet<JobResource>(this.path(rg, ws, name), this.ctx('get', rg, ws, name));
   }
 
+  /**
+   * Jobs_List, every page (up to `limit`): `scheduleId` keeps the jobs a schedule started (a monitor's runs),
+   * `tag` the jobs carrying that tag key; `listViewType: All` includes archived ones.
+   */
+  listJobs(rg: string, ws: string, query: { scheduleId?: string; tag?: string; jobType?: string }, limit = 200): Promise<JobResource[]> {
+    const url = this.core.transport.url(childPath(workspacePath(this.core.subscriptionId, rg, ws), 'jobs'), this.core.apiVersion, { ...query, listViewType: 'All' });
+    return this.core.rawList<JobResource>(url, { operation: 'list jobs', ref: refs.workspace(rg, ws) }, limit);
+  }
+
   /** Submit a job (the service answers 201 at once and runs it); a name in use answers 400/409. */
   async createJob(rg: string, ws: string, name: string, body: { properties: CommandJobProperties }): Promise<JobResource> {
     const url = this.core.transport.url(this.path(rg, ws, name), this.core.apiVersion);

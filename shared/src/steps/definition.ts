@@ -21,7 +21,7 @@ export interface InputDefinition {
   /** Environment variables consulted when the input is not given (after AML_<NAME>). */
   env?: string[];
   /** Grouping in the ADO task UI and the README table. */
-  group?: 'connection' | 'model' | 'gate' | 'compute' | 'endpoint' | 'deployment' | 'rollout' | 'checks' | 'advanced';
+  group?: 'connection' | 'model' | 'gate' | 'compute' | 'endpoint' | 'deployment' | 'rollout' | 'checks' | 'monitor' | 'alerts' | 'advanced';
 }
 
 export interface OutputDefinition {
