@@ -26,3 +26,22 @@ export function canonicalDuration(text: string): string {
 export function days(n: number): string {
   return `P${n}D`;
 }
+
+/**
+ * The production and reference look-back windows the SDK derives from the trigger (azml-yaml-to-rest §5.2): a
+ * monitor that runs every i days looks at the last i days against the i days before; cron defaults to a week.
+ */
+export function defaultWindows(trigger: { kind: 'recurrence'; frequency: string; interval: number } | { kind: 'cron' }): { production: string; reference: string } {
+  if (trigger.kind === 'cron') return { production: days(7), reference: days(14) };
+  const i = trigger.interval;
+  switch (trigger.frequency) {
+    case 'Day':
+      return { production: days(i), reference: days(2 * i) };
+    case 'Week':
+      return { production: days(7 * i), reference: days(14 * i) };
+    case 'Month':
+      return { production: days(30 * i), reference: days(60 * i) };
+    default:
+      return { production: days(1), reference: days(2) };
+  }
+}

@@ -3,23 +3,10 @@
  * (`every 1 day at 03:00` or cron), the signal list, per-metric thresholds, the feature filter, emails and names.
  */
 import { inputError } from '../../core/errors';
+import { SIGNAL_KINDS, type FeatureFilter, type SignalKind, type Threshold, type Trigger } from '../../specs/monitor/types';
 
-export type Trigger =
-  | { kind: 'recurrence'; frequency: 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month'; interval: number; hours: number[]; minutes: number[] }
-  | { kind: 'cron'; expression: string };
-
-export type SignalKind = 'data-drift' | 'prediction-drift' | 'data-quality' | 'feature-attribution-drift';
-export const SIGNAL_KINDS: readonly SignalKind[] = ['data-drift', 'prediction-drift', 'data-quality', 'feature-attribution-drift'];
-
-export type FeatureFilter = { kind: 'all' } | { kind: 'top'; n: number } | { kind: 'subset'; features: string[] };
-
-/** `<signal>.<data type>.<metric>` → value; FAD has no data type (`feature-attribution-drift.normalized_discounted_cumulative_gain`). */
-export interface Threshold {
-  signal: SignalKind;
-  dataType?: 'numerical' | 'categorical';
-  metric: string;
-  value: number;
-}
+export { SIGNAL_KINDS };
+export type { FeatureFilter, SignalKind, Threshold, Trigger };
 
 const UNITS: Record<string, Extract<Trigger, { kind: 'recurrence' }>['frequency']> = {
   minute: 'Minute', minutes: 'Minute', hour: 'Hour', hours: 'Hour', day: 'Day', days: 'Day', week: 'Week', weeks: 'Week', month: 'Month', months: 'Month',
