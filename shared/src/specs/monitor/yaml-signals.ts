@@ -28,7 +28,8 @@ const TYPES: Record<string, { signalType: string; collection: string }> = {
   data_quality: { signalType: 'DataQuality', collection: 'model_inputs' },
   feature_attribution_drift: { signalType: 'FeatureAttributionDrift', collection: 'model_inputs' },
 };
-const NOT_RUN = ['custom', 'model_performance', 'generation_safety_quality', 'generation_token_statistics'];
+/** Signal kinds of the 2023 preview API, which the GA Schedules contract has no signalType for. */
+const PREVIEW_ONLY = ['model_performance', 'generation_safety_quality', 'generation_token_statistics'];
 const DRIFT_ORDER = {
   numerical: ['jensen_shannon_distance', 'normalized_wasserstein_distance', 'population_stability_index', 'two_sample_kolmogorov_smirnov_test'],
   categorical: ['jensen_shannon_distance', 'population_stability_index', 'pearsons_chi_squared_test'],
@@ -130,14 +131,16 @@ function features(r: SpecReader, e: MapEntry | undefined, scope: string): Record
 /** One signal in the GA shape, or undefined with the problems recorded. */
 export function readSignal(r: SpecReader, name: string, node: Node | undefined, ctx: SignalContext): Record<string, unknown> | undefined {
   const scope = `create_monitor.monitoring_signals.${name}`;
+  const kindNode = isMap(node) ? r.yaml.entries(node).find((e) => e.key === 'type') : undefined;
+  if (isMap(node) && String(r.yaml.toJS(kindNode?.value)).toLowerCase() === 'custom') return readCustomSignal(r, name, node, ctx);
   const type = r.map(node, scope, ['type', 'alert_enabled', 'properties', 'production_data', 'reference_data', 'features', 'feature_type_override', 'metric_thresholds', 'data_segment']);
   if (!type) return r.fail(node, `'${scope}' must be a mapping`);
   const kind = r.str(type.type, `${scope}.type`)?.toLowerCase();
   if (!kind) return r.fail(type.type?.keyNode ?? node, `'${scope}.type' is required (data_drift, prediction_drift, data_quality or feature_attribution_drift)`);
   const t = TYPES[kind];
   if (!t) {
-    const why = NOT_RUN.includes(kind) ? `configure-monitors does not set up ${kind} signals yet` : `'${kind}' is not a signal type`;
-    return r.fail(type.type!.value, `'${scope}.type': ${why}; use data_drift, prediction_drift, data_quality or feature_attribution_drift`);
+    const why = PREVIEW_ONLY.includes(kind) ? `${kind} is a preview signal the GA monitor API does not take` : `'${kind}' is not a signal type`;
+    return r.fail(type.type!.value, `'${scope}.type': ${why}; use data_drift, prediction_drift, data_quality, feature_attribution_drift or custom`);
   }
   if (r.present(type.data_segment)) r.fail(type.data_segment.keyNode, `'${scope}.data_segment' is a preview setting the GA monitor API does not take`);
   const s: Record<string, unknown> = { signalType: t.signalType };
@@ -176,4 +179,62 @@ export function readSignal(r: SpecReader, name: string, node: Node | undefined, 
     if (f) s.features = f;
   } else if (r.present(type.features)) r.fail(type.features.keyNode, `'${scope}.features' does not apply to prediction_drift`);
   return s;
+}
+
+/** A custom signal: the user's component, its named data inputs and literal inputs, thresholds on its own metric names. */
+function readCustomSignal(r: SpecReader, name: string, node: Node | undefined, ctx: SignalContext): Record<string, unknown> | undefined {
+  const scope = `create_monitor.monitoring_signals.${name}`;
+  const f = r.map(node, scope, ['type', 'alert_enabled', 'properties', 'component_id', 'input_data', 'inputs', 'metric_thresholds', 'connection']);
+  if (!f) return undefined;
+  const s: Record<string, unknown> = { signalType: 'Custom' };
+  if (r.bool(f.alert_enabled, `${scope}.alert_enabled`)) s.notificationTypes = ['AmlNotification'];
+  const props = r.stringMap(f.properties, `${scope}.properties`);
+  if (props) s.properties = props;
+  const component = r.str(f.component_id, `${scope}.component_id`)?.trim();
+  if (component === undefined) r.fail(f.type?.keyNode ?? node, `'${scope}.component_id' is required for a custom signal`);
+  else s.componentId = ctx.componentId(component) ?? (/^(azureml:)?\/subscriptions\//i.test(component) ? component.replace(/^azureml:/, '') : r.fail(f.component_id!.value, `'${scope}.component_id' is '${component}', not azureml:<name>:<version>`));
+  if (r.present(f.input_data)) {
+    if (!isMap(f.input_data.value)) r.fail(f.input_data.value, `'${scope}.input_data' must be a mapping of input names to data`);
+    else {
+      const assets: Record<string, unknown> = {};
+      for (const e of r.yaml.entries(f.input_data.value)) {
+        const d = inputData(r, e.value, `${scope}.input_data.${e.key}`, 'reference', ctx);
+        if (d) assets[e.key] = d;
+      }
+      s.inputAssets = assets;
+    }
+  }
+  if (r.present(f.inputs) && !isMap(f.inputs.value)) r.fail(f.inputs.value, `'${scope}.inputs' must be a mapping of input names to values`);
+  else if (r.present(f.inputs) && isMap(f.inputs.value)) {
+    const m = r.map(f.inputs.value, `${scope}.inputs`, r.yaml.entries(f.inputs.value).map((e) => e.key));
+    s.inputs = Object.fromEntries(Object.entries(m ?? {}).map(([k, e]) => [k, { jobInputType: 'literal', value: String(r.yaml.toJS(e.value)) }]));
+  }
+  if (r.present(f.connection)) r.fail(f.connection.keyNode, `'${scope}.connection' (secrets for the component) is not sent by configure-monitors; put them in a workspace connection the component reads`);
+  const list = r.present(f.metric_thresholds) && isSeq(f.metric_thresholds.value) ? f.metric_thresholds.value.items : undefined;
+  if (!list) r.fail(f.metric_thresholds?.value ?? f.type?.keyNode ?? node, `'${scope}.metric_thresholds' must be a list of metric_name and threshold`);
+  s.metricThresholds = (list ?? []).map((item, i) => {
+    const t = r.map(item as Node, `${scope}.metric_thresholds[${i}]`, ['metric_name', 'threshold']);
+    const metric = r.str(t?.metric_name, 'metric_name');
+    if (!metric) r.fail(item as Node, `'${scope}.metric_thresholds[${i}].metric_name' is required`);
+    const value = r.float(t?.threshold, 'threshold');
+    return { metric: metric ?? '', ...(value !== undefined ? { threshold: { value } } : {}) };
+  });
+  return s;
+}
+
+/**
+ * The out-of-box monitor (create_monitor without monitoring_signals): the SDK's three default signals on the
+ * deployment's collected data, which must collect both model_inputs and model_outputs; undefined when it does not.
+ */
+export function defaultSignals(ctx: SignalContext): Record<string, unknown> | undefined {
+  if (!ctx.collected.model_inputs || !ctx.collected.model_outputs) return undefined;
+  const drift = (dataType: 'Numerical' | 'Categorical', metric: string) => ({ dataType, metric, threshold: { value: 0.1 } });
+  const thresholds = [drift('Numerical', 'NormalizedWassersteinDistance'), drift('Categorical', 'JensenShannonDistance')];
+  const quality = ['Numerical', 'Categorical'].flatMap((dataType) => ['NullValueRate', 'DataTypeErrorRate', 'OutOfBoundsRate'].map((metric) => ({ dataType, metric, threshold: { value: 0 } })));
+  const on = (c: string) => ({ productionData: collectedData(ctx, c, 'production'), referenceData: collectedData(ctx, c, 'reference') });
+  return {
+    'data-drift-signal': { signalType: 'DataDrift', ...on('model_inputs'), features: { filterType: 'AllFeatures' }, metricThresholds: thresholds },
+    'prediction-drift-signal': { signalType: 'PredictionDrift', ...on('model_outputs'), metricThresholds: thresholds },
+    'data-quality-signal': { signalType: 'DataQuality', ...on('model_inputs'), features: { filterType: 'AllFeatures' }, metricThresholds: quality },
+  };
 }

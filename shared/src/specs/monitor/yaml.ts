@@ -16,7 +16,7 @@ import type { MapEntry } from '../yaml-source';
 import { scheduleContractProblems } from './contract';
 import { defaultWindows } from './durations';
 import type { ScheduleBody } from './types';
-import { readSignal } from './yaml-signals';
+import { defaultSignals, readSignal } from './yaml-signals';
 
 export interface ReadScheduleOptions {
   file: string;
@@ -101,7 +101,7 @@ function readTrigger(r: SpecReader, e: MapEntry | undefined): { body: ScheduleBo
   return { body: { triggerType: 'Recurrence', frequency: cased, interval, schedule, ...common }, windows: defaultWindows({ kind: 'recurrence', frequency: cased, interval }) };
 }
 
-function readTarget(r: SpecReader, e: MapEntry | undefined, scope: WorkspaceScope): { body: Record<string, unknown>; target?: { endpoint: string; deployment: string } } {
+function readTarget(r: SpecReader, e: MapEntry | undefined, scope: WorkspaceScope): { body: Record<string, unknown>; target?: { endpoint: string; deployment: string }; given: boolean } {
   const f = r.map(e?.value, 'create_monitor.monitoring_target', ['ml_task', 'endpoint_deployment_id', 'model_id']);
   const task = r.choice(f?.ml_task, 'create_monitor.monitoring_target.ml_task', ['classification', 'regression']) ?? 'classification';
   const body: Record<string, unknown> = { taskType: task === 'regression' ? 'Regression' : 'Classification' };
@@ -126,7 +126,7 @@ function readTarget(r: SpecReader, e: MapEntry | undefined, scope: WorkspaceScop
     else if (/^(azureml:)?\/subscriptions\//i.test(model)) body.modelId = model.replace(/^azureml:/, '');
     else r.fail(f!.model_id!.value, `'model_id' is '${model}'; give azureml:<name>:<version>`);
   }
-  return { body, ...(target ? { target } : {}) };
+  return { body, ...(target ? { target } : {}), given: dep !== undefined };
 }
 
 export function readScheduleYaml(o: ReadScheduleOptions): ScheduleFromYaml {
@@ -159,7 +159,12 @@ export function readScheduleYaml(o: ReadScheduleOptions): ScheduleFromYaml {
       if (s) signals[e.key] = s;
     }
   } else if (r.present(cm?.monitoring_signals)) r.fail(sigNode, "'create_monitor.monitoring_signals' must be a mapping of signal names to signals");
-  else if (cm) r.fail(cm.monitoring_target?.keyNode ?? f.create_monitor!.keyNode, "'create_monitor.monitoring_signals' is required: name the signals to run (or use the step's inputs without a schedule-file)");
+  else if (cm) {
+    // The out-of-box monitor: the SDK's default signals on the target deployment's collected data.
+    const defaults = target.target ? defaultSignals(ctx) : undefined;
+    if (defaults) Object.assign(signals, defaults);
+    else if (target.target || !target.given) r.fail(f.create_monitor!.keyNode, target.target ? 'without monitoring_signals the monitor runs the default signals on collected data, and the target deployment does not collect both model_inputs and model_outputs' : "without monitoring_signals, 'create_monitor.monitoring_target.endpoint_deployment_id' must name a deployment that collects model_inputs and model_outputs");
+  }
   let emails: string[] = [];
   const alert = cm?.alert_notification;
   if (r.present(alert)) {

@@ -64,7 +64,7 @@ describe('readScheduleYaml', () => {
 
   test('a job schedule, an unsupported signal, a label and a preview data segment are each refused', () => {
     expect(errorOf(() => read('name: j\ntrigger: {type: cron, expression: "0 0 * * *"}\ncreate_job: azureml:x:1\n'))).toMatch(/job schedule \(create_job\)/);
-    expect(errorOf(() => read(TEXT.replace('type: data_drift', 'type: model_performance')))).toMatch(/does not set up model_performance signals yet/);
+    expect(errorOf(() => read(TEXT.replace('type: data_drift', 'type: model_performance')))).toMatch(/model_performance is a preview signal the GA monitor API does not take/);
     expect(errorOf(() => read(TEXT.replace('azureml:credit-traffic:1', 'azureml:credit-traffic@latest')))).toMatch(/labels are not resolved here/);
     expect(errorOf(() => read(TEXT.replace('      features:', '      data_segment: {feature_name: x, feature_values: [a]}\n      features:')))).toMatch(/data_segment' is a preview setting/);
   });
@@ -75,5 +75,27 @@ describe('readScheduleYaml', () => {
     expect(r.body.properties.trigger).toEqual({ triggerType: 'Cron', expression: '0 3 * * 1', timeZone: 'Pacific Standard Time' });
     expect(def(r).signals['applicant-drift'].productionData.windowSize).toBe('P7D');
     expect(errorOf(() => read(text.replace('"0 3 * * 1"', '"0 3 * *"')))).toMatch(/not a 5-field cron expression/);
+  });
+
+  test('without monitoring_signals: the default signals on collected data, or a reason when nothing is collected', () => {
+    const text = TEXT.slice(0, TEXT.indexOf('  monitoring_signals:'));
+    const r = read(text);
+    expect(scheduleContractProblems(r.body)).toEqual([]);
+    expect(Object.keys(def(r).signals)).toEqual(['data-drift-signal', 'prediction-drift-signal', 'data-quality-signal']);
+    expect(def(r).signals['prediction-drift-signal'].productionData.uri).toBe('azureml:ep-blue-model_outputs:1');
+    expect(errorOf(() => read(text, { collector: { model_inputs: collector.model_inputs } }))).toMatch(/does not collect both model_inputs and model_outputs/);
+  });
+
+  test('a custom signal: component id, named data inputs, thresholds on its own metric names', () => {
+    const text = `name: custom\ntrigger: {type: recurrence, frequency: day, interval: 7}\ncreate_monitor:\n  monitoring_signals:\n    mine:\n      type: custom\n      component_id: azureml:my_signal:1.0.0\n      input_data:\n        a:\n          input_data: {type: mltable, path: azureml:Direct:1}\n          data_context: test\n      metric_thresholds:\n        - metric_name: std_dev\n          threshold: 2\n`;
+    const r = read(text);
+    expect(scheduleContractProblems(r.body)).toEqual([]);
+    expect(def(r).signals.mine).toEqual({
+      signalType: 'Custom',
+      componentId: '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws1/components/my_signal/versions/1.0.0',
+      inputAssets: { a: { inputDataType: 'Fixed', jobInputType: 'mltable', uri: 'azureml:Direct:1', dataContext: 'test' } },
+      metricThresholds: [{ metric: 'std_dev', threshold: { value: 2 } }],
+    });
+    expect(errorOf(() => read(text.replace('      component_id: azureml:my_signal:1.0.0\n', '')))).toMatch(/component_id' is required for a custom signal/);
   });
 });
