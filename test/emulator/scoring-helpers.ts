@@ -47,6 +47,8 @@ export interface SeedDeployment {
   instanceCount?: number;
   requestTimeoutMs?: number;
   maxConcurrentRequestsPerInstance?: number;
+  /** Enabled data collections and the blob folder of each */
+  collections?: Record<string, { account: string; container: string; path: string }>;
 }
 
 /** Start a deployment through the test seam. */
@@ -61,6 +63,7 @@ export async function seedDeployment(t: TestEmulator, endpoint: string, deployme
     instanceCount: d.instanceCount,
     requestTimeoutMs: d.requestTimeoutMs,
     maxConcurrentRequestsPerInstance: d.maxConcurrentRequestsPerInstance ?? 8,
+    collections: d.collections,
   });
 }
 

@@ -18,7 +18,7 @@ import { isReply, resolveAsset } from './asset-refs';
 import { resolveModelUri } from './blob-location';
 import { isoSeconds } from './online-deployment-check';
 import { START_HOLD_MS, online } from './online-state';
-import type { DeploymentSpec } from '../scoring/records';
+import type { BlobSource, DeploymentSpec } from '../scoring/records';
 
 const WORKSPACE_OF = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/workspaces\/[^/]+)\//i;
 
@@ -57,6 +57,7 @@ export function scoringSpec(c: ArmCall, body: Json): DeploymentSpec | OperationE
   const instanceCount =
     scale.scaleType === 'TargetUtilization' ? Math.max(1, typeof scale.minInstances === 'number' ? scale.minInstances : 1) : typeof sku.capacity === 'number' ? sku.capacity : 1;
   const env = isObject(p.environmentVariables) ? (p.environmentVariables as Record<string, string>) : undefined;
+  const collections = collectionFolders(c, p, wsId);
   return {
     id: c.id,
     code: { blob: codeLoc },
@@ -69,7 +70,31 @@ export function scoringSpec(c: ArmCall, body: Json): DeploymentSpec | OperationE
     instanceCount,
     requestTimeoutMs: timeout !== undefined ? Math.round(timeout * 1000) : undefined,
     maxConcurrentRequestsPerInstance: typeof req.maxConcurrentRequestsPerInstance === 'number' ? req.maxConcurrentRequestsPerInstance : undefined,
+    ...(collections ? { collections } : {}),
   };
+}
+
+/**
+ * The blob folder of each enabled collection: its data asset's folder (dataId), else the service's default
+ * `modelDataCollector/<endpoint>/<deployment>/<collection>` on workspaceblobstore.
+ */
+function collectionFolders(c: ArmCall, p: Json, wsId: string): Record<string, BlobSource> | undefined {
+  const dc = isObject(p.dataCollector) && isObject(p.dataCollector.collections) ? p.dataCollector.collections : undefined;
+  if (!dc) return undefined;
+  const [, endpoint, deployment] = /\/onlineEndpoints\/([^/]+)\/deployments\/([^/]+)$/i.exec(c.id) ?? [];
+  const out: Record<string, BlobSource> = {};
+  for (const [name, raw] of Object.entries(dc)) {
+    const col = isObject(raw) ? raw : {};
+    if (String(col.dataCollectionMode ?? '').toLowerCase() !== 'enabled') continue;
+    let uri = `azureml://datastores/workspaceblobstore/paths/modelDataCollector/${endpoint}/${deployment}/${name}`;
+    if (typeof col.dataId === 'string') {
+      const data = resolveAsset(c.state, 'dataId', 'data', col.dataId);
+      if (!isReply(data) && 'resource' in data) uri = String(propertiesOf(data.resource.body).dataUri ?? uri);
+    }
+    const loc = resolveModelUri(c.state, uri, wsId);
+    if (typeof loc !== 'string') out[name] = loc;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Holds the operation open until an emulator process has started the deployment's scoring process. */

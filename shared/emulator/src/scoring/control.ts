@@ -1,7 +1,8 @@
 /**
  * Control routes of the scoring runtime (loopback, no auth, JSON), under /_emulator/scoring/:
  *   POST   deployments  {endpointId | endpoint, deployment, code, scoringScript, model?, environmentVariables?,
- *                        instanceCount?, requestTimeoutMs?, maxConcurrentRequestsPerInstance?}
+ *                        instanceCount?, requestTimeoutMs?, maxConcurrentRequestsPerInstance?,
+ *                        collections?: {<name>: {account, container, path}}}   (model data collection folders)
  *          A test seam beside ARM (whose deployment operations start the runtime themselves): stores a deployment
  *          resource (marked `emulatorSeeded`) when none exists, starts the runtime and sets provisioningState
  *          Succeeded / Failed. A deployment created through ARM is left as it is (only the runtime is started).
@@ -13,6 +14,7 @@
  *   DELETE behaviour    clear all;   GET behaviour
  *   POST   seed         {seed: number | null}   seeded routing / mirroring / behaviour draws
  *   GET    keys?endpointId=…   the keys Key-mode scoring accepts;   POST token?endpointId=…   an AML token
+ *   POST   collected/flush?deploymentId=…   upload what the deployment collected so far (scoring/collector.ts)
  */
 import type { JsonStore } from '../state/json-store';
 import type { ArmState } from '../state/model';
@@ -70,6 +72,7 @@ async function startDeployment(deps: ScoringControlDeps, v: Record<string, unkno
     requestTimeoutMs: typeof v.requestTimeoutMs === 'number' ? v.requestTimeoutMs : undefined,
     maxConcurrentRequestsPerInstance: typeof v.maxConcurrentRequestsPerInstance === 'number' ? v.maxConcurrentRequestsPerInstance : undefined,
     startupTimeoutMs: typeof v.startupTimeoutMs === 'number' ? v.startupTimeoutMs : undefined,
+    ...(isObject(v.collections) ? { collections: v.collections as DeploymentSpec['collections'] } : {}),
   };
   const setState = (provisioningState: string) =>
     deps.store.update((s) => {
@@ -96,6 +99,13 @@ export async function handleScoringControl(deps: ScoringControlDeps, method: str
   switch (`${method} ${route.slice('/_emulator/scoring/'.length)}`) {
     case 'POST deployments':
       return startDeployment(deps, v);
+    case 'POST collected/flush': {
+      // Uploads what the deployment's scoring script collected so far (otherwise done every second).
+      const id = q('deploymentId');
+      if (!id) return bad('need deploymentId');
+      await deps.runtime.flushCollected(id);
+      return json(200, { flushed: true });
+    }
     case 'DELETE deployments':
     case 'GET deployments': {
       const id = q('id');

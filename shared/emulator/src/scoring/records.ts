@@ -43,6 +43,8 @@ export interface DeploymentSpec {
   maxConcurrentRequestsPerInstance?: number;
   /** How long init() may take before the start counts as failed; default 120000. */
   startupTimeoutMs?: number;
+  /** Enabled data collections (dataCollector) and the blob folder each writes to (scoring/collector.ts). */
+  collections?: Record<string, BlobSource>;
 }
 
 export interface InstanceRecord {

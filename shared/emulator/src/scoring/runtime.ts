@@ -15,6 +15,7 @@ import type { ArmState } from '../state/model';
 import { withFileLock } from '../state/lock';
 import { pidAlive } from '../pid';
 import { HARNESS_FILE, HARNESS_PY, INIT_FAILED_EXIT, READY_PREFIX } from './harness';
+import { CollectionFlusher, writeCollectorPackage } from './collector';
 import { BoundedLog, LOG_FILES, readLog, readLogFile, type ContainerType } from './logs';
 import { materialize } from './materialize';
 import { MetricsStore } from './metrics-store';
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   searchPath?: string;
   /** Resource samples every this many ms (default 5000). */
   sampleMs?: number;
+  /** Collected model data is uploaded every this many ms (default 1000). */
+  collectMs?: number;
 }
 
 interface Live {
@@ -47,6 +50,8 @@ interface Live {
   children: ChildProcess[];
   timer?: NodeJS.Timeout;
   last: Map<number, { usage: ProcUsage; at: number }>;
+  /** Uploads what the scoring script collected (dataCollector), on a timer and once more when it stops. */
+  collector?: { flusher: CollectionFlusher; timer: NodeJS.Timeout };
 }
 
 const TSG = 'Please see troubleshooting guide, available here: https://aka.ms/oe-tsg#error-resourcenotready';
@@ -170,6 +175,7 @@ export class DeploymentRuntime {
     const record: RuntimeRecord = { ...base, status: 'running', instances, version };
     writeRecord(this.opts.stateDir, record);
     this.startSampling(record, fresh);
+    this.startCollecting(spec, fresh);
     await this.retire(old, serving, fresh);
     removeOtherVersions(dir, version);
     this.log(`deployment ${id} serving on ${instances.map((x) => x.port).join(', ')}`);
@@ -180,6 +186,7 @@ export class DeploymentRuntime {
   private async retire(old: Live | undefined, replaced: RuntimeRecord | undefined, keep: Live): Promise<void> {
     if (old?.timer) clearInterval(old.timer);
     const waits = (old?.children ?? []).map((c) => stopChild(c));
+    if (old) waits.push(this.stopCollecting(old));
     for (const inst of replaced?.instances ?? []) {
       if (!old?.children.some((c) => c.pid === inst.pid) && !keep.children.some((c) => c.pid === inst.pid)) killIfHarness(inst.pid);
     }
@@ -208,6 +215,7 @@ export class DeploymentRuntime {
         AMLEMU_SCORING_SCRIPT: script,
         AMLEMU_INSTANCE_ID: instanceId,
         AMLEMU_PORT: '0',
+        ...this.collectionEnv(spec),
         PYTHONUNBUFFERED: '1',
         PYTHONDONTWRITEBYTECODE: '1',
       },
@@ -254,6 +262,37 @@ export class DeploymentRuntime {
     });
   }
 
+  /** The harness environment of data collection: the stand-in package first on PYTHONPATH, the spool, the collections. */
+  private collectionEnv(spec: DeploymentSpec): Record<string, string> {
+    if (!spec.collections) return {};
+    const lib = writeCollectorPackage(scoringRoot(this.opts.stateDir));
+    return {
+      PYTHONPATH: [lib, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+      AMLEMU_COLLECT_DIR: join(deploymentDir(this.opts.stateDir, spec.id), 'collected'),
+      AMLEMU_COLLECTIONS: Object.keys(spec.collections).join(','),
+      AMLEMU_DEPLOYMENT_ID: spec.id,
+    };
+  }
+
+  private startCollecting(spec: DeploymentSpec, live: Live): void {
+    if (!spec.collections) return;
+    const flusher = new CollectionFlusher(join(deploymentDir(this.opts.stateDir, spec.id), 'collected'), spec.collections, { store: this.opts.store, ca: this.opts.ca }, (l) => this.log(l));
+    const timer = setInterval(() => void flusher.flush(), this.opts.collectMs ?? 1000);
+    timer.unref();
+    live.collector = { flusher, timer };
+  }
+
+  private async stopCollecting(live: Live): Promise<void> {
+    if (!live.collector) return;
+    clearInterval(live.collector.timer);
+    await live.collector.flusher.flush();
+  }
+
+  /** Uploads what a deployment's scoring script has collected so far (the control surface's flush). */
+  async flushCollected(id: string): Promise<void> {
+    await this.live.get(id.toLowerCase())?.collector?.flusher.flush();
+  }
+
   private startSampling(record: RuntimeRecord, live: Live): void {
     const { endpointId } = deploymentNames(record.id);
     const { deployment } = deploymentNames(record.id);
@@ -279,6 +318,7 @@ export class DeploymentRuntime {
     this.live.delete(id.toLowerCase());
     if (live?.timer) clearInterval(live.timer);
     const waits = (live?.children ?? []).map((c) => stopChild(c));
+    if (live) waits.push(this.stopCollecting(live));
     // Processes another (dead or alive) emulator process started for this deployment.
     const rec = readRecord(this.opts.stateDir, id);
     for (const inst of rec?.instances ?? []) {
