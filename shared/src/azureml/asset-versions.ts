@@ -19,10 +19,15 @@ export interface CodeVersion {
   properties: { codeUri: string; isAnonymous?: boolean; description?: string; [key: string]: unknown };
 }
 
+export interface DataVersionBody {
+  id?: string;
+  properties: { dataType: 'uri_folder' | 'uri_file' | 'mltable'; dataUri: string; description?: string; tags?: Record<string, string>; [key: string]: unknown };
+}
+
 export class AssetVersionOperations {
   constructor(private readonly core: ArmCore) {}
 
-  private versionPath(rg: string, ws: string, family: 'environments' | 'codes', name: string, version: string): string {
+  private versionPath(rg: string, ws: string, family: 'environments' | 'codes' | 'data', name: string, version: string): string {
     return childPath(workspacePath(this.core.subscriptionId, rg, ws), family, name, 'versions', version);
   }
 
@@ -51,6 +56,15 @@ export class AssetVersionOperations {
 
   async createOrUpdateCodeVersion(rg: string, ws: string, name: string, version: string, body: CodeVersion): Promise<CodeVersion> {
     const r = await this.core.lro<CodeVersion>('PUT', this.versionPath(rg, ws, 'codes', name, version), body, this.ctx('create', 'code', rg, ws, name, version));
+    return r.resource ?? body;
+  }
+
+  getDataVersion(rg: string, ws: string, name: string, version: string): Promise<DataVersionBody | undefined> {
+    return this.core.rawGet(this.versionPath(rg, ws, 'data', name, version), this.ctx('get', 'data asset', rg, ws, name, version));
+  }
+
+  async createOrUpdateDataVersion(rg: string, ws: string, name: string, version: string, body: DataVersionBody): Promise<DataVersionBody> {
+    const r = await this.core.lro<DataVersionBody>('PUT', this.versionPath(rg, ws, 'data', name, version), body, this.ctx('create', 'data asset', rg, ws, name, version));
     return r.resource ?? body;
   }
 

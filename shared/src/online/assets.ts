@@ -20,6 +20,8 @@ export interface AssetIds {
   modelId?: string;
   environmentId?: string;
   codeId?: string;
+  /** The data asset of each data collection (dataCollector), by collection name */
+  dataIds?: Record<string, string>;
 }
 
 /** A write the apply phase performs before the deployment PUT (listed in the plan). */
@@ -96,7 +98,7 @@ export async function uploadFolder(c: AssetContext, local: LocalContent): Promis
 }
 
 /** The assets a deployment names (online or batch: both plans carry the same model, environment and code sources). */
-export type DeploymentAssets = Pick<OnlineDeploymentPlan, 'model' | 'environment' | 'code'>;
+export type DeploymentAssets = Pick<OnlineDeploymentPlan, 'model' | 'environment' | 'code'> & Partial<Pick<OnlineDeploymentPlan, 'dataCollections'>>;
 
 export async function planAssets(c: AssetContext, plan: DeploymentAssets): Promise<ResolvedAssetPlan> {
   const out: ResolvedAssetPlan = { ids: {}, references: [], writes: [] };
@@ -183,6 +185,20 @@ export async function planAssets(c: AssetContext, plan: DeploymentAssets): Promi
           const codeUri = await uploadFolder(c, local);
           await c.client.assets.createOrUpdateCodeVersion(rg, ws, name, '1', { properties: { codeUri, isAnonymous: true } });
         },
+      });
+    }
+  }
+
+  // Data collections: as az ml does before the PUT, each collection's Data asset is created (uri_folder on the
+  // collection's path) unless it exists; the deployment then names it by id.
+  for (const a of plan.dataCollections ?? []) {
+    const id = `/subscriptions/${c.scope.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/data/${a.name}/versions/${a.version}`;
+    (out.ids.dataIds ??= {})[a.collection] = id;
+    const existing = await c.client.assets.getDataVersion(rg, ws, a.name, a.version);
+    if (!existing) {
+      out.writes.push({
+        what: `create data asset ${a.name}:${a.version} for the ${a.collection} collection`,
+        apply: async () => void (await c.client.assets.createOrUpdateDataVersion(rg, ws, a.name, a.version, { properties: { dataType: 'uri_folder', dataUri: a.path, isAnonymous: false } })),
       });
     }
   }
