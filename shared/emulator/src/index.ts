@@ -26,6 +26,8 @@ import { RegistryCopier } from './registry-copier';
 import { pidAlive } from './pid';
 import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
+import { handleAlertsControl, type Notification } from './alerts/evaluate';
+import { handleMonitorControl } from './monitors/run';
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
 import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
@@ -119,6 +121,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     copier = new RegistryCopier(store, tls.caCertPem, log);
     copier.start();
     const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
+    const outbox: Notification[] = [];
     scoring = runtime;
     // A request's line in its deployment's log is on disk before the request's journal entry (and response).
     journal.beforeWrite = flushLogs;
@@ -132,7 +135,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       arm: new ArmRouter(store, identity, resourceTypes, { metrics: runtime.metrics, inferenceLog: (id, tail) => runtime.logFile(id, 'InferenceServer', tail) }),
       control,
       extraRoutes: [registryDataPlane({ store, identity }), scoringDataPlane({ stateDir, store, identity }), batchDataPlane({ stateDir, store, identity }), loadTestingDataPlane({ store, identity })],
-      controlRoutes: [(method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body), (method, u, body) => handleBatchControl(store, method, u, body)],
+      controlRoutes: [
+        (method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body),
+        (method, u, body) => handleBatchControl(store, method, u, body),
+        (method, u, body) => handleAlertsControl({ store, metrics: runtime.metrics, outbox }, method, u, body),
+        (method, u) => handleMonitorControl({ store, ca: tls.caCertPem }, method, u),
+      ],
       log,
     });
     // Harness processes a dead emulator process on this state directory left behind: reap, and bring back.

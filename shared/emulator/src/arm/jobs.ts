@@ -87,6 +87,24 @@ function cancel(c: ArmCall): Reply {
   return { status: 202, headers: { 'Retry-After': '1' } };
 }
 
+/**
+ * Jobs_List filters: `scheduleId` (the schedule that made the job: a monitor run names its schedule in the
+ * `azureml.modelmonitor.schedule` property), `tag` (`key` or `key=value`), `jobType`.
+ */
+function listed(j: CommandJob, q: URLSearchParams): boolean {
+  const props = (j.properties.properties ?? {}) as Record<string, unknown>;
+  const schedule = q.get('scheduleId');
+  if (schedule && String(props['azureml.modelmonitor.schedule'] ?? j.properties.scheduleId ?? '').toLowerCase() !== schedule.toLowerCase()) return false;
+  const tag = q.get('tag');
+  if (tag) {
+    const [k, v] = tag.includes('=') ? [tag.slice(0, tag.indexOf('=')), tag.slice(tag.indexOf('=') + 1)] : [tag, undefined];
+    const tags = (j.tags ?? {}) as Record<string, unknown>;
+    if (!(k in tags) || (v !== undefined && String(tags[k]) !== v)) return false;
+  }
+  const type = q.get('jobType');
+  return !type || String(j.properties.jobType ?? '').toLowerCase() === type.toLowerCase();
+}
+
 export const commandJobHandlers: ResourceTypeHandler = {
   path: ['workspaces', 'jobs'],
   list: (c) => {
@@ -94,6 +112,7 @@ export const commandJobHandlers: ResourceTypeHandler = {
     const jobs = Object.entries(peekCommandJobs(c.state)?.jobs ?? {})
       .filter(([k]) => k.startsWith(prefix))
       .map(([, j]) => j)
+      .filter((j) => listed(j, c.url.searchParams))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return page(c, jobs.map((j) => renderCommandJob(c, j)));
   },

@@ -16,6 +16,8 @@ import { computeHandlers } from './computes';
 import { batchEndpointHandlers } from './batch-endpoints';
 import { batchDeploymentHandlers } from './batch-deployments';
 import { loadTestHandlers } from '../loadtesting/arm';
+import { actionGroupHandlers, metricAlertHandlers } from './insights-alerts';
+import { scheduleHandlers } from './schedules';
 import { commandJobHandlers } from './jobs';
 import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
 
@@ -39,6 +41,7 @@ export const resourceTypes: ResourceTypeHandler[] = [
   batchEndpointHandlers,
   batchDeploymentHandlers,
   commandJobHandlers,
+  scheduleHandlers,
   usageHandlers,
   vmSizeHandlers,
   registryHandlers,
@@ -48,4 +51,6 @@ export const resourceTypes: ResourceTypeHandler[] = [
   managedClusterHandlers,
   extensionHandlers,
   loadTestHandlers,
+  metricAlertHandlers,
+  actionGroupHandlers,
 ];

@@ -11,8 +11,13 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 function show(v: unknown): string {
   if (v === undefined || v === null) return '(none)';
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return `[${v.map(show).join(', ')}]`;
   const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+  if (text.length <= MAX_TEXT) return text;
+  // An ARM id differs at its end (the deployment, the version): keep that part.
+  const id = /\/workspaces\/.*$/i.exec(text);
+  if (text.startsWith('/subscriptions/') && id && id[0].length < MAX_TEXT) return `…${id[0]}`;
+  return `${text.slice(0, MAX_TEXT - 1)}…`;
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -85,7 +85,7 @@ describe('scheduleDifferences', () => {
     expect(d).toContain(`action.monitorDefinition.monitoringTarget.deploymentId: ${DEPLOYMENT_ID.replace(/blue$/, 'green')} → ${DEPLOYMENT_ID}`);
     expect(d).toContain('action.monitorDefinition.signals.data-drift.metricThresholds[0].threshold.value: 0.5 → 0.1');
     expect(d.some((x) => x.startsWith('action.monitorDefinition.signals.prediction-drift: ') && x.endsWith('→ (removed)'))).toBe(true);
-    expect(d).toContain('action.monitorDefinition.alertNotificationSettings.emailNotificationSettings.emails: ["ops@contoso.com"] → []');
+    expect(d).toContain('action.monitorDefinition.alertNotificationSettings.emailNotificationSettings.emails: [ops@contoso.com] → []');
   });
 
   test('no live schedule: everything differs', () => {
