@@ -3,6 +3,7 @@
  * points use the lazy ./registry instead, so that a run evaluates only its own step's definition.
  */
 import type { StepDefinition } from './definition';
+import { configureMonitorsStep } from './configure-monitors/definition';
 import { deployArcStep } from './deploy-arc/definition';
 import { deployBatchStep } from './deploy-batch/definition';
 import { deployOnlineStep } from './deploy-online/definition';
@@ -11,7 +12,7 @@ import { registerModelStep } from './register-model/definition';
 import { stagingChecksStep } from './staging-checks/definition';
 
 /** Every lifecycle step, in lifecycle order (the order of ./registry's stepIds). */
-export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, stagingChecksStep, deployOnlineStep, deployArcStep, deployBatchStep];
+export const steps: StepDefinition[] = [registerModelStep, promoteModelStep, stagingChecksStep, deployOnlineStep, deployArcStep, deployBatchStep, configureMonitorsStep];
 
 export function findStep(id: string): StepDefinition | undefined {
   return steps.find((s) => s.id === id);

@@ -20,6 +20,7 @@ export const stepRegistry: readonly StepEntry[] = [
   { id: 'deploy-online', load: async () => (await import('./deploy-online/definition')).deployOnlineStep },
   { id: 'deploy-arc', load: async () => (await import('./deploy-arc/definition')).deployArcStep },
   { id: 'deploy-batch', load: async () => (await import('./deploy-batch/definition')).deployBatchStep },
+  { id: 'configure-monitors', load: async () => (await import('./configure-monitors/definition')).configureMonitorsStep },
 ];
 
 /** Every step id, in lifecycle order. */

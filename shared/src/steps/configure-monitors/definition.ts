@@ -1,0 +1,67 @@
+import { connectionInputs } from '../common-inputs';
+import type { StepDefinition } from '../definition';
+
+export const configureMonitorsStep: StepDefinition = {
+  id: 'configure-monitors',
+  title: 'Configure Azure ML model monitors and alerts',
+  description:
+    'Set up the Azure ML model monitor of the deployment that holds live traffic, from your az ml schedule YAML (unchanged) or from inputs, with the training data of the deployed model as the baseline. Checks data collection, the baseline, the datastores and the Spark size first; a rerun with nothing changed writes nothing. In check mode, reads the latest monitor run, fails when a signal breached and can send a repository_dispatch to start retraining.',
+  task: {
+    name: 'ConfigureMonitors',
+    id: 'd4a1f7c2-93b8-4e05-8c6a-1f2e3d4c5b6a',
+    category: 'Deploy',
+    version: { major: 1, minor: 0, patch: 0 },
+  },
+  inputs: [
+    ...connectionInputs,
+    {
+      name: 'mode',
+      type: 'choice',
+      options: ['configure', 'check'],
+      default: 'configure',
+      description: 'configure: create or update the monitor schedule and the alert rules. check: read the latest monitor run and fail when a signal breached its threshold.',
+      group: 'monitor',
+    },
+    { name: 'schedule-file', type: 'string', description: 'An `az ml schedule` YAML with `create_monitor`, used unchanged.', group: 'monitor' },
+    { name: 'set', type: 'multiline', description: 'Overrides of the schedule YAML, one `key.path=value` per line, as `az ml --set` applies them.', group: 'monitor' },
+    { name: 'monitor-name', type: 'string', description: "The monitor schedule's name (default: the file's name, else `<endpoint>-monitor`).", group: 'monitor' },
+    { name: 'endpoint-name', type: 'string', description: 'The online endpoint to monitor (default: the one the schedule file targets).', group: 'endpoint' },
+    { name: 'deployment-name', type: 'string', description: 'The deployment to monitor (default: the one holding the most live traffic, so the monitor follows a blue/green switch on rerun).', group: 'endpoint' },
+    { name: 'task-type', type: 'choice', options: ['classification', 'regression'], default: 'classification', description: "The model's task, for prediction drift.", group: 'monitor' },
+    { name: 'signals', type: 'string', default: 'data-drift,prediction-drift,data-quality', description: 'Signals to compute, comma-separated: data-drift, prediction-drift, data-quality, feature-attribution-drift.', group: 'monitor' },
+    {
+      name: 'thresholds',
+      type: 'multiline',
+      description: 'Signal thresholds, one `<signal>.<numerical|categorical>.<metric>=<value>` per line (`data-drift.numerical.normalized_wasserstein_distance=0.2`); defaults are Azure ML’s.',
+      group: 'monitor',
+    },
+    { name: 'features', type: 'string', description: 'Features the drift and quality signals look at: `all`, `top:<n>` by importance, or a comma-separated list (default all).', group: 'monitor' },
+    { name: 'baseline', type: 'string', description: 'Reference data, `azureml:<name>:<version>` (default: the training data recorded on the deployed model version).', group: 'monitor' },
+    { name: 'trigger', type: 'string', default: 'every 1 day at 03:00', description: 'When the monitor runs: `every <n> <minute|hour|day|week|month> [at HH:MM]` or a 5-field cron expression.', group: 'monitor' },
+    { name: 'time-zone', type: 'string', default: 'UTC', description: 'Time zone of the trigger (a Windows time zone name).', group: 'monitor' },
+    { name: 'instance-type', type: 'string', default: 'standard_e4s_v3', description: 'Serverless Spark instance type that computes the signals.', group: 'monitor' },
+    { name: 'runtime-version', type: 'string', default: '3.4', description: 'Serverless Spark runtime version.', group: 'monitor' },
+    { name: 'alert-emails', type: 'string', description: "Emails (comma-separated) the monitor and the infrastructure alerts notify.", group: 'alerts' },
+    {
+      name: 'alerts',
+      type: 'multiline',
+      default: 'latency-p95 > 1000ms\nerrors-5xx > 10\ncpu > 85%\nmemory > 85%',
+      description: 'Azure Monitor metric alert rules on the live deployment, one `<signal> <op> <value>` per line: latency-p50|p90|p95|p99 (ms), errors-5xx (count in 5 minutes), requests-per-minute, cpu (%), memory (%), capacity (instances). `none` for no rules.',
+      group: 'alerts',
+    },
+    { name: 'alert-webhook', type: 'string', secret: true, description: 'A webhook the alerts call (common alert schema): an Azure DevOps incoming webhook, a Logic App or Function that relays to repository_dispatch.', group: 'alerts' },
+    { name: 'action-group', type: 'string', description: 'ARM id of an existing action group to notify instead of the one this step keeps (`<monitor>-alerts`, from alert-emails and alert-webhook).', group: 'alerts' },
+    { name: 'dispatch-event-type', type: 'string', description: 'check mode on GitHub: send this repository_dispatch event when a signal breached (needs github-token).', group: 'alerts', hosts: ['github', 'cli'] },
+    { name: 'github-token', type: 'string', secret: true, description: 'Token for repository_dispatch (contents: write). Defaults to GITHUB_TOKEN.', env: ['GITHUB_TOKEN'], group: 'alerts', hosts: ['github', 'cli'] },
+  ],
+  outputs: [
+    { name: 'schedule-name', description: 'The monitor schedule.' },
+    { name: 'monitored-deployment', description: 'The deployment the monitor watches.' },
+    { name: 'breached-signals', description: 'check mode: the signals that breached in the latest run, comma-separated.' },
+    { name: 'alert-rule-ids', description: 'The metric alert rules on the deployment, comma-separated ARM ids.' },
+    { name: 'action-group-id', description: 'The action group the alerts notify.' },
+    { name: 'result', description: 'configured, unchanged or dry-run; in check mode healthy, breached or no-runs.' },
+  ],
+  cliExample: 'configure-monitors --endpoint-name credit-endpoint --alert-emails mlops@contoso.com',
+  run: async (ctx) => (await import('./run')).configureMonitors(ctx),
+};
