@@ -13,12 +13,12 @@
  * Azurite and removes them. A collection the deployment does not enable collects nothing (as on the service).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { delimiter, join, relative, sep } from 'node:path';
 import type { JsonStore } from '../state/json-store';
 import type { ArmState } from '../state/model';
 import { putBlob } from '../blob-admin';
 import { storageEndpoint } from '../arm/datastores';
-import type { BlobSource } from './records';
+import { deploymentDir, scoringRoot, type BlobSource, type DeploymentSpec } from './records';
 
 export const COLLECTOR_PACKAGE_DIR = 'pylib';
 
@@ -108,6 +108,18 @@ export function writeCollectorPackage(root: string): string {
   for (const p of [join(lib, 'azureml'), join(lib, 'azureml', 'ai')]) writeFileSync(join(p, '__init__.py'), '');
   writeFileSync(join(pkg, '__init__.py'), COLLECTOR_PY);
   return lib;
+}
+
+/** The harness environment of data collection: the stand-in package first on PYTHONPATH, the spool, the collections. */
+export function collectionEnv(stateDir: string, spec: DeploymentSpec): Record<string, string> {
+  if (!spec.collections) return {};
+  const lib = writeCollectorPackage(scoringRoot(stateDir));
+  return {
+    PYTHONPATH: [lib, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    AMLEMU_COLLECT_DIR: join(deploymentDir(stateDir, spec.id), 'collected'),
+    AMLEMU_COLLECTIONS: Object.keys(spec.collections).join(','),
+    AMLEMU_DEPLOYMENT_ID: spec.id,
+  };
 }
 
 function spoolFiles(dir: string, out: string[] = []): string[] {

@@ -15,7 +15,7 @@ import type { ArmState } from '../state/model';
 import { withFileLock } from '../state/lock';
 import { pidAlive } from '../pid';
 import { HARNESS_FILE, HARNESS_PY, INIT_FAILED_EXIT, READY_PREFIX } from './harness';
-import { CollectionFlusher, writeCollectorPackage } from './collector';
+import { CollectionFlusher, collectionEnv } from './collector';
 import { BoundedLog, LOG_FILES, readLog, readLogFile, type ContainerType } from './logs';
 import { materialize } from './materialize';
 import { MetricsStore } from './metrics-store';
@@ -215,7 +215,7 @@ export class DeploymentRuntime {
         AMLEMU_SCORING_SCRIPT: script,
         AMLEMU_INSTANCE_ID: instanceId,
         AMLEMU_PORT: '0',
-        ...this.collectionEnv(spec),
+        ...collectionEnv(this.opts.stateDir, spec),
         PYTHONUNBUFFERED: '1',
         PYTHONDONTWRITEBYTECODE: '1',
       },
@@ -260,18 +260,6 @@ export class DeploymentRuntime {
         live.children = live.children.filter((c) => c !== child);
       });
     });
-  }
-
-  /** The harness environment of data collection: the stand-in package first on PYTHONPATH, the spool, the collections. */
-  private collectionEnv(spec: DeploymentSpec): Record<string, string> {
-    if (!spec.collections) return {};
-    const lib = writeCollectorPackage(scoringRoot(this.opts.stateDir));
-    return {
-      PYTHONPATH: [lib, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-      AMLEMU_COLLECT_DIR: join(deploymentDir(this.opts.stateDir, spec.id), 'collected'),
-      AMLEMU_COLLECTIONS: Object.keys(spec.collections).join(','),
-      AMLEMU_DEPLOYMENT_ID: spec.id,
-    };
   }
 
   private startCollecting(spec: DeploymentSpec, live: Live): void {

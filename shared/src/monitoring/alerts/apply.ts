@@ -36,13 +36,14 @@ export interface AlertsOutcome {
   changes: { action: 'create' | 'update' | 'delete'; kind: 'action group' | 'alert rule'; name: string; differences: string[] }[];
 }
 
+type Options = { abortSignal?: AbortSignal };
 interface MonitorLike {
-  actionGroups: { get(rg: string, name: string): Promise<Json>; createOrUpdate(rg: string, name: string, body: Json): Promise<Json> };
+  actionGroups: { get(rg: string, name: string, o?: Options): Promise<Json>; createOrUpdate(rg: string, name: string, body: Json, o?: Options): Promise<Json> };
   metricAlerts: {
-    get(rg: string, name: string): Promise<Json>;
-    createOrUpdate(rg: string, name: string, body: Json): Promise<Json>;
-    delete(rg: string, name: string): Promise<void>;
-    listByResourceGroup(rg: string): AsyncIterable<Json>;
+    get(rg: string, name: string, o?: Options): Promise<Json>;
+    createOrUpdate(rg: string, name: string, body: Json, o?: Options): Promise<Json>;
+    delete(rg: string, name: string, o?: Options): Promise<void>;
+    listByResourceGroup(rg: string, o?: Options): AsyncIterable<Json>;
   };
 }
 
@@ -77,8 +78,10 @@ function hideWebhooks(g: Json | undefined): Json | undefined {
 /** Compared without `location` (the service answers `global` for `Global`). */
 const comparable = (m: Json): Json => ({ ...m, location: undefined });
 
-export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun: boolean): Promise<AlertsOutcome> {
+/** `signal` ends every Azure Monitor call at the step's deadline. */
+export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun: boolean, signal?: AbortSignal): Promise<AlertsOutcome> {
   const { target: t } = plan;
+  const o: Options = signal ? { abortSignal: signal } : {};
   const rg = t.resourceGroup;
   const sub = /^\/subscriptions\/([^/]+)\//i.exec(t.endpointId)?.[1] ?? '';
   const out: AlertsOutcome = { ruleIds: [], changes: [] };
@@ -87,18 +90,18 @@ export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun
   let groupId = plan.actionGroupId;
   if (groupId) {
     const m = /\/resourceGroups\/([^/]+)\/providers\/microsoft\.insights\/actionGroups\/([^/]+)$/i.exec(groupId);
-    if (!m || !(await getOrUndefined(() => monitor.actionGroups.get(m[1]!, m[2]!), `action group ${groupId}`))) {
+    if (!m || !(await getOrUndefined(() => monitor.actionGroups.get(m[1]!, m[2]!, o), `action group ${groupId}`))) {
       throw new StepError('not-found', `Action group ${groupId} does not exist.`, { input: 'action-group', hint: 'Give the ARM id of an existing action group, or leave action-group empty to have one made from alert-emails and alert-webhook.' });
     }
   } else if (plan.emails.length || plan.webhook) {
     const name = `${t.owner}-alerts`;
     groupId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/microsoft.insights/actionGroups/${name}`;
     const desired = actionGroupModel(t.owner, plan.emails, plan.webhook);
-    const live = await getOrUndefined(() => monitor.actionGroups.get(rg, name), `action group ${name}`);
+    const live = await getOrUndefined(() => monitor.actionGroups.get(rg, name, o), `action group ${name}`);
     const differences = live ? subsetDifferences(hideWebhooks(comparable(desired)), hideWebhooks(live), ['tags']).filter((d) => !d.startsWith('tags.')) : [];
     if (!live || differences.length) {
       out.changes.push({ action: live ? 'update' : 'create', kind: 'action group', name, differences });
-      if (!dryRun) await monitor.actionGroups.createOrUpdate(rg, name, desired).catch((e) => Promise.reject(serviceError(`write action group ${name}`, e)));
+      if (!dryRun) await monitor.actionGroups.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write action group ${name}`, e)));
     }
   }
   out.actionGroupId = groupId;
@@ -109,23 +112,23 @@ export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun
     const name = ruleName(t.owner, r.signal);
     wanted.add(name.toLowerCase());
     const desired = metricAlertModel(r, t, groupId);
-    const live = await getOrUndefined(() => monitor.metricAlerts.get(rg, name), `alert rule ${name}`);
+    const live = await getOrUndefined(() => monitor.metricAlerts.get(rg, name, o), `alert rule ${name}`);
     const differences = live ? subsetDifferences(comparable(desired), live) : [];
     if (!live || differences.length) {
       out.changes.push({ action: live ? 'update' : 'create', kind: 'alert rule', name, differences });
-      if (!dryRun) await monitor.metricAlerts.createOrUpdate(rg, name, desired).catch((e) => Promise.reject(serviceError(`write alert rule ${name}`, e)));
+      if (!dryRun) await monitor.metricAlerts.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write alert rule ${name}`, e)));
     }
     out.ruleIds.push(`/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Insights/metricAlerts/${name}`);
   }
 
   // 3. Rules this step made for the endpoint whose signal is no longer asked for.
   try {
-    for await (const rule of monitor.metricAlerts.listByResourceGroup(rg)) {
+    for await (const rule of monitor.metricAlerts.listByResourceGroup(rg, o)) {
       const name = String(rule.name ?? '');
       const tags = (rule.tags ?? {}) as Record<string, string>;
       if (tags['aml-lifecycle.monitor'] !== t.owner || wanted.has(name.toLowerCase()) || !name.startsWith(`${t.owner}-`)) continue;
       out.changes.push({ action: 'delete', kind: 'alert rule', name, differences: [] });
-      if (!dryRun) await monitor.metricAlerts.delete(rg, name).catch((e) => Promise.reject(serviceError(`delete alert rule ${name}`, e)));
+      if (!dryRun) await monitor.metricAlerts.delete(rg, name, o).catch((e) => Promise.reject(serviceError(`delete alert rule ${name}`, e)));
     }
   } catch (e) {
     if (e instanceof StepError) throw e;

@@ -66,7 +66,7 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
   const scheduleChanged = !live || differences.length > 0;
 
   // 6. The infrastructure alerts of the live deployment (planned, and in a dry run only planned).
-  const alerts = plan.alerts.length ? await planAlerts(ctx, conn, plan, target) : undefined;
+  const alerts = plan.alerts.length ? await applyAlertPlan(conn, plan, target, true) : undefined;
   for (const c of alerts?.changes ?? []) host.info(`Then: ${c.action} ${c.kind} ${c.name}${c.differences.length ? `:\n${c.differences.map((d) => `  ${d}`).join('\n')}` : ''}`);
   if (alerts) outcome.alerts = alerts;
   if (!scheduleChanged && !alerts?.changes.length) return finish(ctx, { ...outcome, result: 'unchanged' });
@@ -103,14 +103,10 @@ function alertsPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, targ
   };
 }
 
+/** The alerts read and compared (dryRun: nothing written), every call ending at the step's deadline. */
 async function applyAlertPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget, dryRun: boolean): Promise<AlertsOutcome> {
   const monitor = await monitorClient({ credential: conn.credential, subscriptionId: conn.scope.subscriptionId, resourceManager: conn.cloud.resourceManager, audience: conn.cloud.resourceManagerAudience });
-  return applyAlerts(monitor, alertsPlan(conn, plan, target), dryRun);
-}
-
-/** What the alerts need (nothing written): read and compared. */
-function planAlerts(_ctx: StepContext, conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget): Promise<AlertsOutcome> {
-  return applyAlertPlan(conn, plan, target, true);
+  return applyAlerts(monitor, alertsPlan(conn, plan, target), dryRun, AbortSignal.timeout(conn.timeoutMs));
 }
 
 async function desiredSchedule(ctx: StepContext, conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget, findings: Finding[]): Promise<{ name: string; body: ScheduleBody }> {
