@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StepError } from '../../shared/src/core/errors';
+import { expectLocatedReasons } from './located-reasons';
 import { batchDeploymentContractProblems, batchEndpointContractProblems } from '../../shared/src/specs/batch/contract';
 import { loadBatchDeploymentSpec, type BatchDeploymentInputs, type BatchDeploymentPlan } from '../../shared/src/specs/batch/deployment-spec';
 import { batchEndpointBody, loadBatchEndpointSpec } from '../../shared/src/specs/batch/endpoint-spec';
@@ -62,11 +62,6 @@ function load(file: string, kind: Kind, inputs: BatchDeploymentInputs = {}): { p
   return { problems: batchDeploymentContractProblems(resolved(plan)), plan };
 }
 
-function reasonsOf(e: StepError): string[] {
-  const parts = e.cause instanceof AggregateError ? (e.cause.errors as StepError[]) : [e];
-  return parts.map((p) => REASONS.find(([, r]) => r.test(p.message))?.[0] ?? `unexplained: ${p.message}`);
-}
-
 /** What the raw `type` of a file says the loader must be. */
 function expectedKind(file: string): BatchDeploymentPlan['kind'] {
   const type = /^type:\s*(\S+)/m.exec(readFileSync(file, 'utf8'))?.[1];
@@ -96,13 +91,7 @@ if (!existsSync(featuresFile)) {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(StepError);
-    const e = error as StepError;
-    expect(e.kind).toBe('input');
-    expect(e.location?.file).toBe(file);
-    expect(e.location?.line).toBeGreaterThan(0);
-    const reasons = reasonsOf(e);
-    expect(reasons.filter((r) => r.startsWith('unexplained'))).toEqual([]);
+    const reasons = expectLocatedReasons(error, file, REASONS);
     for (const r of new Set(reasons)) count(`${kind}: fails: ${r}`);
     if (reasons.every((r) => r === 'needs a command-line value')) {
       // What the sample scripts pass: --endpoint-name, and --set model=<registry model> compute=<cluster> name=<deployment>.

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { StepError } from '../../shared/src/core/errors';
+import { expectLocatedReasons } from './located-reasons';
 import { readScheduleYaml, scheduleContractProblems } from '../../shared/src/specs/monitor';
 
 const corpus = join(resolve(__dirname, '..', '..'), '..', 'shared', 'corpus');
@@ -50,14 +50,7 @@ if (!existsSync(corpus)) {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(StepError);
-    const e = error as StepError;
-    expect(e.kind).toBe('input');
-    expect(e.location?.file).toBe(file);
-    expect(e.location?.line).toBeGreaterThan(0);
-    const parts = e.cause instanceof AggregateError ? (e.cause.errors as StepError[]) : [e];
-    const reasons = parts.map((p) => REASONS.find(([, r]) => r.test(p.message))?.[0] ?? `unexplained: ${p.message}`);
-    expect(reasons.filter((r) => r.startsWith('unexplained'))).toEqual([]);
+    const reasons = expectLocatedReasons(error, file, REASONS);
     for (const r of new Set(reasons)) count(`fails: ${r}`);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Bringing the alert rules and the action group of a deployment to what is asked for, through @azure/arm-monitor
- * (MonitorClient, loaded on first use): each is read, compared (common/subset-diff: only what we set), written only
- * when it differs; rules this step made earlier for the monitor (tag `aml-lifecycle.monitor`) whose signal is no
+ * (MonitorClient, loaded on first use): each is read once, compared (common/subset-diff: only what we set), written
+ * only when it differs; rules this step made earlier for the monitor (tag `aml-lifecycle.monitor`) whose signal is no
  * longer asked for are deleted. With `dryRun`, nothing is written and the plan is returned. A webhook URL (it may
  * carry a key) never appears in a difference: it is compared by its hash.
  */
@@ -78,13 +78,23 @@ function hideWebhooks(g: Json | undefined): Json | undefined {
 /** Compared without `location` (the service answers `global` for `Global`). */
 const comparable = (m: Json): Json => ({ ...m, location: undefined });
 
-/** `signal` ends every Azure Monitor call at the step's deadline. */
-export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun: boolean, signal?: AbortSignal): Promise<AlertsOutcome> {
+export interface PlannedAlerts {
+  outcome: AlertsOutcome;
+  /** Performs the planned changes, in order (nothing when there are none). */
+  apply(): Promise<void>;
+}
+
+/**
+ * Reads and compares everything once: the outcome says what differs, `apply` writes exactly that. `signal` ends
+ * every Azure Monitor call at the step's deadline.
+ */
+export async function planAlerts(monitor: MonitorLike, plan: AlertsPlan, signal?: AbortSignal): Promise<PlannedAlerts> {
   const { target: t } = plan;
   const o: Options = signal ? { abortSignal: signal } : {};
   const rg = t.resourceGroup;
   const sub = /^\/subscriptions\/([^/]+)\//i.exec(t.endpointId)?.[1] ?? '';
   const out: AlertsOutcome = { ruleIds: [], changes: [] };
+  const writes: (() => Promise<unknown>)[] = [];
 
   // 1. Where alerts go: the named action group (it must exist), or ours.
   let groupId = plan.actionGroupId;
@@ -101,7 +111,7 @@ export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun
     const differences = live ? subsetDifferences(hideWebhooks(comparable(desired)), hideWebhooks(live), ['tags']).filter((d) => !d.startsWith('tags.')) : [];
     if (!live || differences.length) {
       out.changes.push({ action: live ? 'update' : 'create', kind: 'action group', name, differences });
-      if (!dryRun) await monitor.actionGroups.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write action group ${name}`, e)));
+      writes.push(() => monitor.actionGroups.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write action group ${name}`, e))));
     }
   }
   out.actionGroupId = groupId;
@@ -116,7 +126,7 @@ export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun
     const differences = live ? subsetDifferences(comparable(desired), live) : [];
     if (!live || differences.length) {
       out.changes.push({ action: live ? 'update' : 'create', kind: 'alert rule', name, differences });
-      if (!dryRun) await monitor.metricAlerts.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write alert rule ${name}`, e)));
+      writes.push(() => monitor.metricAlerts.createOrUpdate(rg, name, desired, o).catch((e) => Promise.reject(serviceError(`write alert rule ${name}`, e))));
     }
     out.ruleIds.push(`/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Insights/metricAlerts/${name}`);
   }
@@ -128,11 +138,23 @@ export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun
       const tags = (rule.tags ?? {}) as Record<string, string>;
       if (tags['aml-lifecycle.monitor'] !== t.owner || wanted.has(name.toLowerCase()) || !name.startsWith(`${t.owner}-`)) continue;
       out.changes.push({ action: 'delete', kind: 'alert rule', name, differences: [] });
-      if (!dryRun) await monitor.metricAlerts.delete(rg, name, o).catch((e) => Promise.reject(serviceError(`delete alert rule ${name}`, e)));
+      writes.push(() => monitor.metricAlerts.delete(rg, name, o).catch((e) => Promise.reject(serviceError(`delete alert rule ${name}`, e))));
     }
   } catch (e) {
     if (e instanceof StepError) throw e;
     throw serviceError('list the alert rules', e);
   }
-  return out;
+  return {
+    outcome: out,
+    apply: async () => {
+      for (const w of writes) await w();
+    },
+  };
+}
+
+/** Plans and (unless `dryRun`) applies in one go. */
+export async function applyAlerts(monitor: MonitorLike, plan: AlertsPlan, dryRun: boolean, signal?: AbortSignal): Promise<AlertsOutcome> {
+  const planned = await planAlerts(monitor, plan, signal);
+  if (!dryRun) await planned.apply();
+  return planned.outcome;
 }

@@ -45,7 +45,8 @@ interface DataVersion {
 
 /** The data asset `azureml:name:version` (or a data ARM id): its URI and type, or undefined when it does not exist. */
 export async function readDataAsset(client: AzureMlClient, scope: WorkspaceScope, ref: string): Promise<{ name: string; version: string; uri?: string; type?: string } | undefined> {
-  const m = /^azureml:([^:/]+):([^:/]+)$/.exec(ref) ?? /\/data\/([^/]+)\/versions\/([^/]+)$/i.exec(ref);
+  // The reference may come from a service reply (a collection's dataId): only names the service allows reach the URL.
+  const m = /^azureml:([A-Za-z0-9_][\w.-]{0,254}):([\w.-]{1,64})$/.exec(ref) ?? /\/data\/([A-Za-z0-9_][\w.-]{0,254})\/versions\/([\w.-]{1,64})$/i.exec(ref);
   if (!m) return undefined;
   const path = `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scope.workspaceName}/data/${m[1]}/versions/${m[2]}`;
   const v = await client.core.rawGet<DataVersion>(path, { operation: `get data asset ${m[1]}:${m[2]}`, ref: { kind: 'data asset', name: `${m[1]}:${m[2]}`, scope: `workspace '${scope.workspaceName}'` } });

@@ -6,7 +6,7 @@
  * write what differs → read back and verify → summary.
  */
 import { StepError } from '../../core/errors';
-import { applyAlerts, monitorClient, type AlertsOutcome, type AlertsPlan } from '../../monitoring/alerts/apply';
+import { monitorClient, planAlerts, type AlertsPlan, type PlannedAlerts } from '../../monitoring/alerts/apply';
 import { doctorError, type Finding } from '../../online';
 import { buildMonitorSchedule, readScheduleYaml, scheduleDifferences, type ScheduleBody } from '../../specs/monitor';
 import type { StepContext } from '../definition';
@@ -66,7 +66,8 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
   const scheduleChanged = !live || differences.length > 0;
 
   // 6. The infrastructure alerts of the live deployment (planned, and in a dry run only planned).
-  const alerts = plan.alerts.length ? await applyAlertPlan(conn, plan, target, true) : undefined;
+  const planned = plan.alerts.length ? await planAlertsOf(ctx, conn, plan, target) : undefined;
+  const alerts = planned?.outcome;
   for (const c of alerts?.changes ?? []) host.info(`Then: ${c.action} ${c.kind} ${c.name}${c.differences.length ? `:\n${c.differences.map((d) => `  ${d}`).join('\n')}` : ''}`);
   if (alerts) outcome.alerts = alerts;
   if (!scheduleChanged && !alerts?.changes.length) return finish(ctx, { ...outcome, result: 'unchanged' });
@@ -84,16 +85,13 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
     const left = scheduleDifferences(desired.body, after);
     if (left.length) throw new StepError('service', `Monitor ${desired.name} was written but reads back different:\n${left.join('\n')}`);
   }
-  if (alerts?.changes.length) {
-    const done = await host.group(`Writing ${alerts.changes.length} alert change(s)`, () => applyAlertPlan(conn, plan, target, false));
-    outcome.alerts = done;
-  }
+  if (planned && alerts?.changes.length) await host.group(`Writing ${alerts.changes.length} alert change(s)`, () => planned.apply());
   await finish(ctx, outcome);
 }
 
 function alertsPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget): AlertsPlan {
   const s = conn.scope;
-  const endpointId = `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.workspaceName}/onlineEndpoints/${target.endpoint.name}`;
+  const endpointId = target.endpoint.id ?? `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.workspaceName}/onlineEndpoints/${target.endpoint.name}`;
   return {
     target: { endpointId, endpointName: target.endpoint.name, deploymentName: target.deploymentName, resourceGroup: s.resourceGroup, owner: plan.name! },
     rules: plan.alerts,
@@ -103,10 +101,10 @@ function alertsPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, targ
   };
 }
 
-/** The alerts read and compared (dryRun: nothing written), every call ending at the step's deadline. */
-async function applyAlertPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget, dryRun: boolean): Promise<AlertsOutcome> {
+/** The alerts read and compared once (nothing written yet), every call ending at the step's deadline. */
+async function planAlertsOf(ctx: StepContext, conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget): Promise<PlannedAlerts> {
   const monitor = await monitorClient({ credential: conn.credential, subscriptionId: conn.scope.subscriptionId, resourceManager: conn.cloud.resourceManager, audience: conn.cloud.resourceManagerAudience });
-  return applyAlerts(monitor, alertsPlan(conn, plan, target), dryRun, AbortSignal.timeout(conn.timeoutMs));
+  return planAlerts(monitor, alertsPlan(conn, plan, target), ctx.deadline.signal);
 }
 
 async function desiredSchedule(ctx: StepContext, conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget, findings: Finding[]): Promise<{ name: string; body: ScheduleBody }> {
