@@ -4,7 +4,8 @@
  * a monitor from inputs that follows the live deployment (and is re-pointed by a rerun after a blue/green switch),
  * an unchanged rerun with zero writes, a monitor from an `az ml schedule` file, doctor findings with zero writes,
  * bad input refused before any request, and check mode reading a monitor run the emulator computed on a drifted
- * sample: the step fails with the breach in its summary and sends a repository_dispatch.
+ * sample: Event Grid delivers the breach through the relay template to repository_dispatch, and the check fails with
+ * the breach in its summary and sends a repository_dispatch; an injected latency fires the alert rule the step made.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,6 +21,8 @@ import { agentEnv, Capture, cliEnv, githubEnv, serviceConnection, uniqueName, wo
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { deploy, errorsOf, registerModel } from '../support/deploy-online';
 import { CHAMPION, CHALLENGER, writeModel, writeStagingData } from '../support/staging-data';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handle: relayHandle } = require('../../workflows-templates/relay/relay.js');
 
 const ACTION = join(REPO, 'actions', 'configure-monitors');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
@@ -47,7 +50,8 @@ const readSchedule = async (name: string) => {
 };
 const inputs = (extra: Record<string, string> = {}) => ({ ...workspaceInputs(t), 'endpoint-name': ep, baseline: 'azureml:credit-training:1', ...extra });
 const runAction = (i: Record<string, string>, env: Record<string, string> = {}) => during(t, async () => record(await runGitHubAction(ACTION, i, githubEnv(t, env))));
-const armWrites = (journal: { method: string; path: string }[]) => journal.filter(isArmWrite as never);
+/** ARM writes: not GETs, nor the POST that reads an event subscription's URL. */
+const armWrites = (journal: { method: string; path: string }[]) => journal.filter((e) => (isArmWrite as (x: unknown) => boolean)(e) && !/\/getFullUrl$/i.test(e.path));
 
 /** Uploads `file` to the workspace blob store and registers it as the uri_file data asset `name:1`. */
 async function dataAsset(name: string, file: string): Promise<void> {
@@ -148,16 +152,7 @@ describe('configure-monitors', () => {
     expect(sig.referenceData?.uri).toBe('azureml:credit-training:1');
   }, 120_000);
 
-  test('check mode: a monitor run on a drifted sample fails the step with the breach, and dispatches retraining', async () => {
-    const file = join(dir, 'drifted.yml');
-    writeFileSync(file, readFileSync(join(FIXTURES, 'monitor.yml'), 'utf8').replace('name: credit-drift-monitor', 'name: credit-drifted').replace('azureml:credit-traffic:1', 'azureml:credit-shifted:1'));
-    const made = await runAction({ ...workspaceInputs(t), 'schedule-file': file, set: `create_monitor.monitoring_target.endpoint_deployment_id=azureml:${ep}:green` });
-    expect(errorsOf(made.result)).toBe('');
-    const w = workspaceInputs(t);
-    const run = await t.control.call<{ status: string; signals: Record<string, { breached: boolean }> }>('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drifted/run`, {});
-    expect(run.status).toBe('Failed');
-    expect(run.signals['applicant-drift']?.breached).toBe(true);
-
+  test('a drifted sample breaches the monitor: Event Grid delivers the breach through the relay to repository_dispatch, and check mode fails with it', async () => {
     const dispatched: { url?: string; body: string; auth?: string }[] = [];
     const github = createServer((req, res) => {
       let body = '';
@@ -168,8 +163,45 @@ describe('configure-monitors', () => {
       });
     });
     await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+    const api = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+    // The relay the templates ship, served as the Functions host would: the request in, its answer out.
+    const relayEnv = { RELAY_TARGET: 'github', GITHUB_API_URL: api, GITHUB_REPOSITORY: 'contoso/credit', GITHUB_TOKEN: 'ghs_relaytoken', RELAY_KEY: 'relay-key-1' };
+    const relayLog: string[] = [];
+    const relay = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const u = new URL(req.url ?? '/', 'http://relay');
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const a = await relayHandle({ method: req.method, headers, query: Object.fromEntries(u.searchParams), body }, relayEnv, fetch, (l: string) => relayLog.push(l));
+        res.writeHead(a.status, a.headers ?? {}).end(a.body ?? '');
+      });
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/api/monitor-breach?key=relay-key-1`;
     try {
-      const api = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+      const file = join(dir, 'drifted.yml');
+      writeFileSync(file, readFileSync(join(FIXTURES, 'monitor.yml'), 'utf8').replace('name: credit-drift-monitor', 'name: credit-drifted').replace('azureml:credit-traffic:1', 'azureml:credit-shifted:1'));
+      const made = await runAction({ ...workspaceInputs(t), 'schedule-file': file, set: `create_monitor.monitoring_target.endpoint_deployment_id=azureml:${ep}:green`, 'event-webhook': relayUrl });
+      expect(errorsOf(made.result)).toBe('');
+      expect(made.result.outputs['event-subscription-id']).toMatch(/\/workspaces\/[^/]+\/providers\/Microsoft\.EventGrid\/eventSubscriptions\/credit-drifted-breach$/);
+      expect(made.result.summary).toMatch(/Event Grid subscription `credit-drifted-breach` delivers monitor runs that breached a threshold to `http:\/\/127\.0\.0\.1:\d+\/api\/monitor-breach` \(created\)/);
+      expect(`${visibleLog(made.result.stdout)}${made.result.summary}`).not.toContain('relay-key-1');
+      // Rerun: the subscription, like the monitor, is as desired.
+      const again = await runAction({ ...workspaceInputs(t), 'schedule-file': file, set: `create_monitor.monitoring_target.endpoint_deployment_id=azureml:${ep}:green`, 'event-webhook': relayUrl });
+      expect(again.result.outputs.result).toBe('unchanged');
+      expect(armWrites(again.journal)).toEqual([]);
+
+      const w = workspaceInputs(t);
+      const run = await t.control.call<{ jobName: string; status: string; signals: Record<string, { breached: boolean }>; events: { status?: number }[] }>('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drifted/run`, {});
+      expect(run.status).toBe('Failed');
+      expect(run.signals['applicant-drift']?.breached).toBe(true);
+      expect(run.events).toEqual([expect.objectContaining({ status: 200 })]);
+      expect(dispatched).toHaveLength(1);
+      expect(dispatched[0]!.auth).toBe('Bearer ghs_relaytoken');
+      expect(JSON.parse(dispatched[0]!.body)).toMatchObject({ event_type: 'monitor-breached', client_payload: { monitor: 'credit-drifted', run: run.jobName, workspace: w.workspace, signals: ['applicant-drift'] } });
+      expect(relayLog).toEqual([expect.stringMatching(/^forwarded breach of credit-drifted \(run .*, applicant-drift\) to repository_dispatch to contoso\/credit$/)]);
+
       const { result: r, journal } = await runAction(
         { ...workspaceInputs(t), mode: 'check', 'monitor-name': 'credit-drifted', 'dispatch-event-type': 'aml-monitor-breached', 'github-token': 'ghs_dispatchtoken' },
         { GITHUB_API_URL: api, GITHUB_REPOSITORY: 'contoso/credit' },
@@ -180,20 +212,57 @@ describe('configure-monitors', () => {
       expect(r.summary.split('\n')[0]).toBe('### configure-monitors (check): ❌ A signal breached its threshold — credit-drifted');
       expect(r.summary).toMatch(/\| income_k \| NormalizedWassersteinDistance \| /);
       expect(armWrites(journal)).toEqual([]);
-      expect(dispatched).toHaveLength(1);
-      expect(dispatched[0]!.url).toBe('/repos/contoso/credit/dispatches');
-      expect(dispatched[0]!.auth).toBe('Bearer ghs_dispatchtoken');
-      expect(JSON.parse(dispatched[0]!.body)).toMatchObject({ event_type: 'aml-monitor-breached', client_payload: { monitor: 'credit-drifted', signals: ['applicant-drift'] } });
+      expect(dispatched).toHaveLength(2);
+      expect(dispatched[1]!.url).toBe('/repos/contoso/credit/dispatches');
+      expect(dispatched[1]!.auth).toBe('Bearer ghs_dispatchtoken');
+      expect(JSON.parse(dispatched[1]!.body)).toMatchObject({ event_type: 'aml-monitor-breached', client_payload: { monitor: 'credit-drifted', signals: ['applicant-drift'] } });
       expect(`${visibleLog(r.stdout)}${r.summary}`).not.toContain('ghs_dispatchtoken');
     } finally {
       await new Promise<void>((r) => github.close(() => r()));
+      await new Promise<void>((r) => relay.close(() => r()));
     }
-    // The undrifted monitor's run completes: check mode passes.
-    await t.control.call('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drift-monitor/run`, {});
+    // The undrifted monitor's run completes: no event passes the filter, and check mode passes.
+    const w = workspaceInputs(t);
+    const calm = await t.control.call<{ status: string; events: unknown[] }>('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drift-monitor/run`, {});
+    expect(calm).toMatchObject({ status: 'Completed', events: [] });
     const { result: ok } = await runAction({ ...workspaceInputs(t), mode: 'check', 'monitor-name': 'credit-drift-monitor' });
     expect(errorsOf(ok)).toBe('');
     expect(ok.outputs).toMatchObject({ result: 'healthy', 'breached-signals': '' });
   }, 180_000);
+
+  test('an injected latency on the live deployment fires the alert the step configured, and its webhook gets the common alert schema', async () => {
+    const received: { data: { essentials: { alertRule: string; monitorCondition: string } } }[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const name = `${ep}-latency`;
+      const { result: r } = await runAction(inputs({ 'monitor-name': name, alerts: 'latency-p95 > 300ms', 'alert-webhook': `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts?token=hook-secret` }));
+      expect(errorsOf(r)).toBe('');
+      const live = r.outputs['monitored-deployment']!;
+      await t.control.call('POST', '/_emulator/scoring/behaviour', { endpoint: ep, deployment: live, latencyMs: 400 });
+      const epJson = (await arm<{ properties: { scoringUri: string } }>(t, 'GET', `${workspacePath(t)}/onlineEndpoints/${ep}`)).json;
+      const { primaryKey } = (await arm<{ primaryKey: string }>(t, 'POST', `${workspacePath(t)}/onlineEndpoints/${ep}/listKeys`)).json;
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(epJson.properties.scoringUri, { method: 'POST', headers: { authorization: `Bearer ${primaryKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: [[40, 0.3, 35, 0, 1, 0]] }) });
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      }
+      const rules = await t.control.call<{ rules: { id: string; condition: string }[] }>('POST', '/_emulator/alerts/evaluate', {});
+      expect(rules.rules.find((x) => x.id.endsWith(`/${name}-latency-p95`))).toMatchObject({ condition: 'Fired' });
+      expect(received.map((x) => `${x.data.essentials.alertRule} ${x.data.essentials.monitorCondition}`)).toContain(`${name}-latency-p95 Fired`);
+      expect(`${visibleLog(r.stdout)}${r.summary}`).not.toContain('hook-secret');
+    } finally {
+      await t.control.call('DELETE', '/_emulator/scoring/behaviour');
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
+  }, 120_000);
 
   test('doctor: a deployment that collects nothing, a baseline that does not exist, a Spark size that is not one; nothing written', async () => {
     const { result: r, journal } = await runAction(inputs({ 'deployment-name': 'green', baseline: 'azureml:no-such-data:1', 'instance-type': 'standard_d2_v2', 'monitor-name': `${ep}-doctor` }));
@@ -228,5 +297,7 @@ describe('configure-monitors', () => {
   test('no token reaches a log, output or summary', () => {
     expect(capture.texts.join('\n')).not.toMatch(JWT);
     expect(capture.texts.join('\n')).not.toContain('ghs_dispatchtoken');
+    expect(capture.texts.join('\n')).not.toContain('relay-key-1');
+    expect(capture.texts.join('\n')).not.toContain('hook-secret');
   });
 });

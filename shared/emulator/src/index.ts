@@ -28,6 +28,8 @@ import { DeploymentStarter } from './deployment-starter';
 import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataPlane } from './scoring';
 import { handleAlertsControl, type Notification } from './alerts/evaluate';
 import { handleMonitorControl } from './monitors/run';
+import { handleEventGridControl } from './eventgrid/publish';
+import type { Delivery } from './eventgrid/deliver';
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
 import { BatchJobRunner, batchDataPlane, handleBatchControl } from './batch';
@@ -122,6 +124,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     copier.start();
     const runtime = new ScoringRuntime({ stateDir, store, ca: tls.caCertPem, log });
     const outbox: Notification[] = [];
+    const deliveries: Delivery[] = [];
     scoring = runtime;
     // A request's line in its deployment's log is on disk before the request's journal entry (and response).
     journal.beforeWrite = flushLogs;
@@ -139,7 +142,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         (method, u, body) => handleScoringControl({ stateDir, store, runtime }, method, u, body),
         (method, u, body) => handleBatchControl(store, method, u, body),
         (method, u, body) => handleAlertsControl({ store, metrics: runtime.metrics, outbox }, method, u, body),
-        (method, u) => handleMonitorControl({ store, ca: tls.caCertPem }, method, u),
+        (method, u) => handleMonitorControl({ store, ca: tls.caCertPem, events: { store, deliveries } }, method, u),
+        (method, u, body) => handleEventGridControl({ store, deliveries }, method, u, body),
       ],
       log,
     });

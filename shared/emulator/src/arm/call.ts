@@ -29,6 +29,16 @@ export interface ArmCall {
   state: ArmState;
   /** The live InferenceServer log of a deployment's scoring process (`tail` last lines); undefined when it has none. */
   inferenceLog?: InferenceLogReader;
+  /** What the handler's `prepare` found before the state lock was taken (PUT only). */
+  prepared?: unknown;
+}
+
+/** What a handler's `prepare` sees: the request and the state as it was before the lock. */
+export interface PrepareCall {
+  id: string;
+  baseUrl: string;
+  body: unknown;
+  state: Readonly<ArmState>;
 }
 
 export type InferenceLogReader = (deploymentId: string, tail?: number) => string | undefined;
@@ -61,4 +71,9 @@ export interface ResourceTypeHandler {
   delete?: Handler;
   /** POST actions on one resource, keyed by lower-case action name. */
   actions?: Record<string, Handler>;
+  /**
+   * Work a PUT needs outside the state lock, before `put` runs (e.g. Event Grid's webhook validation handshake);
+   * its result reaches `put` as `prepared`.
+   */
+  prepare?: (c: PrepareCall) => Promise<unknown>;
 }

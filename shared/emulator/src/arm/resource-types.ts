@@ -17,6 +17,7 @@ import { batchEndpointHandlers } from './batch-endpoints';
 import { batchDeploymentHandlers } from './batch-deployments';
 import { loadTestHandlers } from '../loadtesting/arm';
 import { actionGroupHandlers, metricAlertHandlers } from './insights-alerts';
+import { eventSubscriptionHandlers } from './eventgrid-subscriptions';
 import { scheduleHandlers } from './schedules';
 import { commandJobHandlers } from './jobs';
 import { componentContainerHandlers, componentVersionHandlers, dataContainerHandlers, dataVersionHandlers } from './data-components';
@@ -53,4 +54,5 @@ export const resourceTypes: ResourceTypeHandler[] = [
   loadTestHandlers,
   metricAlertHandlers,
   actionGroupHandlers,
+  eventSubscriptionHandlers,
 ];

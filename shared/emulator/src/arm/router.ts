@@ -284,6 +284,7 @@ export class ArmRouter {
 
     const fn = this.pick(handler, r.method, t);
     if (!fn) return methodNotAllowed(r.method);
+    const prepared = handler.prepare && r.method === 'PUT' && !t.collection ? await handler.prepare({ id, baseUrl: r.baseUrl, body, state: snapshot }) : undefined;
 
     const run: Run = (state) => {
       if (!state.resourceGroups[key(rgId(t.subscriptionId, t.resourceGroup))]) {
@@ -332,6 +333,7 @@ export class ArmRouter {
         action: t.action,
         state,
         inferenceLog: this.services.inferenceLog,
+        prepared,
       };
       return fn(call);
     };

@@ -24,10 +24,13 @@ import { commandJobs } from '../jobs/state';
 import { evaluateDataQuality, evaluateDrift, rowsSource, type DataInput } from '../../../src/checks/data';
 import { BREACH_PHRASE, BREACH_TAG } from '../../../src/monitoring/breach';
 import { durationMs } from '../../../src/specs/monitor/durations';
+import { publishWorkspaceEvent, type EventGridDeps } from '../eventgrid/publish';
 
 export interface MonitorRunDeps {
   store: JsonStore<ArmState>;
   ca: string;
+  /** Where the run's RunStatusChanged event is published (the workspace's Event Grid subscriptions) */
+  events?: EventGridDeps;
 }
 
 interface SignalOutcome {
@@ -144,7 +147,7 @@ export async function runMonitor(deps: MonitorRunDeps, scheduleId: string, now =
   const action = propertiesOf(schedule.body).action;
   const def = isObject(action) && isObject(action.monitorDefinition) ? action.monitorDefinition : undefined;
   if (!def) return json(400, { error: { code: 'BadRequest', message: `Schedule ${scheduleId} is not a monitor (CreateMonitor).` } });
-  const wsId = scheduleId.slice(0, scheduleId.toLowerCase().indexOf('/schedules/'));
+  const wsId = schedule.id.slice(0, schedule.id.toLowerCase().indexOf('/schedules/'));
   const name = scheduleId.slice(scheduleId.lastIndexOf('/') + 1);
   const tmp = mkdtempSync(join(tmpdir(), 'aml-monitor-'));
   const outcomes: Record<string, SignalOutcome> = {};
@@ -184,7 +187,21 @@ export async function runMonitor(deps: MonitorRunDeps, scheduleId: string, now =
       spec: { command: '', environmentVariables: {}, inputs: [], outputs: [] },
     };
   });
-  return json(200, { jobName, status, signals: outcomes });
+  // The run's status change, as the workspace publishes it to Event Grid (tags and properties as on the run).
+  const runTags = breach ? { [BREACH_TAG]: breach } : {};
+  const runProperties = { 'azureml.modelmonitor.schedule': name };
+  const events = deps.events
+    ? await publishWorkspaceEvent(deps.events, wsId, 'Microsoft.MachineLearningServices.RunStatusChanged', `experiments/${name}/runs/${jobName}`, {
+        experimentId: name,
+        experimentName: name,
+        runId: jobName,
+        runType: 'azureml.PipelineRun',
+        runTags,
+        runProperties,
+        runStatus: status,
+      })
+    : [];
+  return json(200, { jobName, status, signals: outcomes, events });
 }
 
 export async function handleMonitorControl(deps: MonitorRunDeps, method: string, url: URL): Promise<Reply | undefined> {

@@ -9,6 +9,7 @@ import { readRegularFile } from '../../core/files';
 import { endpointNameProblem } from '../../specs/common/names';
 import { readScheduleYaml } from '../../specs/monitor';
 import { parseAlertRules, type AlertRule } from '../../monitoring/alerts/rules';
+import { defaultSubscriptionName, subscriptionNameProblem } from '../../monitoring/events/subscription';
 import type { StepContext } from '../definition';
 import {
   checkScheduleName,
@@ -52,6 +53,8 @@ export interface ConfigureMonitorsPlan {
   alerts: AlertRule[];
   webhook?: string;
   actionGroupId?: string;
+  /** Event Grid delivery of breach events */
+  events?: { webhook: string; name: string };
 }
 
 export const PLACEHOLDER_SCOPE = { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'placeholder-rg', workspaceName: 'placeholder-ws' };
@@ -106,6 +109,10 @@ export function readConfigureMonitorsPlan(ctx: StepContext): ConfigureMonitorsPl
   const baseline = parseDataAssetRef(inputs.string('baseline'), 'baseline');
   const webhook = parseWebhook(inputs.string('alert-webhook'), 'alert-webhook');
   const actionGroupId = inputs.string('action-group')?.trim() || undefined;
+  const eventWebhook = parseWebhook(inputs.string('event-webhook'), 'event-webhook');
+  const subName = inputs.string('event-subscription-name')?.trim();
+  if (subName && subscriptionNameProblem(subName)) throw inputError(`Input 'event-subscription-name': ${subscriptionNameProblem(subName)}.`, { input: 'event-subscription-name' });
+  if (subName && !eventWebhook) throw inputError("Input 'event-subscription-name' names the subscription that delivers to event-webhook; give event-webhook too.", { input: 'event-subscription-name' });
   if (actionGroupId && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[A-Za-z0-9_.-]{1,260}$/i.test(actionGroupId)) {
     throw inputError(`Input 'action-group': '${actionGroupId}' is not an action group id (/subscriptions/<id>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>).`, { input: 'action-group' });
   }
@@ -128,5 +135,6 @@ export function readConfigureMonitorsPlan(ctx: StepContext): ConfigureMonitorsPl
     alerts: parseAlertRules(inputs.string('alerts') ?? 'none', 'alerts'),
     ...(webhook ? { webhook } : {}),
     ...(actionGroupId ? { actionGroupId } : {}),
+    ...(eventWebhook && name ? { events: { webhook: eventWebhook, name: subName ?? defaultSubscriptionName(name) } } : {}),
   };
 }

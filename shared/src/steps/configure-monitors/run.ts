@@ -7,6 +7,7 @@
  */
 import { StepError } from '../../core/errors';
 import { monitorClient, planAlerts, type AlertsPlan, type PlannedAlerts } from '../../monitoring/alerts/apply';
+import { eventGridClient, planEvents, type PlannedEvents } from '../../monitoring/events/subscription';
 import { doctorError, type Finding } from '../../online';
 import { buildMonitorSchedule, readScheduleYaml, scheduleDifferences, type ScheduleBody } from '../../specs/monitor';
 import type { StepContext } from '../definition';
@@ -70,13 +71,19 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
   const alerts = planned?.outcome;
   for (const c of alerts?.changes ?? []) host.info(`Then: ${c.action} ${c.kind} ${c.name}${c.differences.length ? `:\n${c.differences.map((d) => `  ${d}`).join('\n')}` : ''}`);
   if (alerts) outcome.alerts = alerts;
-  if (!scheduleChanged && !alerts?.changes.length) return finish(ctx, { ...outcome, result: 'unchanged' });
+
+  // 7. The loop back: the workspace's Event Grid subscription for breach events.
+  const events = plan.events ? await planEventsOf(ctx, conn, plan.events.name, plan.name!, plan.events.webhook) : undefined;
+  const ev = events?.outcome;
+  if (ev?.change) host.info(`Then: ${ev.change.action} event subscription ${ev.name} → ${ev.deliversTo}${ev.change.differences.length ? `:\n${ev.change.differences.map((d) => `  ${d}`).join('\n')}` : ''}`);
+  if (ev) outcome.events = ev;
+  if (!scheduleChanged && !alerts?.changes.length && !ev?.change) return finish(ctx, { ...outcome, result: 'unchanged' });
   if (conn.dryRun) {
     host.info('Dry run: nothing was written.');
     return finish(ctx, { ...outcome, result: 'dry-run' });
   }
 
-  // 7. Write, then read back: the schedule must have succeeded and match what was asked for.
+  // 8. Write, then read back: the schedule must have succeeded and match what was asked for.
   if (scheduleChanged) {
     await host.group(`${live ? 'Updating' : 'Creating'} monitor ${desired.name}`, () => client.schedules.createOrUpdate(rg, ws, desired.name, desired.body));
     const after = await client.schedules.get(rg, ws, desired.name);
@@ -86,7 +93,16 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
     if (left.length) throw new StepError('service', `Monitor ${desired.name} was written but reads back different:\n${left.join('\n')}`);
   }
   if (planned && alerts?.changes.length) await host.group(`Writing ${alerts.changes.length} alert change(s)`, () => planned.apply());
+  if (events && ev?.change) await host.group(`${ev.change.action === 'create' ? 'Creating' : 'Updating'} event subscription ${ev.name}`, () => events.apply());
   await finish(ctx, outcome);
+}
+
+/** The event subscription read and compared once; Event Grid validates the webhook (handshake) when it is written. */
+async function planEventsOf(ctx: StepContext, conn: WorkspaceConnection, name: string, monitor: string, webhook: string): Promise<PlannedEvents> {
+  const s = conn.scope;
+  const grid = await eventGridClient({ credential: conn.credential, subscriptionId: s.subscriptionId, resourceManager: conn.cloud.resourceManager, audience: conn.cloud.resourceManagerAudience });
+  const workspaceId = `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.workspaceName}`;
+  return planEvents(grid, { workspaceId, name, monitor, webhook }, ctx.deadline.signal);
 }
 
 function alertsPlan(conn: WorkspaceConnection, plan: ConfigureMonitorsPlan, target: MonitorTarget): AlertsPlan {
@@ -179,6 +195,7 @@ async function finish(ctx: StepContext, o: ConfigureOutcome): Promise<void> {
   host.setOutput('breached-signals', '');
   host.setOutput('alert-rule-ids', (o.alerts?.ruleIds ?? []).join(','));
   host.setOutput('action-group-id', o.alerts?.actionGroupId ?? '');
+  host.setOutput('event-subscription-id', o.events?.id ?? '');
   host.setOutput('result', o.result);
   await host.summary(configureSummary(o));
 }

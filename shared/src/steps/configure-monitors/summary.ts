@@ -1,6 +1,7 @@
 /** configure-monitors' summary: the verdict, what is monitored, each signal with its thresholds, when, where alerts go. */
 import { code, facts, plainText, section, table } from '../../report/markdown';
 import type { AlertsOutcome } from '../../monitoring/alerts/apply';
+import type { EventsOutcome } from '../../monitoring/events/subscription';
 import type { ScheduleBody } from '../../specs/monitor';
 
 export interface ConfigureOutcome {
@@ -13,6 +14,7 @@ export interface ConfigureOutcome {
   existed: boolean;
   differences: string[];
   alerts?: AlertsOutcome;
+  events?: EventsOutcome;
 }
 
 const HEADLINE: Record<ConfigureOutcome['result'], string> = {
@@ -85,5 +87,9 @@ export function configureSummary(o: ConfigureOutcome): string {
     rows.length ? `#### Signals\n\n${table(['Signal', 'Kind', 'Production data', 'Baseline', 'Breaches when'], rows)}` : undefined,
     o.differences.length ? `#### Changed\n\n${o.differences.map((d) => `- ${plainText(d)}`).join('\n')}` : undefined,
     alertsText(o.alerts),
+    o.events
+      ? `#### Breach events\n\nEvent Grid subscription ${code(o.events.name)} delivers monitor runs that breached a threshold to ${code(o.events.deliversTo)}` +
+          `${o.events.change ? ` (${o.result === 'dry-run' ? `would ${o.events.change.action}` : `${o.events.change.action}d`}${o.events.change.differences.length ? `: ${o.events.change.differences.map(plainText).join('; ')}` : ''})` : ' (unchanged)'}.`
+      : undefined,
   );
 }
