@@ -264,6 +264,73 @@ describe('configure-monitors', () => {
     }
   }, 120_000);
 
+  test('on-breach review (Azure DevOps task): the lowest-scored collected samples become a labeling data asset and a work item; a rerun queues nothing twice', async () => {
+    const w = workspaceInputs(t);
+    const live = 'green';
+    const depId = `${workspacePath(t)}/onlineEndpoints/${ep}/deployments/${live}`;
+    // Traffic the deployment collects: one applicant it is unsure of (score ≈ 0.10), one it is confident about (≈ 0.90).
+    const epJson = (await arm<{ properties: { scoringUri: string } }>(t, 'GET', `${workspacePath(t)}/onlineEndpoints/${ep}`)).json;
+    const { primaryKey } = (await arm<{ primaryKey: string }>(t, 'POST', `${workspacePath(t)}/onlineEndpoints/${ep}/listKeys`)).json;
+    const scored = await fetch(epJson.properties.scoringUri, { method: 'POST', headers: { authorization: `Bearer ${primaryKey}`, 'content-type': 'application/json', 'azureml-model-deployment': live }, body: JSON.stringify({ data: [[40, 0.3, 35, 0, 1, 0], [10, 0.9, 25, 3, 1, 0]] }) });
+    expect(scored.status).toBe(200);
+    await scored.arrayBuffer();
+    await t.control.call('POST', `/_emulator/scoring/collected/flush?deploymentId=${encodeURIComponent(depId)}`, {});
+    const run = await t.control.call<{ jobName: string; status: string }>('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drifted/run`, {});
+    expect(run.status).toBe('Failed');
+
+    const items: { url?: string; auth?: string; body: string }[] = [];
+    const ado = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        items.push({ url: req.url, auth: req.headers.authorization, body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42, _links: { html: { href: 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' } } }));
+      });
+    });
+    await new Promise<void>((r) => ado.listen(0, '127.0.0.1', r));
+    try {
+      const collection = `http://127.0.0.1:${(ado.address() as AddressInfo).port}/contoso/`;
+      const connection = serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
+      const token = t.world.identity.adoConnections[0].systemAccessToken;
+      const check = () =>
+        during(t, async () =>
+          record(await runAdoTask(TASK, { ...workspaceInputs(t), mode: 'check', 'monitor-name': 'credit-drifted', 'on-breach': 'review', 'review-score': 'score < 0.5' }, connection, agentEnv(t, { SYSTEM_COLLECTIONURI: collection, SYSTEM_TEAMPROJECT: 'Credit' }), token)),
+        );
+      const { result: r } = await check();
+      expect(r.exitCode).toBe(1);
+      expect(r.outputs).toMatchObject({ result: 'breached', reviewData: `azureml:credit-drifted-review:${run.jobName}`, reviewItem: 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' });
+      expect(items).toHaveLength(1);
+      expect(items[0]!.url).toBe('/contoso/Credit/_apis/wit/workitems/$Task?api-version=7.1');
+      expect(items[0]!.auth).toBe(`Bearer ${token}`);
+      const patch = JSON.parse(items[0]!.body) as { path: string; value: string }[];
+      expect(patch.find((p) => p.path === '/fields/System.Title')?.value).toMatch(/^Review \d+ low-confidence samples from monitor credit-drifted$/);
+      expect(patch.find((p) => p.path === '/fields/System.Tags')?.value).toBe('model-review');
+      expect(r.summary).toMatch(/Review queue.*samples in `azureml:credit-drifted-review:/);
+
+      // The samples: only outputs below 0.5, lowest first, each with the inputs it was scored on.
+      const asset = (await arm<{ properties: { dataType: string; dataUri: string; tags: Record<string, string> } }>(t, 'GET', `${workspacePath(t)}/data/credit-drifted-review/versions/${run.jobName}`)).json.properties;
+      expect(asset).toMatchObject({ dataType: 'uri_folder', tags: { monitor: 'credit-drifted', run: run.jobName, 'review-item': 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' } });
+      const ds = (await arm<{ properties: { accountName: string; containerName: string; endpoint: string } }>(t, 'GET', `${workspacePath(t)}/datastores/workspaceblobstore`)).json.properties;
+      const { key } = (await arm<{ key: string }>(t, 'POST', `${workspacePath(t)}/datastores/workspaceblobstore/listSecrets`)).json;
+      const container = new BlobServiceClient(`https://${ds.endpoint}/${ds.accountName}`, new StorageSharedKeyCredential(ds.accountName, key)).getContainerClient(ds.containerName);
+      const path = asset.dataUri.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+      const samples = (await container.getBlobClient(`${path}samples.jsonl`).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(samples.length).toBe(Number(asset.tags.samples));
+      expect(samples.every((x: { score: number }) => x.score < 0.5)).toBe(true);
+      expect(samples.map((x: { score: number }) => x.score)).toEqual([...samples.map((x: { score: number }) => x.score)].sort((a, b) => a - b));
+      expect(samples.some((x: { inputs?: { income_k?: number } }) => x.inputs?.income_k === 40)).toBe(true);
+
+      // Rerun on the same run: nothing written, no second work item.
+      const again = await check();
+      expect(again.result.exitCode).toBe(1);
+      expect(again.result.stdout).toMatch(/already queued for review/);
+      expect(armWrites(again.journal)).toEqual([]);
+      expect(items).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => ado.close(() => r()));
+    }
+  }, 180_000);
+
   test('doctor: a deployment that collects nothing, a baseline that does not exist, a Spark size that is not one; nothing written', async () => {
     const { result: r, journal } = await runAction(inputs({ 'deployment-name': 'green', baseline: 'azureml:no-such-data:1', 'instance-type': 'standard_d2_v2', 'monitor-name': `${ep}-doctor` }));
     expect(r.exitCode).toBe(1);

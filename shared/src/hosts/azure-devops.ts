@@ -72,6 +72,7 @@ export class AzureDevOpsHost extends BaseHost {
         collection && project && env.BUILD_BUILDID
           ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${env.BUILD_BUILDID}`
           : undefined,
+      ...(collection && project ? { project: { collectionUri: collection, name: project } } : {}),
     };
   }
 

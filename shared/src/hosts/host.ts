@@ -49,6 +49,8 @@ export interface RunContext {
   repository?: string;
   ref?: string;
   actor?: string;
+  /** Azure DevOps: the collection URL and the team project of the run (where work items go). */
+  project?: { collectionUri: string; name: string };
 }
 
 export interface Host extends Logger {

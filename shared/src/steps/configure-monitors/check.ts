@@ -10,6 +10,9 @@ import { sendRepositoryDispatch } from '../../monitoring/dispatch';
 import { code, facts, plainText, section, table } from '../../report/markdown';
 import type { StepContext } from '../definition';
 import type { WorkspaceConnection } from '../workspace';
+import { parseReviewRule } from '../../monitoring/review';
+import type { ScheduleBody } from '../../specs/monitor';
+import { queueForReview, type ReviewOutcome } from './review';
 
 export interface CheckOutcome {
   result: 'healthy' | 'breached' | 'no-runs';
@@ -18,6 +21,7 @@ export interface CheckOutcome {
   running?: string;
   breaches: SignalBreach[];
   dispatched?: string;
+  review?: ReviewOutcome;
 }
 
 const createdAt = (j: JobResource) => Date.parse(j.systemData?.createdAt ?? '') || 0;
@@ -55,8 +59,24 @@ export async function checkMonitor(ctx: StepContext, conn: WorkspaceConnection, 
   }
   if (running && finished) host.info(`A newer run, ${running.name}, is ${running.properties.status}; this check reads ${finished.name}.`);
 
+  const review = (ctx.inputs.choice('on-breach') ?? 'retrain') === 'review';
+  if (review && outcome.result === 'breached' && outcome.run) {
+    const max = ctx.inputs.number('review-max-samples') ?? 200;
+    if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new StepError('input', `Input 'review-max-samples' must be a whole number from 1 to 10000, got ${max}.`, { input: 'review-max-samples' });
+    const rule = parseReviewRule(ctx.inputs.string('review-score'), max);
+    outcome.review = await queueForReview(ctx, conn, {
+      monitor: scheduleName,
+      run: outcome.run.name,
+      ...(outcome.run.created ? { runCreated: outcome.run.created } : {}),
+      signals: outcome.breaches.map((b) => b.signal),
+      schedule: schedule as unknown as ScheduleBody,
+      rule,
+    });
+    host.setOutput('review-data', outcome.review.samples ? outcome.review.data : '');
+    host.setOutput('review-item', outcome.review.item?.url ?? '');
+  }
   const eventType = ctx.inputs.string('dispatch-event-type')?.trim();
-  if (outcome.result === 'breached' && eventType) {
+  if (outcome.result === 'breached' && eventType && !review) {
     const token = ctx.inputs.string('github-token');
     const repository = host.run.repository;
     if (!token || !repository) {
@@ -92,6 +112,12 @@ const HEADLINE: Record<CheckOutcome['result'], string> = {
   'no-runs': '⏳ No finished monitor run yet',
 };
 
+function reviewText(r: ReviewOutcome): string {
+  if (!r.samples) return `nothing queued (${plainText(r.note ?? 'no samples')})`;
+  const where = r.item?.url ? `; ${plainText(r.item.url)}` : '';
+  return `${r.samples} samples in ${code(r.data)}${r.existing ? ' (queued by an earlier check)' : r.note ? ` (${plainText(r.note)})` : ''}${where}`;
+}
+
 export function checkSummary(o: CheckOutcome): string {
   const parts = [
     facts([
@@ -99,6 +125,7 @@ export function checkSummary(o: CheckOutcome): string {
       ['Latest run', o.run ? `${code(o.run.name)} ${plainText(o.run.status)}${o.run.created ? ` at ${plainText(o.run.created)}` : ''}` : undefined],
       ['Running now', o.running ? code(o.running) : undefined],
       ['Dispatched', o.dispatched ? plainText(o.dispatched) : undefined],
+      ['Review queue', o.review ? reviewText(o.review) : undefined],
     ]),
   ];
   for (const b of o.breaches) {
