@@ -73,7 +73,7 @@ describe('AzureDevOpsHost under the real azure-pipelines-task-lib', () => {
     expect(ok.seen.notes).toBe('first\nsecond');
   });
 
-  test('records the run context with the build results URL', () => {
+  test('records the run context with the build results URL and the project work items go to', () => {
     expect(ok.seen.run).toEqual({
       system: 'azure-devops',
       repository: 'models',
@@ -81,6 +81,7 @@ describe('AzureDevOpsHost under the real azure-pipelines-task-lib', () => {
       ref: 'refs/heads/main',
       actor: 'Ada',
       runUrl: 'https://dev.azure.com/contoso/ML%20Ops/_build/results?buildId=77',
+      project: { collectionUri: 'https://dev.azure.com/contoso/', name: 'ML Ops' },
     });
   });
 
