@@ -21,10 +21,12 @@ export interface DeployDemoContext {
   systemAccessToken: string;
   clientSecret?: string;
   banner(title: string): void;
-  report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }, expectFailure?: boolean): boolean;
+  /** With `expectResult`, a failing run whose `result` output is that value is the expected outcome. */
+  report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }, expectResult?: string): boolean;
 }
 
-export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
+/** The deploy half; `live` is the deployment that holds the traffic at the end. */
+export async function runDeployDemo(c: DeployDemoContext): Promise<{ ok: boolean[]; live: string }> {
   const ok: boolean[] = [];
   const online = join(c.root, 'shared', 'demo', 'online');
   const common = {
@@ -35,11 +37,11 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   const ghEnv = baseEnv({ ...c.env, SYSTEM_OIDCREQUESTURI: undefined });
   const action = join(c.root, 'actions', 'deploy-online');
 
-  c.banner('6/12 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
+  c.banner('6/14 GitHub Actions: actions/deploy-online, the registry champion → a new online endpoint (probe at 0%, then 100%)');
   const champion = `azureml://registries/${c.env.AML_REGISTRY_NAME}/models/credit-default/versions/1`;
   ok.push(c.report('deploy v1', await runGitHubAction(action, { ...common, model: champion, 'bake-time': '3s' }, ghEnv)));
 
-  c.banner('7/12 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
+  c.banner('7/14 CLI: a retrained challenger that is slower, as a canary: its latency analysis fails and the traffic goes back');
   const slow = join(c.stateDir, 'slow', 'credit-model'); // the folder name the scoring script expects
   cpSync(join(c.root, 'shared', 'demo', 'credit-model'), slow, { recursive: true });
   const weights = JSON.parse(readFileSync(join(slow, 'model.json'), 'utf8')) as Record<string, unknown>;
@@ -71,9 +73,9 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
     ],
     { ...cliEnv, AML_SUMMARY_FILE: summaryFile },
   );
-  ok.push(c.report('canary v3 (expected to roll back)', { ...canary, outputs: parseOutputs(canary.stdout), summary: readFileSync(summaryFile, 'utf8') }, true));
+  ok.push(c.report('canary v3 (expected to roll back)', { ...canary, outputs: parseOutputs(canary.stdout), summary: readFileSync(summaryFile, 'utf8') }, 'rolled-back'));
 
-  c.banner('8/12 CLI: deploy-online --strategy stage, the retrained version 2 deployed and probed at 0%; the champion keeps the traffic');
+  c.banner('8/14 CLI: deploy-online --strategy stage, the retrained version 2 deployed and probed at 0%; the champion keeps the traffic');
   writeFileSync(summaryFile, '');
   const stage = await runNode(
     cli,
@@ -83,9 +85,9 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
   const staged = parseOutputs(stage.stdout);
   ok.push(c.report('stage v2', { ...stage, outputs: staged, summary: readFileSync(summaryFile, 'utf8') }));
 
-  ok.push(await runStagingDemo(c, '9/12 GitHub Actions: actions/staging-checks, the staged version 2 at 0%: smoke, load SLOs, data quality, drift, fairness, champion vs challenger', staged['deployment-name'] ?? 'green'));
+  ok.push(await runStagingDemo(c, '9/14 GitHub Actions: actions/staging-checks, the staged version 2 at 0%: smoke, load SLOs, data quality, drift, fairness, champion vs challenger', staged['deployment-name'] ?? 'green'));
 
-  c.banner('10/12 Azure DevOps: DeployOnline@1, the checked version 2 as a canary: the staged deployment is promoted as it is and keeps the traffic');
+  c.banner('10/14 Azure DevOps: DeployOnline@1, the checked version 2 as a canary: the staged deployment is promoted as it is and keeps the traffic');
   const task = packageTask(c.root, deployOnlineStep, join(c.stateDir, 'agent-tasks'));
   ok.push(
     c.report(
@@ -108,7 +110,7 @@ export async function runDeployDemo(c: DeployDemoContext): Promise<boolean[]> {
       ),
     ),
   );
-  return ok;
+  return { ok, live: staged['deployment-name'] ?? 'green' };
 }
 
 function parseOutputs(stdout: string): Record<string, string> {

@@ -10,13 +10,14 @@ import { baseEnv, runGitHubAction } from './runners';
 import type { DeployDemoContext } from './demo-deploy';
 
 /** The demo credit model's inputs; labels from version 1's weights (shared/demo/credit-model/model.json). */
-const APPLICANTS: Population = {
+export const APPLICANTS: Population = {
   features: ['income', 'debt_ratio', 'age', 'late_payments_12m'],
   extra: ['region', 'sex'],
   labeller: { intercept: -1.3, coefficients: [-0.00002, 2.1, -0.015, 0.62] },
-  draw(r) {
-    const income = Math.max(8000, Math.round((55000 + 20000 * normal(r)) / 100) * 100);
-    const debt = Math.round(r() * 100) / 100;
+  // shift 1: a downturn (lower incomes, more debt), the drift the demo's monitor catches.
+  draw(r, shift) {
+    const income = Math.max(8000, Math.round((55000 - 22000 * shift + 20000 * normal(r)) / 100) * 100);
+    const debt = Math.min(1, Math.round((r() * (1 - 0.4 * shift) + 0.4 * shift) * 100) / 100);
     const age = 21 + Math.floor(r() * 50);
     const late = Math.min(6, Math.floor(-Math.log(1 - r()) * 0.9));
     return { features: [income, debt, age, late], extra: [r() < 0.35 ? 'us' : 'eu', r() < 0.5 ? 'F' : 'M'] };

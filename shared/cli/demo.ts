@@ -2,7 +2,9 @@
  * `aml-lifecycle demo` (`npm run demo`): start a fresh local emulator with Azurite, register the sample model
  * through the bundled GitHub action (OIDC), the bundled Azure DevOps task (workload identity federation) and the
  * CLI (service principal), exactly as a runner, an agent and a terminal would run them, then promote it into the
- * shared registry behind the champion/challenger gate, and print every summary.
+ * shared registry behind the champion/challenger gate, deploy, check and monitor it, and print every summary. It
+ * ends with the loop closed: a drifted sample breaches the monitor, Event Grid delivers the breach through the
+ * relay template to a (local) repository_dispatch, and the monitor check fails with it.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { packageTask } from './task-package';
 import { registerModelStep } from '../src/steps/register-model/definition';
 import { runArcDemo, runBatchDemo } from './demo-more';
 import { runDeployDemo } from './demo-deploy';
+import { runMonitorsDemo } from './demo-monitors';
 
 /** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
 export function packageRoot(start = __dirname): string {
@@ -33,12 +36,15 @@ function banner(title: string): void {
   process.stdout.write(`\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n`);
 }
 
-/** Prints a run; with `expectFailure` a failing run is the expected outcome (the demo's rolled-back canary). */
-function report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }, expectFailure = false): boolean {
-  process.stdout.write(`exit code ${r.exitCode}${expectFailure ? ' (a failure is expected here)' : ''}\noutputs:\n`);
+/**
+ * Prints a run; with `expectResult` a failing run whose `result` output is that value is the expected outcome (the
+ * demo's rolled-back canary, the monitor check that finds the drift).
+ */
+function report(name: string, r: ProcessResult & { outputs: Record<string, string>; summary: string }, expectResult?: string): boolean {
+  process.stdout.write(`exit code ${r.exitCode}${expectResult ? ' (a failure is expected here)' : ''}\noutputs:\n`);
   for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`  ${k} = ${v}\n`);
   process.stdout.write(`summary:\n${r.summary.trim() || '(none)'}\n`);
-  const asExpected = expectFailure ? r.exitCode !== 0 && r.outputs.result === 'rolled-back' : r.exitCode === 0;
+  const asExpected = expectResult ? r.exitCode !== 0 && r.outputs.result === expectResult : r.exitCode === 0;
   if (!asExpected) process.stdout.write(`--- ${name} log ---\n${r.stdout}\n${r.stderr}\n`);
   return asExpected;
 }
@@ -80,7 +86,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
 
     const metrics = join(root, 'shared', 'demo', 'metrics.json');
-    banner('1/12 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
+    banner('1/14 GitHub Actions: actions/register-model (OIDC ID token → federated credential)');
     const gh = await runGitHubAction(
       join(root, 'actions', 'register-model'),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -88,7 +94,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('action', gh));
 
-    banner('2/12 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
+    banner('2/14 Azure DevOps: RegisterModel@1 (workload identity federation service connection), same model again');
     const ado = await runAdoTask(
       packageTask(root, registerModelStep, join(stateDir, 'agent-tasks')),
       { ...workspaceInputs, 'model-file': modelFile, metrics },
@@ -98,7 +104,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     ok.push(report('task', ado));
 
-    banner('3/12 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
+    banner('3/14 CLI: aml-lifecycle register-model (service principal secret), retrained weights → next version');
     // Every version is registered from a folder named credit-model: the scoring script finds it at
     // $AZUREML_MODEL_DIR/credit-model/, as on the service.
     const retrained = join(stateDir, 'retrained', 'credit-model');
@@ -144,9 +150,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     };
     const promote = join(root, 'actions', 'promote-model');
     const ghEnv = baseEnv({ ...env, SYSTEM_OIDCREQUESTURI: undefined, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_RUN_ID: '1', GITHUB_SHA: 'demo' });
-    banner('4/12 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
+    banner('4/14 GitHub Actions: actions/promote-model, version 1 → the shared registry (another subscription), first champion');
     ok.push(report('promote v1', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:1' }, ghEnv)));
-    banner('5/12 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
+    banner('5/14 GitHub Actions: actions/promote-model, retrained version 2 gated against the champion; the alias moves');
     ok.push(report('promote v2', await runGitHubAction(promote, { ...registryInputs, model: 'azureml:credit-default:2' }, ghEnv)));
 
     const deployContext = {
@@ -160,9 +166,11 @@ export async function runDemo(argv: string[]): Promise<number> {
       banner,
       report,
     };
-    ok.push(...(await runDeployDemo(deployContext)));
-    ok.push(await runArcDemo(deployContext, '11/12 GitHub Actions: actions/deploy-arc, the champion (its workspace version) → a Kubernetes endpoint on the Arc cluster, attached first'));
-    ok.push(await runBatchDemo(deployContext, '12/12 CLI: deploy-batch, the champion batch-scores a sample of applicants on a compute cluster, then becomes the default'));
+    const deployed = await runDeployDemo(deployContext);
+    ok.push(...deployed.ok);
+    ok.push(await runArcDemo(deployContext, '11/14 GitHub Actions: actions/deploy-arc, the champion (its workspace version) → a Kubernetes endpoint on the Arc cluster, attached first'));
+    ok.push(await runBatchDemo(deployContext, '12/14 CLI: deploy-batch, the champion batch-scores a sample of applicants on a compute cluster, then becomes the default'));
+    ok.push(...(await runMonitorsDemo(deployContext, control, deployed.live)));
   } finally {
     await emulator.stop();
     if (!keep) rmSync(stateDir, { recursive: true, force: true });
@@ -180,6 +188,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       `  ${cliCommand(root)} staging-checks --policy-file staging/policy.yml --endpoint-name my-ep --deployment-name green   # see shared/demo/staging/policy.yml\n` +
       `  ${cliCommand(root)} deploy-batch --endpoint-name my-batch --deployment-file batch-deployment.yml --test-input ./sample --set-default true\n` +
       `  ${cliCommand(root)} deploy-arc --compute-name my-k8s --cluster-id <Arc or AKS cluster id> --endpoint-name my-k8s-ep --model azureml:my-model:1 --code ./src --scoring-script score.py --environment azureml:my-env:1\n` +
+      `  ${cliCommand(root)} configure-monitors --endpoint-name my-ep --baseline azureml:my-training-data:1 --alert-emails me@contoso.com\n` +
       `  ${cliCommand(root)} --help             # every step, with examples\n`,
   );
   return ok.every(Boolean) ? 0 : 1;

@@ -29,6 +29,7 @@ import { DeploymentRuntime as ScoringRuntime, handleScoringControl, scoringDataP
 import { handleAlertsControl, type Notification } from './alerts/evaluate';
 import { handleMonitorControl } from './monitors/run';
 import { handleEventGridControl } from './eventgrid/publish';
+import { handleDataSeed } from './data-seed';
 import type { Delivery } from './eventgrid/deliver';
 import { flushLogs } from './scoring/logs';
 import { removeDeadTokens } from './state/lock';
@@ -144,6 +145,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
         (method, u, body) => handleAlertsControl({ store, metrics: runtime.metrics, outbox }, method, u, body),
         (method, u) => handleMonitorControl({ store, ca: tls.caCertPem, events: { store, deliveries } }, method, u),
         (method, u, body) => handleEventGridControl({ store, deliveries }, method, u, body),
+        (method, u, body) => handleDataSeed({ store, ca: tls.caCertPem, baseUrl: url }, method, u, body),
       ],
       log,
     });

@@ -41,6 +41,7 @@ export async function configureMonitors(ctx: StepContext): Promise<void> {
 
   // 3. What is live: the endpoint, the deployment to follow, its collector, the model's training data.
   const target = await readTarget(client, scope, plan.endpoint!, plan.deployment);
+  if (plan.file && plan.deployment && !ctx.inputs.string('deployment-name')) target.why = 'named by the schedule file';
   host.info(`Monitoring ${target.deploymentName} of ${target.endpoint.name} (${target.why}).`);
   const findings: Finding[] = computeFindings(plan.instanceType, plan.runtimeVersion, { instance: 'instance-type', runtime: 'runtime-version' });
   const desired = await desiredSchedule(ctx, conn, plan, target, findings);
