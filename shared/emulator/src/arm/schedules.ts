@@ -4,7 +4,8 @@
  * against the workspace: the monitored deployment and every `azureml:<name>:<version>` data input must exist. The
  * service stores the body normalised (enum spelling, window durations, defaults: specs/monitor/normalize.ts) and
  * the PUT is a long-running operation (201 + Azure-AsyncOperation, Creating/Updating → Succeeded). DELETE is 202 +
- * operation (204 when there is nothing). Monitor runs: monitors/run.ts.
+ * operation (204 when there is nothing). The list takes `listViewType` (EnabledOnly by default). At api-version
+ * 2022-10-01, which predates monitors, CreateMonitor is refused. Monitor runs: monitors/run.ts.
  */
 import type { Json, StoredResource } from '../state/model';
 import type { Reply } from '../http';
@@ -64,6 +65,9 @@ function put(c: ArmCall): Reply {
   if (!isObject(c.body)) return bad('The request body is required and must be a JSON object.');
   const body = writableBody(c.body);
   const problems = scheduleContractProblems(body);
+  // The api-version 2022-10-01 predates CreateMonitor: its ScheduleActionType is CreateJob | InvokeBatchEndpoint.
+  const actionType = String((propertiesOf(body).action as Json | undefined)?.actionType ?? '');
+  if (c.apiVersion === '2022-10-01' && actionType.toLowerCase() === 'createmonitor') problems.unshift(`properties.action.actionType: must be one of CreateJob, InvokeBatchEndpoint (api-version ${c.apiVersion} has no CreateMonitor)`);
   if (problems.length) return bad(`The schedule '${name}' is not valid: ${problems.join('; ')}`, problems);
   const action = isObject(propertiesOf(body).action) ? (propertiesOf(body).action as Json) : {};
   if (String(action.actionType).toLowerCase() === 'createmonitor') {
@@ -94,9 +98,22 @@ export function schedulesOf(c: Pick<ArmCall, 'state'>, workspaceId: string): Sto
   return childrenOf(c.state, workspaceId, 'schedules');
 }
 
+/** Schedules_List's `listViewType`: EnabledOnly (the default), DisabledOnly or All, by `isEnabled`. */
+const LIST_VIEWS = ['EnabledOnly', 'DisabledOnly', 'All'];
+function list(c: ArmCall): Reply {
+  const given = c.url.searchParams.get('listViewType') ?? 'EnabledOnly';
+  const view = LIST_VIEWS.find((v) => v.toLowerCase() === given.toLowerCase());
+  if (!view) return bad(`'listViewType' must be one of ${LIST_VIEWS.join(', ')}; got '${given}'.`);
+  const items = schedulesOf(c, c.workspace!.id).filter((s) => {
+    const enabled = propertiesOf(s.body).isEnabled !== false;
+    return view === 'All' || (view === 'EnabledOnly' ? enabled : !enabled);
+  });
+  return page(c, items.map((s) => render(s)));
+}
+
 export const scheduleHandlers: ResourceTypeHandler = {
   path: ['workspaces', 'schedules'],
-  list: (c) => page(c, schedulesOf(c, c.workspace!.id).map((s) => render(s))),
+  list,
   get: (c) => {
     const s = getResource(c.state, c.id);
     return s ? { status: 200, body: render(s) } : mfeNotFound('schedule', c.names[1]!);
