@@ -77,7 +77,8 @@ export function taskMain(taskDir: string): string {
  * Run the action in `actionDir` as the runner does: its action.yml's `runs.main`, INPUT_<NAME> variables,
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
-export async function runGitHubAction(actionDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv): Promise<GitHubRun> {
+/** `cwd`: the job's working directory (the checkout), where relative paths in inputs resolve. */
+export async function runGitHubAction(actionDir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv, cwd?: string): Promise<GitHubRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-runner-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -92,7 +93,7 @@ export async function runGitHubAction(actionDir: string, inputs: Record<string, 
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
-  });
+  }, cwd);
   return { ...result, outputs: parseGitHubOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
 }
 

@@ -129,7 +129,11 @@ async function desiredSchedule(ctx: StepContext, conn: WorkspaceConnection, plan
   const collector = target.collections;
   const depId = target.deployment.id ?? `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspaceName}/onlineEndpoints/${target.endpoint.name}/deployments/${target.deploymentName}`;
   if (plan.file) {
-    const read = readScheduleYaml({ file: plan.file.file, text: plan.file.text, set: plan.file.set, setInput: 'set', name: plan.file.name, scope: ws, collector });
+    // endpoint-name / deployment-name, when given, say what the file's monitor watches (after the file's own target).
+    const named = ctx.inputs.string('endpoint-name') || ctx.inputs.string('deployment-name');
+    const retarget = named ? `create_monitor.monitoring_target.endpoint_deployment_id=azureml:${target.endpoint.name}:${target.deploymentName}` : undefined;
+    const set = [plan.file.set, retarget].filter(Boolean).join('\n') || undefined;
+    const read = readScheduleYaml({ file: plan.file.file, text: plan.file.text, set, setInput: 'set', name: plan.file.name, scope: ws, collector });
     return { name: read.name, body: read.body };
   }
   const needed = [...new Set(plan.signals.flatMap((s) => NEEDS[s] ?? []))];

@@ -1,0 +1,167 @@
+/**
+ * The GitHub CD chain, run as GitHub would run it: the caller workflow teams copy (workflows-templates/github/cd.yml)
+ * calls the reusable .github/workflows/aml-cd.yml; every job's inputs are resolved from the two templates' text and
+ * the previous jobs' outputs (test/support/gh-workflow-runner.ts), every step is a committed action bundle, and each
+ * job signs in with its environment's OIDC subject (repo:<repo>:environment:<name>). First a retrained version whose
+ * staging checks fail: the chain stops before promotion and the champion keeps the traffic. Then, with the policy
+ * fixed, the rerun goes through: promoted to the registry with the production approver as lineage, the canary ends
+ * with all traffic on the new deployment, and the monitor watches it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runGitHubAction } from '../../shared/cli/runners';
+import { interpolate } from '../support/gh-expressions';
+import { runReusableWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
+import { retrain, writeCallerRepo } from '../support/caller-repo';
+import { arm, workspacePath } from '../support/arm-reader';
+import { githubEnv, workspaceInputs } from '../support/e2e';
+import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { readEndpoint } from '../support/deploy-online';
+
+const CALLER = join(REPO, 'workflows-templates', 'github', 'cd.yml');
+const REPOSITORY = 'contoso/credit';
+let t: TestEmulator;
+let api: Server;
+let apiUrl: string;
+let repo: string;
+const approvals: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestEmulator({ lroDurationMs: 300 });
+  await t.control.call('PUT', '/_emulator/online/quota', { limits: { standardDSv2Family: 400, total: 1000 } });
+  // One OIDC job per environment, and the federated credentials the template's comments tell teams to create.
+  const app = t.world.identity.apps[0];
+  await t.control.seed({
+    identity: {
+      githubJobs: ['staging', 'production'].map((e) => ({ id: `job-${e}`, repository: REPOSITORY, ref: 'refs/heads/main', environment: e, requestToken: `req-${e}` })),
+      apps: [
+        {
+          displayName: app.displayName,
+          appId: app.appId,
+          federatedCredentials: ['staging', 'production'].map((e) => ({ name: `credit-${e}`, issuer: `${t.env.AML_EMULATOR_URL}/github-oidc`, subject: `repo:${REPOSITORY}:environment:${e}`, audiences: ['api://AzureADTokenExchange'] })),
+        },
+      ],
+    },
+  });
+  // GitHub's REST API as the production job reads it: who approved the environment.
+  api = createServer((req, res) => {
+    const ok = req.url === `/repos/${REPOSITORY}/actions/runs/4242/approvals` && req.headers.authorization === 'Bearer ghs_jobtoken';
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? [{ state: 'approved', user: { login: 'ada-reviewer' }, environments: [{ name: 'production' }] }] : { message: 'Not Found' }));
+  });
+  apiUrl = await new Promise<string>((r) => api.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(api.address() as AddressInfo).port}`)));
+
+  // The team's repository, the data its monitor reads, and the champion it already serves: version 1 on blue.
+  repo = writeCallerRepo();
+  const w = workspaceInputs(t);
+  for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
+    await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
+  }
+  const env = githubEnv(t);
+  const reg = await runGitHubAction(join(REPO, 'actions', 'register-model'), { ...workspaceInputs(t), 'model-file': 'models/model.yml', metrics: 'models/metrics.json' }, env, repo);
+  expect(reg.outputs['model-ref']).toBe('azureml:credit-default:1');
+  const blue = await runGitHubAction(
+    join(REPO, 'actions', 'deploy-online'),
+    { ...workspaceInputs(t), 'deployment-file': 'deploy/deployment.yml', 'endpoint-name': 'credit-default-ep', 'deployment-name': 'blue', model: 'azureml:credit-default:1', 'bake-time': '1s' },
+    env,
+    repo,
+  );
+  expect(blue.exitCode).toBe(0);
+}, 300_000);
+afterAll(async () => {
+  await new Promise<void>((r) => api?.close(() => r()));
+  await t?.stop();
+});
+
+/** The caller's job, its `with:` and `secrets:` resolved in the caller's context; then the reusable workflow. */
+async function runChain(overrides: Record<string, string>): Promise<WorkflowRun> {
+  const caller = parse(readFileSync(CALLER, 'utf8')) as { jobs: Record<string, { uses: string; with: Record<string, string>; secrets?: Record<string, string> }> };
+  const job = caller.jobs.release!;
+  const m = /^aml-lifecycle\/aml-lifecycle\/(\.github\/workflows\/[\w.-]+\.yml)@v1$/.exec(job.uses);
+  expect(m).not.toBeNull();
+  const vars = {
+    AZURE_CLIENT_ID: t.world.identity.apps[0].appId,
+    AZURE_TENANT_ID: t.world.identity.tenantId,
+    AZURE_SUBSCRIPTION_ID: t.env.AZURE_SUBSCRIPTION_ID!,
+    AML_RESOURCE_GROUP: t.env.AML_RESOURCE_GROUP!,
+    AML_WORKSPACE: t.env.AML_WORKSPACE!,
+    AML_REGISTRY: t.env.AML_REGISTRY_NAME!,
+    AML_REGISTRY_RESOURCE_GROUP: t.env.AML_REGISTRY_RESOURCE_GROUP!,
+    AML_REGISTRY_SUBSCRIPTION_ID: t.env.AML_REGISTRY_SUBSCRIPTION_ID!,
+  };
+  const callerScope = { contexts: { vars, secrets: {}, github: { sha: 'abc123' }, inputs: {} }, status: 'success' as const };
+  const inputs = Object.fromEntries(Object.entries(job.with).map(([k, v]) => [k, interpolate(String(v), callerScope)]));
+  const secrets = Object.fromEntries(Object.entries(job.secrets ?? {}).map(([k, v]) => [k, interpolate(String(v), callerScope)]));
+  const base = githubEnv(t, { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, GITHUB_API_URL: apiUrl });
+  const jobs = t.world.identity.githubJobs;
+  const world = await t.control.call<{ identity: { githubJobs: { id: string; environment?: string; requestToken: string }[] } }>('GET', '/_emulator/world');
+  return runReusableWorkflow(join(REPO, m![1]!), {
+    inputs: { ...inputs, ...overrides },
+    secrets,
+    vars,
+    github: { repository: REPOSITORY, sha: 'abc123', run_id: '4242', token: 'ghs_jobtoken' },
+    workspace: repo,
+    env: base,
+    actionFor: (uses) => {
+      const a = /^aml-lifecycle\/aml-lifecycle\/actions\/([a-z-]+)@v1$/.exec(uses);
+      return a ? join(REPO, 'actions', a[1]!) : undefined;
+    },
+    oidcFor: (environment) => {
+      const j = world.identity.githubJobs.find((x) => x.environment === environment) ?? jobs[0]!;
+      return { ACTIONS_ID_TOKEN_REQUEST_URL: `${t.env.AML_EMULATOR_URL}/github-oidc/_apis/distributedtask/hubs/Actions/plans/4242/jobs/${j.id}/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: j.requestToken };
+    },
+    approve: (environment, name) => approvals.push(`${environment}:${name}`),
+  });
+}
+
+const failures = (r: WorkflowRun) =>
+  Object.entries(r.jobs)
+    .flatMap(([j, v]) => v.steps.filter((s) => s.outcome === 'failure').map((s) => `${j}/${s.id ?? s.uses}:\n${s.run ? `${s.run.stdout.slice(-3000)}${s.run.stderr.slice(-1000)}` : s.log}`))
+    .join('\n');
+
+test('staging checks that fail stop the chain before promotion; the champion keeps the traffic', async () => {
+  retrain(repo, -1.25);
+  const policy = join(repo, 'staging', 'policy.yml');
+  const good = readFileSync(policy, 'utf8');
+  writeFileSync(policy, good.replace('{path: /0, equals: 0.035, tolerance: 0.01}', '{path: /0, equals: 0.5, tolerance: 0.01}'));
+  const r = await runChain({ 'bake-time': '2s' });
+  writeFileSync(policy, good);
+  expect(Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]))).toEqual({ register: 'success', stage: 'success', 'staging-checks': 'failure', production: 'skipped', monitors: 'skipped' });
+  expect(r.jobs.register!.outputs['model-ref']).toBe('azureml:credit-default:2');
+  expect(r.jobs['staging-checks']!.steps.find((s) => s.id === 'checks')!.outputs).toMatchObject({ verdict: 'failed', 'failed-checks': 'smoke' });
+  const staged = r.jobs.stage!.outputs['deployment-name']!;
+  expect(staged).not.toBe('blue');
+  expect((await readEndpoint(t, 'credit-default-ep'))!.properties.traffic).toEqual({ blue: 100 });
+  expect((await arm(t, 'GET', `${workspacePath(t)}/onlineEndpoints/credit-default-ep/deployments/${staged}`)).status).toBe(200);
+  const registry = `/subscriptions/${t.env.AML_REGISTRY_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_REGISTRY_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/registries/${t.env.AML_REGISTRY_NAME}`;
+  expect((await arm(t, 'GET', `${registry}/models/credit-default/versions/2`)).status).toBe(404);
+  expect(approvals).toEqual(['staging:register', 'staging:stage', 'staging:staging-checks']);
+}, 600_000);
+
+test('the fixed rerun goes through: promoted with the approver as lineage, all traffic on the new deployment, monitored', async () => {
+  approvals.length = 0;
+  const r = await runChain({ 'bake-time': '2s' });
+  expect(failures(r)).toBe('');
+  expect(r.order).toEqual(['register', 'stage', 'staging-checks', 'production', 'monitors']);
+  expect(approvals).toEqual(['staging:register', 'staging:stage', 'staging:staging-checks', 'production:production', 'production:monitors']);
+  // The rerun is safe: the same version, the staged deployment reused.
+  expect(r.outputs['model-ref']).toBe('azureml:credit-default:2');
+  const green = r.jobs.stage!.outputs['deployment-name']!;
+  expect(r.outputs).toMatchObject({ 'deployment-name': green, approver: 'ada-reviewer', 'schedule-name': 'credit-default-monitor' });
+  expect(r.outputs['registry-model']).toMatch(/^azureml:\/\/registries\/[^/]+\/models\/credit-default\/versions\/\d+$/);
+  const ep = (await readEndpoint(t, 'credit-default-ep'))!;
+  expect(Object.entries(ep.properties.traffic ?? {}).filter(([, v]) => v > 0)).toEqual([[green, 100]]);
+  const registryModel = await arm<{ properties: { properties?: Record<string, string>; tags?: Record<string, string> } }>(
+    t,
+    'GET',
+    r.outputs['registry-model']!.replace(/^azureml:\/\/registries\/([^/]+)\//, `/subscriptions/${t.env.AML_REGISTRY_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_REGISTRY_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/registries/$1/`),
+  );
+  expect(registryModel.status).toBe(200);
+  expect({ ...registryModel.json.properties.tags, ...registryModel.json.properties.properties }['lineage.approver']).toBe('ada-reviewer');
+  const deployment = await arm<{ properties: { model: string } }>(t, 'GET', `${workspacePath(t)}/onlineEndpoints/credit-default-ep/deployments/${green}`);
+  expect(deployment.json.properties.model.toLowerCase()).toContain('/registries/');
+  const schedule = await arm<{ properties: { action: { monitorDefinition: { monitoringTarget: { deploymentId: string } } } } }>(t, 'GET', `${workspacePath(t)}/schedules/credit-default-monitor`);
+  expect(schedule.json.properties.action.monitorDefinition.monitoringTarget.deploymentId).toMatch(new RegExp(`/deployments/${green}$`));
+}, 900_000);
