@@ -148,6 +148,8 @@ export async function runAdoTask(
   connection: AdoServiceConnectionSpec | undefined,
   env: NodeJS.ProcessEnv,
   systemAccessToken?: string,
+  /** The job's working directory (the checkout), where relative paths in inputs resolve */
+  cwd?: string,
 ): Promise<AdoRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ado-agent-'));
   const vars: Record<string, string> = { AGENT_TEMPDIRECTORY: dir, SYSTEM_HOSTTYPE: 'build' };
@@ -163,7 +165,7 @@ export async function runAdoTask(
   if (systemAccessToken) {
     vars.ENDPOINT_AUTH_SYSTEMVSSCONNECTION = JSON.stringify({ parameters: { AccessToken: systemAccessToken }, scheme: 'OAuth' });
   }
-  const result = await runNode(taskMain(taskDir), [], { ...env, ...vars });
+  const result = await runNode(taskMain(taskDir), [], { ...env, ...vars }, cwd);
   const commands = parseVsoCommands(result.stdout);
   const outputs: Record<string, string> = {};
   let summary = '';

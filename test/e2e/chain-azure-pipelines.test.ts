@@ -1,0 +1,133 @@
+/**
+ * The Azure Pipelines CD chain, run as the agent would run it: the pipeline teams copy
+ * (workflows-templates/azure-pipelines/azure-pipelines-cd.yml) includes the stages template aml-cd.yml; parameters,
+ * the variable group's values, stage and job output variables (`stageDependencies…outputs['job.step.var']`) are
+ * resolved from the template text (test/support/ado-pipeline-runner.ts) and every task is a packaged task run with
+ * the workload identity service connection. A failing policy stops the chain before Production; the fixed rerun
+ * ends promoted (the environment's approver recorded as lineage), with all traffic on the new deployment, monitored.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runGitHubAction } from '../../shared/cli/runners';
+import { packageTask } from '../../shared/cli/task-package';
+import { steps } from '../../shared/src/steps';
+import { runStagesTemplate, type PipelineRun } from '../support/ado-pipeline-runner';
+import { retrain, writeCallerRepo } from '../support/caller-repo';
+import { arm, workspacePath } from '../support/arm-reader';
+import { agentEnv, githubEnv, serviceConnection, workspaceInputs } from '../support/e2e';
+import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { readEndpoint } from '../support/deploy-online';
+
+const TEMPLATES = join(REPO, 'workflows-templates', 'azure-pipelines');
+let t: TestEmulator;
+let ado: Server;
+let collection: string;
+let repo: string;
+const approvals: string[] = [];
+const tasks = new Map<string, string>();
+
+beforeAll(async () => {
+  t = await startTestEmulator({ lroDurationMs: 300 });
+  await t.control.call('PUT', '/_emulator/online/quota', { limits: { standardDSv2Family: 400, total: 1000 } });
+  for (const s of steps) tasks.set(`${s.task.name}@${s.task.version.major}`, packageTask(REPO, s));
+  // Azure DevOps' approvals API as the Production job reads it (the run is build 77).
+  ado = createServer((req, res) => {
+    const ok = req.url?.startsWith('/contoso/Credit/_apis/pipelines/approvals?') && req.headers.authorization === `Bearer ${t.world.identity.adoConnections[0].systemAccessToken}`;
+    const body = { count: 2, value: [
+      { id: 'a1', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 76 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'someone-else@contoso.com' } }] },
+      { id: 'a2', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 77 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'ada@contoso.com' } }] },
+    ] };
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? body : { message: 'unauthorized' }));
+  });
+  collection = await new Promise<string>((r) => ado.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(ado.address() as AddressInfo).port}/contoso/`)));
+
+  repo = writeCallerRepo();
+  const w = workspaceInputs(t);
+  for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
+    await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
+  }
+  const env = githubEnv(t);
+  expect((await runGitHubAction(join(REPO, 'actions', 'register-model'), { ...w, 'model-file': 'models/model.yml', metrics: 'models/metrics.json' }, env, repo)).exitCode).toBe(0);
+  const blue = await runGitHubAction(join(REPO, 'actions', 'deploy-online'), { ...w, 'deployment-file': 'deploy/deployment.yml', 'endpoint-name': 'credit-default-ep', 'deployment-name': 'blue', model: 'azureml:credit-default:1', 'bake-time': '1s' }, env, repo);
+  expect(blue.exitCode).toBe(0);
+}, 300_000);
+afterAll(async () => {
+  await new Promise<void>((r) => ado?.close(() => r()));
+  await t?.stop();
+});
+
+async function runChain(overrides: Record<string, string>): Promise<PipelineRun> {
+  const pipeline = parse(readFileSync(join(TEMPLATES, 'azure-pipelines-cd.yml'), 'utf8')) as { variables: { group: string }[]; stages: { template: string; parameters: Record<string, string> }[] };
+  expect(pipeline.variables).toEqual([{ group: 'aml-lifecycle' }]);
+  const use = pipeline.stages[0]!;
+  expect(use.template).toBe('templates/aml-cd.yml');
+  const group = {
+    AML_RESOURCE_GROUP: t.env.AML_RESOURCE_GROUP!,
+    AML_WORKSPACE: t.env.AML_WORKSPACE!,
+    AML_REGISTRY: t.env.AML_REGISTRY_NAME!,
+    AML_REGISTRY_RESOURCE_GROUP: t.env.AML_REGISTRY_RESOURCE_GROUP!,
+    AML_REGISTRY_SUBSCRIPTION_ID: t.env.AML_REGISTRY_SUBSCRIPTION_ID!,
+  };
+  const token = t.world.identity.adoConnections[0].systemAccessToken;
+  return runStagesTemplate(join(TEMPLATES, 'aml-cd.yml'), {
+    parameters: { ...use.parameters, ...overrides },
+    variables: { ...group, 'Build.BuildId': '77', 'Build.SourceVersion': 'abc123', 'System.CollectionUri': collection, 'System.TeamProject': 'Credit', 'System.AccessToken': token },
+    workspace: repo,
+    env: agentEnv(t),
+    taskFor: (task) => tasks.get(task),
+    connection: (name) => {
+      expect(name).toBe('aml-prod');
+      return serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
+    },
+    systemAccessToken: token,
+    approve: (environment, job) => approvals.push(`${environment}:${job}`),
+    builtIn: ['PublishTestResults@2'],
+  });
+}
+
+const results = (r: PipelineRun) => Object.fromEntries(Object.entries(r.stages).map(([k, v]) => [k, v.result]));
+const failures = (r: PipelineRun) =>
+  Object.values(r.stages)
+    .flatMap((s) => Object.values(s.jobs).flatMap((j) => j.steps.filter((x) => x.result === 'Failed').map((x) => `${x.name ?? x.task}:\n${x.run ? x.run.stdout.slice(-3000) : x.log}`)))
+    .join('\n');
+
+test('a failing policy stops the pipeline before Production; the champion keeps the traffic', async () => {
+  retrain(repo, -1.25);
+  const policy = join(repo, 'staging', 'policy.yml');
+  const good = readFileSync(policy, 'utf8');
+  writeFileSync(policy, good.replace('{path: /0, equals: 0.035, tolerance: 0.01}', '{path: /0, equals: 0.5, tolerance: 0.01}'));
+  const r = await runChain({ bakeTime: '2s' });
+  writeFileSync(policy, good);
+  expect(results(r)).toEqual({ Register: 'Succeeded', Stage: 'Failed', Production: 'Skipped', Monitors: 'Skipped' });
+  expect(r.stages.Register!.jobs.register!.outputs['register.modelRef']).toBe('azureml:credit-default:2');
+  expect(r.stages.Stage!.jobs.checks!.outputs['checks.verdict']).toBe('failed');
+  expect((await readEndpoint(t, 'credit-default-ep'))!.properties.traffic).toEqual({ blue: 100 });
+  expect(approvals).toEqual(['staging:staging']);
+}, 600_000);
+
+test('the fixed rerun: promoted with the approver as lineage, all traffic on the new deployment, monitored', async () => {
+  approvals.length = 0;
+  const r = await runChain({ bakeTime: '2s' });
+  expect(failures(r)).toBe('');
+  expect(results(r)).toEqual({ Register: 'Succeeded', Stage: 'Succeeded', Production: 'Succeeded', Monitors: 'Succeeded' });
+  expect(approvals).toEqual(['staging:staging', 'production:production']);
+  const prod = r.stages.Production!.jobs.production!.outputs;
+  const green = r.stages.Stage!.jobs.staging!.outputs['staging.stage.deploymentName']!;
+  expect(prod['production.online.deploymentName']).toBe(green);
+  expect(prod['production.approval.approver']).toBe('ada@contoso.com');
+  const ep = (await readEndpoint(t, 'credit-default-ep'))!;
+  expect(Object.entries(ep.properties.traffic ?? {}).filter(([, v]) => v > 0)).toEqual([[green, 100]]);
+  const asset = prod['production.promote.assetId']!;
+  const registryModel = await arm<{ properties: { properties?: Record<string, string>; tags?: Record<string, string> } }>(
+    t,
+    'GET',
+    asset.replace(/^azureml:\/\/registries\/([^/]+)\//, `/subscriptions/${t.env.AML_REGISTRY_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_REGISTRY_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/registries/$1/`),
+  );
+  expect({ ...registryModel.json.properties.tags, ...registryModel.json.properties.properties }['lineage.approver']).toBe('ada@contoso.com');
+  expect(r.stages.Monitors!.jobs.monitors!.outputs['monitors.monitoredDeployment']).toBe(green);
+  const schedule = await arm<{ properties: { action: { monitorDefinition: { monitoringTarget: { deploymentId: string } } } } }>(t, 'GET', `${workspacePath(t)}/schedules/credit-default-monitor`);
+  expect(schedule.json.properties.action.monitorDefinition.monitoringTarget.deploymentId).toMatch(new RegExp(`/deployments/${green}$`));
+}, 900_000);
