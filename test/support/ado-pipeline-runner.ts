@@ -56,13 +56,25 @@ export interface PipelineRun {
 /** Compile time: `${{ parameters.x }}` everywhere (a whole-string expression keeps the value as is). */
 function applyParameters(node: unknown, params: Record<string, unknown>): unknown {
   if (typeof node === 'string') {
+    // A whole-value expression passes the parameter as it is (an object or a list stays one).
+    const whole = /^\$\{\{\s*parameters\.([A-Za-z_][\w]*)\s*\}\}$/.exec(node.trim());
+    if (whole && whole[1]! in params) return params[whole[1]!];
     return node.replace(/\$\{\{\s*parameters\.([A-Za-z_][\w]*)\s*\}\}/g, (_, k: string) => {
       if (!(k in params)) throw new Error(`template expression names unknown parameter '${k}'`);
       return String(params[k]);
     });
   }
   if (Array.isArray(node)) return node.map((n) => applyParameters(n, params));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, applyParameters(v, params)]));
+  if (node && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      const value = applyParameters(v, params);
+      // `${{ insert }}: <mapping>` merges the mapping here.
+      if (/^\$\{\{\s*insert\s*\}\}$/.test(k)) Object.assign(out, value ?? {});
+      else out[k] = value;
+    }
+    return out;
+  }
   return node;
 }
 
@@ -134,6 +146,8 @@ function evalExpr(src: string, ctx: Ctx): V {
         return !eq(a[0], a[1]);
       case 'in':
         return a.slice(1).some((x) => eq(a[0], x));
+      case 'format':
+        return String(a[0] ?? '').replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i) + 1] ?? ''));
       case 'coalesce':
         return a.find((x) => x !== undefined && x !== null && x !== '') ?? '';
       case 'succeeded':
@@ -198,7 +212,7 @@ export async function runStagesTemplate(file: string, o: PipelineRunOptions): Pr
       continue;
     }
     const stageVars: Record<string, string> = { ...o.variables };
-    for (const [k, v] of Object.entries((stage.variables ?? {}) as Record<string, string>)) {
+    for (const [k, v] of Object.entries((stage.variables && !Array.isArray(stage.variables) ? stage.variables : {}) as Record<string, string>)) {
       const m = /^\$\[([\s\S]*)\]$/.exec(String(v).trim());
       stageVars[k] = m ? String(evalExpr(m[1]!, stageCtx) ?? '') : macros(String(v), stageVars);
     }

@@ -93,7 +93,7 @@ describe.each(GH_FILES.map((f) => [rel(f), f]))('%s', (_name, file) => {
     for (const [j, job] of Object.entries(jobs)) {
       const perms = job.permissions ?? wf.permissions;
       expect({ job: j, permissions: perms !== undefined }).toEqual({ job: j, permissions: true });
-      const signsIn = ((job.steps ?? []) as Json[]).some((s) => OURS.test(String(s.uses ?? ''))) || REUSABLE.test(String(job.uses ?? ''));
+      const signsIn = ((job.steps ?? []) as Json[]).some((s) => OURS.test(String(s.uses ?? '')) || /^azure\/login@/.test(String(s.uses ?? ''))) || REUSABLE.test(String(job.uses ?? ''));
       if ((perms as Json)?.['id-token'] === 'write') expect({ job: j, signsIn }).toEqual({ job: j, signsIn: true });
       expect(perms === 'write-all' || (perms as Json)?.contents === 'write').toBe(false);
       for (const step of (job.steps ?? []) as Json[]) {
@@ -114,7 +114,7 @@ const taskSpec = (task: string): { inputs: { name: string; required?: boolean }[
     return undefined;
   }
 };
-const BUILT_IN = ['PublishTestResults@2'];
+const BUILT_IN = ['PublishTestResults@2', 'AzureCLI@2'];
 
 describe.each(ADO_FILES.map((f) => [rel(f), f]))('%s', (_name, file) => {
   const doc = load(file);
@@ -137,8 +137,10 @@ describe.each(ADO_FILES.map((f) => [rel(f), f]))('%s', (_name, file) => {
   });
 
   test('every output variable read names a step output that is declared, with the syntax its job kind needs', () => {
+    const scriptOutputs = (script: unknown) => [...String(script ?? '').matchAll(/task\.setvariable variable=([\w]+);isOutput=true/g)].map((m) => m[1]!);
+    // Our tasks declare their outputs in task.json; a script (bash, or a built-in task's inline script) sets its own.
     const outputsOf = (step: Json): string[] =>
-      step.task ? (taskSpec(String(step.task))?.outputs ?? []) : [...String(step.bash ?? step.script ?? '').matchAll(/task\.setvariable variable=([\w]+);isOutput=true/g)].map((m) => m[1]!);
+      step.task && !BUILT_IN.includes(step.task) ? (taskSpec(String(step.task))?.outputs ?? []) : scriptOutputs(step.bash ?? step.script ?? step.inputs?.inlineScript);
     const declared = (stageName: string | undefined, jobName: string, key: string): boolean => {
       const stage = stageName ? stages.find((s) => s.stage === stageName) : undefined;
       const job = (stage ? jobsOf(stage) : allJobs).find((j) => (j.job ?? j.deployment) === jobName);
