@@ -13,19 +13,13 @@ import { startEmulator } from '../emulator/src';
 import { EmulatorControl } from './emulator-control';
 import { baseEnv, runAdoTask, runGitHubAction, runNode, type AdoServiceConnectionSpec, type ProcessResult } from './runners';
 import { packageTask } from './task-package';
+import { packageRoot } from './package-root';
+
+export { packageRoot };
 import { registerModelStep } from '../src/steps/register-model/definition';
 import { runArcDemo, runBatchDemo } from './demo-more';
 import { runDeployDemo } from './demo-deploy';
 import { runMonitorsDemo } from './demo-monitors';
-
-/** The package root (where package.json says aml-lifecycle), from the source tree or a bundle. */
-export function packageRoot(start = __dirname): string {
-  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aml-lifecycle') return dir;
-  }
-  throw new Error(`cannot find the aml-lifecycle package above ${start}`);
-}
 
 /** How to run the CLI from here: `npx aml-lifecycle` inside the package's folder, else the bundle's path. */
 function cliCommand(root: string): string {

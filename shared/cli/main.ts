@@ -13,6 +13,8 @@ Usage:
   aml-lifecycle <step> --help               the step's flags
   aml-lifecycle emulator [--state-dir DIR]  run the local Azure ML emulator (local mode)
   aml-lifecycle demo                        run the lifecycle demo against a fresh local emulator
+  aml-lifecycle init --ci github|azure-pipelines [--dir DIR] [--force]
+                                            write the CI templates and starter files into a repository
 
 Steps:
 ${steps.map((s) => `  ${s.id.padEnd(16)} ${s.title}`).join('\n')}
@@ -37,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'emulator') {
     const { runEmulatorCommand } = await import('../emulator/src/main');
     return runEmulatorCommand(rest);
+  }
+  if (command === 'init') {
+    const { runInit } = await import('./init');
+    return runInit(rest);
   }
   if (command === 'demo') {
     const { runDemo } = await import('./demo');

@@ -1,6 +1,6 @@
 /**
- * The Azure Pipelines CD chain, run as the agent would run it: the pipeline teams copy
- * (workflows-templates/azure-pipelines/azure-pipelines-cd.yml) includes the stages template aml-cd.yml; parameters,
+ * The Azure Pipelines CD chain, run as the agent would run it: in a repository made by `aml-lifecycle init --ci
+ * azure-pipelines`, its pipeline (azure-pipelines-cd.yml) includes the stages template templates/aml-cd.yml; parameters,
  * the variable group's values, stage and job output variables (`stageDependencies…outputs['job.step.var']`) are
  * resolved from the template text (test/support/ado-pipeline-runner.ts) and every task is a packaged task run with
  * the workload identity service connection. A failing policy stops the chain before Production; the fixed rerun
@@ -21,7 +21,6 @@ import { agentEnv, githubEnv, serviceConnection, workspaceInputs } from '../supp
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { readEndpoint } from '../support/deploy-online';
 
-const TEMPLATES = join(REPO, 'workflows-templates', 'azure-pipelines');
 let t: TestEmulator;
 let ado: Server;
 let collection: string;
@@ -44,7 +43,7 @@ beforeAll(async () => {
   });
   collection = await new Promise<string>((r) => ado.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(ado.address() as AddressInfo).port}/contoso/`)));
 
-  repo = writeCallerRepo();
+  repo = await writeCallerRepo('azure-pipelines');
   const w = workspaceInputs(t);
   for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
     await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
@@ -60,7 +59,8 @@ afterAll(async () => {
 });
 
 async function runChain(overrides: Record<string, string>): Promise<PipelineRun> {
-  const pipeline = parse(readFileSync(join(TEMPLATES, 'azure-pipelines-cd.yml'), 'utf8')) as { variables: { group: string }[]; stages: { template: string; parameters: Record<string, string> }[] };
+  // The pipeline and the template as init wrote them into the repository.
+  const pipeline = parse(readFileSync(join(repo, 'azure-pipelines-cd.yml'), 'utf8')) as { variables: { group: string }[]; stages: { template: string; parameters: Record<string, string> }[] };
   expect(pipeline.variables).toEqual([{ group: 'aml-lifecycle' }]);
   const use = pipeline.stages[0]!;
   expect(use.template).toBe('templates/aml-cd.yml');
@@ -72,7 +72,7 @@ async function runChain(overrides: Record<string, string>): Promise<PipelineRun>
     AML_REGISTRY_SUBSCRIPTION_ID: t.env.AML_REGISTRY_SUBSCRIPTION_ID!,
   };
   const token = t.world.identity.adoConnections[0].systemAccessToken;
-  return runStagesTemplate(join(TEMPLATES, 'aml-cd.yml'), {
+  return runStagesTemplate(join(repo, use.template), {
     parameters: { ...use.parameters, ...overrides },
     variables: { ...group, 'Build.BuildId': '77', 'Build.SourceVersion': 'abc123', 'System.CollectionUri': collection, 'System.TeamProject': 'Credit', 'System.AccessToken': token },
     workspace: repo,

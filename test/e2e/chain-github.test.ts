@@ -1,6 +1,6 @@
 /**
- * The GitHub CD chain, run as GitHub would run it: the caller workflow teams copy (workflows-templates/github/cd.yml)
- * calls the reusable .github/workflows/aml-cd.yml; every job's inputs are resolved from the two templates' text and
+ * The GitHub CD chain, run as GitHub would run it: in a repository made by `aml-lifecycle init --ci github`, its
+ * caller workflow (.github/workflows/cd.yml, from workflows-templates/github) calls the reusable .github/workflows/aml-cd.yml; every job's inputs are resolved from the two templates' text and
  * the previous jobs' outputs (test/support/gh-workflow-runner.ts), every step is a committed action bundle, and each
  * job signs in with its environment's OIDC subject (repo:<repo>:environment:<name>). First a retrained version whose
  * staging checks fail: the chain stops before promotion and the champion keeps the traffic. Then, with the policy
@@ -21,7 +21,6 @@ import { githubEnv, workspaceInputs } from '../support/e2e';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { readEndpoint } from '../support/deploy-online';
 
-const CALLER = join(REPO, 'workflows-templates', 'github', 'cd.yml');
 const REPOSITORY = 'contoso/credit';
 let t: TestEmulator;
 let api: Server;
@@ -54,7 +53,7 @@ beforeAll(async () => {
   apiUrl = await new Promise<string>((r) => api.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(api.address() as AddressInfo).port}`)));
 
   // The team's repository, the data its monitor reads, and the champion it already serves: version 1 on blue.
-  repo = writeCallerRepo();
+  repo = await writeCallerRepo('github');
   const w = workspaceInputs(t);
   for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
     await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
@@ -77,7 +76,8 @@ afterAll(async () => {
 
 /** The caller's job, its `with:` and `secrets:` resolved in the caller's context; then the reusable workflow. */
 async function runChain(overrides: Record<string, string>): Promise<WorkflowRun> {
-  const caller = parse(readFileSync(CALLER, 'utf8')) as { jobs: Record<string, { uses: string; with: Record<string, string>; secrets?: Record<string, string> }> };
+  // The caller as init wrote it into the repository.
+  const caller = parse(readFileSync(join(repo, '.github', 'workflows', 'cd.yml'), 'utf8')) as { jobs: Record<string, { uses: string; with: Record<string, string>; secrets?: Record<string, string> }> };
   const job = caller.jobs.release!;
   const m = /^aml-lifecycle\/aml-lifecycle\/(\.github\/workflows\/[\w.-]+\.yml)@v1$/.exec(job.uses);
   expect(m).not.toBeNull();
