@@ -15,6 +15,7 @@ import {
   rootActionYaml,
   taskJson,
 } from './manifests';
+import { readRecord, taskVersionOf } from './task-versions';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -25,14 +26,16 @@ export const taskFolder = (step: StepDefinition): string => `tasks/${step.task.n
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  // Task and extension versions follow the shipped content (tasks/task-versions.json, see task-versions.ts).
+  const record = readRecord(ROOT);
   for (const step of steps) {
     files.set(`actions/${step.id}/action.yml`, actionYaml(step));
     files.set(`actions/${step.id}/index.js`, actionEntry(step));
-    files.set(`${taskFolder(step)}/task.json`, JSON.stringify(taskJson(step), null, 2) + '\n');
+    files.set(`${taskFolder(step)}/task.json`, JSON.stringify({ ...taskJson(step), version: taskVersionOf(record, step) }, null, 2) + '\n');
   }
   files.set('action.yml', rootActionYaml(steps));
   files.set('actions/index.js', rootActionEntry());
-  files.set('tasks/vss-extension.json', JSON.stringify(extensionManifest(steps, pkg.version), null, 2) + '\n');
+  files.set('tasks/vss-extension.json', JSON.stringify(extensionManifest(steps, record?.extension.version ?? pkg.version), null, 2) + '\n');
 
   const readmePath = join(ROOT, 'README.md');
   if (existsSync(readmePath)) {

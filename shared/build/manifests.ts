@@ -135,8 +135,12 @@ export function extensionManifest(steps: StepDefinition[], version: string): Rec
     publisher: 'aml-lifecycle',
     description: 'Register, promote, check, deploy and monitor Azure Machine Learning models.',
     categories: ['Azure Pipelines'],
+    tags: ['Azure Machine Learning', 'MLOps', 'model deployment', 'model monitoring'],
     targets: [{ id: 'Microsoft.VisualStudio.Services' }],
-    files: steps.map((s) => ({ path: `${s.task.name}V1` })),
+    icons: { default: 'images/icon.png' },
+    content: { details: { path: 'overview.md' } },
+    repository: { type: 'git', uri: REPO_URL },
+    files: [...steps.map((s) => ({ path: `${s.task.name}V1` })), { path: 'images', addressable: true }],
     contributions: steps.map((s) => ({
       id: `${s.task.name}V1`,
       type: 'ms.vss-distributed-task.task',
