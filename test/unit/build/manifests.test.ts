@@ -197,10 +197,12 @@ describe('root action.yml', () => {
 });
 
 describe('extension manifest', () => {
-  test('one task contribution and folder per step, at the given version', () => {
+  test('one task contribution and folder per step, at the given version, with the icon and overview the .vsix packs', () => {
     const m = extensionManifest(all, '1.4.2') as Record<string, any>;
     expect(m.version).toBe('1.4.2');
-    expect(m.files).toEqual(all.map((s) => ({ path: `${s.task.name}V1` })));
+    expect(m.files).toEqual([...all.map((s) => ({ path: `${s.task.name}V1` })), { path: 'images', addressable: true }]);
+    expect(m.icons).toEqual({ default: 'images/icon.png' });
+    expect(m.content).toEqual({ details: { path: 'overview.md' } });
     expect(m.contributions).toEqual(
       all.map((s) => ({
         id: `${s.task.name}V1`,
