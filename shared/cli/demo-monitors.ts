@@ -16,9 +16,7 @@ import { APPLICANTS } from './demo-staging';
 import type { DeployDemoContext } from './demo-deploy';
 import type { EmulatorControl } from './emulator-control';
 import { configureMonitorsStep } from '../src/steps/configure-monitors/definition';
-// The relay is plain JavaScript the templates ship; the demo serves the very file.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const relay = require('../../workflows-templates/relay/relay.js') as { handle(req: unknown, env: Record<string, string>, f: typeof fetch, log: (l: string) => void): Promise<{ status: number; headers?: Record<string, string>; body?: string }> };
+import { serveRelay } from './relay-server';
 
 function listen(s: Server): Promise<string> {
   return new Promise((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
@@ -53,14 +51,8 @@ export async function runMonitorsDemo(c: DeployDemoContext, control: EmulatorCon
   const githubUrl = await listen(github);
   const relayLog: string[] = [];
   const relayEnv = { RELAY_TARGET: 'github', GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'contoso/mlops', GITHUB_TOKEN: 'demo-token', RELAY_KEY: 'demo-relay-key' };
-  const relayServer = createServer(async (req, res) => {
-    const body = await readBody(req);
-    const u = new URL(req.url ?? '/', 'http://relay');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-    const a = await relay.handle({ method: req.method, headers, query: Object.fromEntries(u.searchParams), body }, relayEnv, fetch, (l) => relayLog.push(l));
-    res.writeHead(a.status, a.headers ?? {}).end(a.body ?? '');
-  });
-  const relayUrl = `${await listen(relayServer)}/api/monitor-breach?key=demo-relay-key`;
+  const relayServer = await serveRelay(relayEnv, (l) => relayLog.push(l));
+  const relayUrl = `${relayServer.url}/api/monitor-breach?key=demo-relay-key`;
   try {
     c.banner(`13/14 GitHub Actions: actions/configure-monitors, a drift monitor on ${live} (the deployment holding the traffic), its alert rules, and breach events to the relay`);
     const file = join(c.root, 'shared', 'demo', 'monitoring', 'monitor.yml');
@@ -92,7 +84,7 @@ export async function runMonitorsDemo(c: DeployDemoContext, control: EmulatorCon
     );
     ok.push(c.report('check monitors (expected to find the breach)', check, 'breached'));
   } finally {
-    await new Promise<void>((r) => relayServer.close(() => r()));
+    await relayServer.close();
     await new Promise<void>((r) => github.close(() => r()));
   }
   return ok;

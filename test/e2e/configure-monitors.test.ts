@@ -21,8 +21,7 @@ import { agentEnv, Capture, cliEnv, githubEnv, serviceConnection, uniqueName, wo
 import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator } from '../support/emulator';
 import { deploy, errorsOf, registerModel } from '../support/deploy-online';
 import { CHAMPION, CHALLENGER, writeModel, writeStagingData } from '../support/staging-data';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handle: relayHandle } = require('../../workflows-templates/relay/relay.js');
+import { serveRelay } from '../../shared/cli/relay-server';
 
 const ACTION = join(REPO, 'actions', 'configure-monitors');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
@@ -167,18 +166,8 @@ describe('configure-monitors', () => {
     // The relay the templates ship, served as the Functions host would: the request in, its answer out.
     const relayEnv = { RELAY_TARGET: 'github', GITHUB_API_URL: api, GITHUB_REPOSITORY: 'contoso/credit', GITHUB_TOKEN: 'ghs_relaytoken', RELAY_KEY: 'relay-key-1' };
     const relayLog: string[] = [];
-    const relay = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', async () => {
-        const u = new URL(req.url ?? '/', 'http://relay');
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const a = await relayHandle({ method: req.method, headers, query: Object.fromEntries(u.searchParams), body }, relayEnv, fetch, (l: string) => relayLog.push(l));
-        res.writeHead(a.status, a.headers ?? {}).end(a.body ?? '');
-      });
-    });
-    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-    const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/api/monitor-breach?key=relay-key-1`;
+    const relay = await serveRelay(relayEnv, (l) => relayLog.push(l));
+    const relayUrl = `${relay.url}/api/monitor-breach?key=relay-key-1`;
     try {
       const file = join(dir, 'drifted.yml');
       writeFileSync(file, readFileSync(join(FIXTURES, 'monitor.yml'), 'utf8').replace('name: credit-drift-monitor', 'name: credit-drifted').replace('azureml:credit-traffic:1', 'azureml:credit-shifted:1'));
@@ -219,7 +208,7 @@ describe('configure-monitors', () => {
       expect(`${visibleLog(r.stdout)}${r.summary}`).not.toContain('ghs_dispatchtoken');
     } finally {
       await new Promise<void>((r) => github.close(() => r()));
-      await new Promise<void>((r) => relay.close(() => r()));
+      await relay.close();
     }
     // The undrifted monitor's run completes: no event passes the filter, and check mode passes.
     const w = workspaceInputs(t);

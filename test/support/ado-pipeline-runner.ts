@@ -8,7 +8,7 @@
  * variables), and step conditions. Built-in tasks the test does not need (PublishTestResults) are recorded, not run.
  */
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { runBash } from './bash';
 import { parse } from 'yaml';
 import { parseVsoCommands, runAdoTask, type AdoRun, type AdoServiceConnectionSpec } from '../../shared/cli/runners';
 
@@ -174,17 +174,6 @@ function macros(text: string, vars: Record<string, string>): string {
   });
 }
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, out }));
-  });
-}
-
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 export async function runStagesTemplate(file: string, o: PipelineRunOptions): Promise<PipelineRun> {
@@ -279,10 +268,10 @@ export async function runStagesTemplate(file: string, o: PipelineRunOptions): Pr
         } else if (step.bash !== undefined || step.script !== undefined) {
           const env = { ...o.env, ...Object.fromEntries(Object.entries((step.env ?? {}) as Record<string, string>).map(([k, v]) => [k, macros(String(v), vars)])) };
           for (const [k, v] of Object.entries(o.variables)) env[k.toUpperCase().replace(/\./g, '_')] = v;
-          const r = await bash(macros(String(step.bash ?? step.script), vars), o.workspace, env);
+          const r = await runBash(macros(String(step.bash ?? step.script), vars), o.workspace, env);
           const outs: Record<string, string> = {};
-          for (const c of parseVsoCommands(r.out)) if (c.area === 'task.setvariable' && c.properties.isOutput === 'true') outs[c.properties.variable!] = c.message;
-          record({ ...(stepName ? { name: stepName } : {}), result: r.status === 0 ? 'Succeeded' : 'Failed', outputs: outs, log: r.out });
+          for (const c of parseVsoCommands(r.output)) if (c.area === 'task.setvariable' && c.properties.isOutput === 'true') outs[c.properties.variable!] = c.message;
+          record({ ...(stepName ? { name: stepName } : {}), result: r.status === 0 ? 'Succeeded' : 'Failed', outputs: outs, log: r.output });
         }
       }
       jobs[jobName] = { result: status, steps: ran, outputs };

@@ -7,7 +7,7 @@
  * with `environment:` waits for `approve(environment)` and signs in with that environment's OIDC subject.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { runBash } from './bash';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -138,8 +138,8 @@ export async function runReusableWorkflow(file: string, o: WorkflowRunOptions): 
         const out = join(tmp, 'output');
         writeFileSync(out, '');
         const script = interpolate(String(step.run), scope);
-        const r = await bash(script, o.workspace, { ...env, GITHUB_OUTPUT: out });
-        record({ ...(step.id ? { id: step.id } : {}), outcome: r.status === 0 ? 'success' : 'failure', outputs: parseGitHubOutputFile(readFileSync(out, 'utf8')), log: r.log });
+        const r = await runBash(script, o.workspace, { ...env, GITHUB_OUTPUT: out });
+        record({ ...(step.id ? { id: step.id } : {}), outcome: r.status === 0 ? 'success' : 'failure', outputs: parseGitHubOutputFile(readFileSync(out, 'utf8')), log: r.output });
       }
     }
     const outScope: Scope = { contexts: { ...contexts, steps: stepsCtx }, status };
@@ -149,16 +149,4 @@ export async function runReusableWorkflow(file: string, o: WorkflowRunOptions): 
   const wfOutputs = (def.on?.workflow_call?.outputs ?? {}) as Record<string, Json>;
   const outputs = Object.fromEntries(Object.entries(wfOutputs).map(([k, v]) => [k, interpolate(String(v.value), { contexts: { jobs: jobsCtx, inputs }, status: 'success' })]));
   return { jobs: results, outputs, order: ran };
-}
-
-/** A `run:` step in bash, as the runner's default shell runs it (asynchronously: the test's servers keep answering). */
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; log: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, log }));
-  });
 }
