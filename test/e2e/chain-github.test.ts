@@ -5,9 +5,10 @@
  * job signs in with its environment's OIDC subject (repo:<repo>:environment:<name>). First a retrained version whose
  * staging checks fail: the chain stops before promotion and the champion keeps the traffic. Then, with the policy
  * fixed, the rerun goes through: promoted to the registry with the production approver as lineage, the canary ends
- * with all traffic on the new deployment, and the monitor watches it.
+ * with all traffic on the new deployment, and the monitor watches it. With `target: batch` the online staging is
+ * skipped and the approved version becomes the batch endpoint's tested default.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -164,4 +165,22 @@ test('the fixed rerun goes through: promoted with the approver as lineage, all t
   expect(deployment.json.properties.model.toLowerCase()).toContain('/registries/');
   const schedule = await arm<{ properties: { action: { monitorDefinition: { monitoringTarget: { deploymentId: string } } } } }>(t, 'GET', `${workspacePath(t)}/schedules/credit-default-monitor`);
   expect(schedule.json.properties.action.monitorDefinition.monitoringTarget.deploymentId).toMatch(new RegExp(`/deployments/${green}$`));
+}, 900_000);
+
+test('target: batch — no online staging; the approved version is promoted and becomes the tested default of the batch endpoint', async () => {
+  // The repository's batch deployment (the demo's), beside its conda file.
+  mkdirSync(join(repo, 'batch'), { recursive: true });
+  cpSync(join(REPO, 'shared', 'demo', 'batch', 'code'), join(repo, 'batch', 'code'), { recursive: true });
+  cpSync(join(REPO, 'shared', 'demo', 'batch', 'sample'), join(repo, 'batch', 'sample'), { recursive: true });
+  writeFileSync(join(repo, 'batch', 'deployment.yml'), readFileSync(join(REPO, 'shared', 'demo', 'batch', 'deployment.yml'), 'utf8').replace('conda_file: ../online/conda.yml', 'conda_file: ../deploy/conda.yml'));
+  retrain(repo, -1.2);
+  approvals.length = 0;
+  const r = await runChain({ target: 'batch', 'batch-deployment-file': 'batch/deployment.yml', 'batch-test-input': 'batch/sample' });
+  expect(failures(r)).toBe('');
+  expect(Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]))).toEqual({ register: 'success', stage: 'skipped', 'staging-checks': 'skipped', production: 'success', monitors: 'skipped' });
+  expect(approvals).toEqual(['staging:register', 'production:production']);
+  const batch = r.jobs.production!.steps.find((s) => s.id === 'batch')!;
+  expect(batch.outputs).toMatchObject({ 'default-deployment': 'nightly', result: expect.stringMatching(/deployed|updated|created/) });
+  expect(r.outputs['deployment-name']).toBe('nightly');
+  expect(r.outputs['registry-model']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
 }, 900_000);
