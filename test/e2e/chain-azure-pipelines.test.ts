@@ -5,6 +5,7 @@
  * resolved from the template text (test/support/ado-pipeline-runner.ts) and every task is a packaged task run with
  * the workload identity service connection. A failing policy stops the chain before Production; the fixed rerun
  * ends promoted (the environment's approver recorded as lineage), with all traffic on the new deployment, monitored.
+ * With `target: batch` the Stage stage is skipped and the approved version becomes the batch endpoint's tested default.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +16,7 @@ import { runGitHubAction } from '../../shared/cli/runners';
 import { packageTask } from '../../shared/cli/task-package';
 import { steps } from '../../shared/src/steps';
 import { runStagesTemplate, type PipelineRun } from '../support/ado-pipeline-runner';
-import { retrain, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, retrain, writeCallerRepo } from '../support/caller-repo';
 import { arm, workspacePath } from '../support/arm-reader';
 import { agentEnv, githubEnv, serviceConnection, workspaceInputs } from '../support/e2e';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
@@ -130,4 +131,18 @@ test('the fixed rerun: promoted with the approver as lineage, all traffic on the
   expect(r.stages.Monitors!.jobs.monitors!.outputs['monitors.monitoredDeployment']).toBe(green);
   const schedule = await arm<{ properties: { action: { monitorDefinition: { monitoringTarget: { deploymentId: string } } } } }>(t, 'GET', `${workspacePath(t)}/schedules/credit-default-monitor`);
   expect(schedule.json.properties.action.monitorDefinition.monitoringTarget.deploymentId).toMatch(new RegExp(`/deployments/${green}$`));
+}, 900_000);
+
+test('target: batch — Stage skipped, Production runs after approval, the batch deployment becomes the tested default', async () => {
+  addBatchDeployment(repo);
+  retrain(repo, -1.2);
+  approvals.length = 0;
+  const r = await runChain({ target: 'batch', batchDeploymentFile: 'batch/deployment.yml', batchTestInput: 'batch/sample' });
+  expect(failures(r)).toBe('');
+  expect(results(r)).toEqual({ Register: 'Succeeded', Stage: 'Skipped', Production: 'Succeeded', Monitors: 'Skipped' });
+  expect(approvals).toEqual(['production:production']);
+  const prod = r.stages.Production!.jobs.production!.outputs;
+  expect(prod['production.batch.defaultDeployment']).toBe('nightly');
+  expect(prod['production.online.deploymentName']).toBeUndefined();
+  expect(prod['production.promote.assetId']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
 }, 900_000);

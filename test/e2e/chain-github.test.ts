@@ -8,7 +8,7 @@
  * with all traffic on the new deployment, and the monitor watches it. With `target: batch` the online staging is
  * skipped and the approved version becomes the batch endpoint's tested default.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { runGitHubAction } from '../../shared/cli/runners';
 import { interpolate } from '../support/gh-expressions';
 import { runReusableWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
-import { retrain, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, retrain, writeCallerRepo } from '../support/caller-repo';
 import { arm, workspacePath } from '../support/arm-reader';
 import { githubEnv, workspaceInputs } from '../support/e2e';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
@@ -168,11 +168,7 @@ test('the fixed rerun goes through: promoted with the approver as lineage, all t
 }, 900_000);
 
 test('target: batch — no online staging; the approved version is promoted and becomes the tested default of the batch endpoint', async () => {
-  // The repository's batch deployment (the demo's), beside its conda file.
-  mkdirSync(join(repo, 'batch'), { recursive: true });
-  cpSync(join(REPO, 'shared', 'demo', 'batch', 'code'), join(repo, 'batch', 'code'), { recursive: true });
-  cpSync(join(REPO, 'shared', 'demo', 'batch', 'sample'), join(repo, 'batch', 'sample'), { recursive: true });
-  writeFileSync(join(repo, 'batch', 'deployment.yml'), readFileSync(join(REPO, 'shared', 'demo', 'batch', 'deployment.yml'), 'utf8').replace('conda_file: ../online/conda.yml', 'conda_file: ../deploy/conda.yml'));
+  addBatchDeployment(repo);
   retrain(repo, -1.2);
   approvals.length = 0;
   const r = await runChain({ target: 'batch', 'batch-deployment-file': 'batch/deployment.yml', 'batch-test-input': 'batch/sample' });

@@ -3,7 +3,7 @@
  * writes the CI templates, the model with its az ml model file and metrics, the deployment and probe, the staging
  * policy with sample data and the monitor schedule.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../../shared/cli/runners';
@@ -24,4 +24,13 @@ export function retrain(dir: string, intercept: number): void {
   const w = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   writeFileSync(file, JSON.stringify({ ...w, intercept }, null, 2));
   cpSync(join(REPO, 'shared', 'demo', 'metrics-retrained.json'), join(dir, 'models', 'metrics.json'));
+}
+
+/** The repository's batch deployment (the demo's, with its code and a sample), beside the deployment's conda file. */
+export function addBatchDeployment(dir: string): void {
+  const demo = join(REPO, 'shared', 'demo', 'batch');
+  mkdirSync(join(dir, 'batch'), { recursive: true });
+  cpSync(join(demo, 'code'), join(dir, 'batch', 'code'), { recursive: true });
+  cpSync(join(demo, 'sample'), join(dir, 'batch', 'sample'), { recursive: true });
+  writeFileSync(join(dir, 'batch', 'deployment.yml'), readFileSync(join(demo, 'deployment.yml'), 'utf8').replace('conda_file: ../online/conda.yml', 'conda_file: ../deploy/conda.yml'));
 }
