@@ -35,7 +35,9 @@ export async function startTestEmulator(opts: { lroDurationMs?: number } = {}): 
   };
 }
 
-export const isArmWrite = (e: JournalEntry) => e.path.startsWith('/subscriptions/') && e.method !== 'GET';
+/** ARM POST actions that only read (keys, secrets, a token, an event subscription's URL): not writes. */
+const READ_ACTIONS = /\/(listKeys|listSecrets|token|getFullUrl)$/i;
+export const isArmWrite = (e: JournalEntry) => e.path.startsWith('/subscriptions/') && e.method !== 'GET' && !(e.method === 'POST' && READ_ACTIONS.test(e.path));
 
 /** Lines a runner or agent consumes instead of showing (they carry the secret being masked). */
 export function visibleLog(text: string): string {
