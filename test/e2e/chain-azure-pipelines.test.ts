@@ -8,22 +8,20 @@
  * With `target: batch` the Stage stage is skipped and the approved version becomes the batch endpoint's tested default.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runGitHubAction } from '../../shared/cli/runners';
 import { packageTask } from '../../shared/cli/task-package';
 import { steps } from '../../shared/src/steps';
 import { runStagesTemplate, type PipelineRun } from '../support/ado-pipeline-runner';
-import { addBatchDeployment, retrain, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
-import { agentEnv, githubEnv, serviceConnection, workspaceInputs } from '../support/e2e';
+import { agentEnv, serviceConnection } from '../support/e2e';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { readEndpoint } from '../support/deploy-online';
 
 let t: TestEmulator;
-let ado: Server;
+let ado: Recorder;
 let collection: string;
 let repo: string;
 const approvals: string[] = [];
@@ -34,28 +32,20 @@ beforeAll(async () => {
   await t.control.call('PUT', '/_emulator/online/quota', { limits: { standardDSv2Family: 400, total: 1000 } });
   for (const s of steps) tasks.set(`${s.task.name}@${s.task.version.major}`, packageTask(REPO, s));
   // Azure DevOps' approvals API as the Production job reads it (the run is build 77).
-  ado = createServer((req, res) => {
-    const ok = req.url?.startsWith('/contoso/Credit/_apis/pipelines/approvals?') && req.headers.authorization === `Bearer ${t.world.identity.adoConnections[0].systemAccessToken}`;
-    const body = { count: 2, value: [
-      { id: 'a1', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 76 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'someone-else@contoso.com' } }] },
-      { id: 'a2', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 77 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'ada@contoso.com' } }] },
-    ] };
-    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? body : { message: 'unauthorized' }));
-  });
-  collection = await new Promise<string>((r) => ado.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(ado.address() as AddressInfo).port}/contoso/`)));
+  const body = { count: 2, value: [
+    { id: 'a1', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 76 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'someone-else@contoso.com' } }] },
+    { id: 'a2', status: 'approved', pipeline: { id: 5, name: 'credit-cd', owner: { id: 77 } }, steps: [{ status: 'approved', actualApprover: { uniqueName: 'ada@contoso.com' } }] },
+  ] };
+  ado = await startRecorder((r) =>
+    r.url?.startsWith('/contoso/Credit/_apis/pipelines/approvals?') && r.headers.authorization === `Bearer ${t.world.identity.adoConnections[0].systemAccessToken}` ? { status: 200, body } : { status: 401, body: { message: 'unauthorized' } },
+  );
+  collection = `${ado.url}/contoso/`;
 
   repo = await writeCallerRepo('azure-pipelines');
-  const w = workspaceInputs(t);
-  for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
-    await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
-  }
-  const env = githubEnv(t);
-  expect((await runGitHubAction(join(REPO, 'actions', 'register-model'), { ...w, 'model-file': 'models/model.yml', metrics: 'models/metrics.json' }, env, repo)).exitCode).toBe(0);
-  const blue = await runGitHubAction(join(REPO, 'actions', 'deploy-online'), { ...w, 'deployment-file': 'deploy/deployment.yml', 'endpoint-name': 'credit-default-ep', 'deployment-name': 'blue', model: 'azureml:credit-default:1', 'bake-time': '1s' }, env, repo);
-  expect(blue.exitCode).toBe(0);
+  await seedChampion(t, repo);
 }, 300_000);
 afterAll(async () => {
-  await new Promise<void>((r) => ado?.close(() => r()));
+  await ado?.close();
   await t?.stop();
 });
 

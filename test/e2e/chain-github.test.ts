@@ -9,22 +9,20 @@
  * skipped and the approved version becomes the batch endpoint's tested default.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runGitHubAction } from '../../shared/cli/runners';
 import { interpolate } from '../support/gh-expressions';
 import { runReusableWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
-import { addBatchDeployment, retrain, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
-import { githubEnv, workspaceInputs } from '../support/e2e';
+import { githubEnv } from '../support/e2e';
 import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { readEndpoint } from '../support/deploy-online';
 
 const REPOSITORY = 'contoso/credit';
 let t: TestEmulator;
-let api: Server;
+let api: Recorder;
 let apiUrl: string;
 let repo: string;
 const approvals: string[] = [];
@@ -47,31 +45,19 @@ beforeAll(async () => {
     },
   });
   // GitHub's REST API as the production job reads it: who approved the environment.
-  api = createServer((req, res) => {
-    const ok = req.url === `/repos/${REPOSITORY}/actions/runs/4242/approvals` && req.headers.authorization === 'Bearer ghs_jobtoken';
-    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? [{ state: 'approved', user: { login: 'ada-reviewer' }, environments: [{ name: 'production' }] }] : { message: 'Not Found' }));
-  });
-  apiUrl = await new Promise<string>((r) => api.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(api.address() as AddressInfo).port}`)));
-
-  // The team's repository, the data its monitor reads, and the champion it already serves: version 1 on blue.
-  repo = await writeCallerRepo('github');
-  const w = workspaceInputs(t);
-  for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']]) {
-    await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file!), 'utf8'), path: `chain/${name}.csv` });
-  }
-  const env = githubEnv(t);
-  const reg = await runGitHubAction(join(REPO, 'actions', 'register-model'), { ...workspaceInputs(t), 'model-file': 'models/model.yml', metrics: 'models/metrics.json' }, env, repo);
-  expect(reg.outputs['model-ref']).toBe('azureml:credit-default:1');
-  const blue = await runGitHubAction(
-    join(REPO, 'actions', 'deploy-online'),
-    { ...workspaceInputs(t), 'deployment-file': 'deploy/deployment.yml', 'endpoint-name': 'credit-default-ep', 'deployment-name': 'blue', model: 'azureml:credit-default:1', 'bake-time': '1s' },
-    env,
-    repo,
+  api = await startRecorder((r) =>
+    r.url === `/repos/${REPOSITORY}/actions/runs/4242/approvals` && r.headers.authorization === 'Bearer ghs_jobtoken'
+      ? { status: 200, body: [{ state: 'approved', user: { login: 'ada-reviewer' }, environments: [{ name: 'production' }] }] }
+      : { status: 404, body: { message: 'Not Found' } },
   );
-  expect(blue.exitCode).toBe(0);
+  apiUrl = api.url;
+
+  // The team's repository, the data its monitor reads, and the champion it already serves.
+  repo = await writeCallerRepo('github');
+  await seedChampion(t, repo);
 }, 300_000);
 afterAll(async () => {
-  await new Promise<void>((r) => api?.close(() => r()));
+  await api?.close();
   await t?.stop();
 });
 

@@ -8,8 +8,6 @@
  * the breach in its summary and sends a repository_dispatch; an injected latency fires the alert rule the step made.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -22,6 +20,7 @@ import { isArmWrite, JWT, REPO, startTestEmulator, visibleLog, type TestEmulator
 import { deploy, errorsOf, registerModel } from '../support/deploy-online';
 import { CHAMPION, CHALLENGER, writeModel, writeStagingData } from '../support/staging-data';
 import { serveRelay } from '../../shared/cli/relay-server';
+import { startRecorder } from '../support/http-recorder';
 
 const ACTION = join(REPO, 'actions', 'configure-monitors');
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
@@ -49,8 +48,7 @@ const readSchedule = async (name: string) => {
 };
 const inputs = (extra: Record<string, string> = {}) => ({ ...workspaceInputs(t), 'endpoint-name': ep, baseline: 'azureml:credit-training:1', ...extra });
 const runAction = (i: Record<string, string>, env: Record<string, string> = {}) => during(t, async () => record(await runGitHubAction(ACTION, i, githubEnv(t, env))));
-/** ARM writes: not GETs, nor the POST that reads an event subscription's URL. */
-const armWrites = (journal: { method: string; path: string }[]) => journal.filter((e) => (isArmWrite as (x: unknown) => boolean)(e) && !/\/getFullUrl$/i.test(e.path));
+const armWrites = (journal: { method: string; path: string }[]) => journal.filter(isArmWrite as never);
 
 /** Uploads `file` to the workspace blob store and registers it as the uri_file data asset `name:1`. */
 async function dataAsset(name: string, file: string): Promise<void> {
@@ -152,17 +150,9 @@ describe('configure-monitors', () => {
   }, 120_000);
 
   test('a drifted sample breaches the monitor: Event Grid delivers the breach through the relay to repository_dispatch, and check mode fails with it', async () => {
-    const dispatched: { url?: string; body: string; auth?: string }[] = [];
-    const github = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        dispatched.push({ url: req.url, body, auth: req.headers.authorization });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
-    const api = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+    const github = await startRecorder(() => ({ status: 204 }));
+    const dispatched = github.requests;
+    const api = github.url;
     // The relay the templates ship, served as the Functions host would: the request in, its answer out.
     const relayEnv = { RELAY_TARGET: 'github', GITHUB_API_URL: api, GITHUB_REPOSITORY: 'contoso/credit', GITHUB_TOKEN: 'ghs_relaytoken', RELAY_KEY: 'relay-key-1' };
     const relayLog: string[] = [];
@@ -187,7 +177,7 @@ describe('configure-monitors', () => {
       expect(run.signals['applicant-drift']?.breached).toBe(true);
       expect(run.events).toEqual([expect.objectContaining({ status: 200 })]);
       expect(dispatched).toHaveLength(1);
-      expect(dispatched[0]!.auth).toBe('Bearer ghs_relaytoken');
+      expect(dispatched[0]!.headers.authorization).toBe('Bearer ghs_relaytoken');
       expect(JSON.parse(dispatched[0]!.body)).toMatchObject({ event_type: 'monitor-breached', client_payload: { monitor: 'credit-drifted', run: run.jobName, workspace: w.workspace, signals: ['applicant-drift'] } });
       expect(relayLog).toEqual([expect.stringMatching(/^forwarded breach of credit-drifted \(run .*, applicant-drift\) to repository_dispatch to contoso\/credit$/)]);
 
@@ -203,11 +193,11 @@ describe('configure-monitors', () => {
       expect(armWrites(journal)).toEqual([]);
       expect(dispatched).toHaveLength(2);
       expect(dispatched[1]!.url).toBe('/repos/contoso/credit/dispatches');
-      expect(dispatched[1]!.auth).toBe('Bearer ghs_dispatchtoken');
+      expect(dispatched[1]!.headers.authorization).toBe('Bearer ghs_dispatchtoken');
       expect(JSON.parse(dispatched[1]!.body)).toMatchObject({ event_type: 'aml-monitor-breached', client_payload: { monitor: 'credit-drifted', signals: ['applicant-drift'] } });
       expect(`${visibleLog(r.stdout)}${r.summary}`).not.toContain('ghs_dispatchtoken');
     } finally {
-      await new Promise<void>((r) => github.close(() => r()));
+      await github.close();
       await relay.close();
     }
     // The undrifted monitor's run completes: no event passes the filter, and check mode passes.
@@ -220,19 +210,11 @@ describe('configure-monitors', () => {
   }, 180_000);
 
   test('an injected latency on the live deployment fires the alert the step configured, and its webhook gets the common alert schema', async () => {
-    const received: { data: { essentials: { alertRule: string; monitorCondition: string } } }[] = [];
-    const hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push(JSON.parse(body));
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hook = await startRecorder();
+    const received = () => hook.requests.map((x) => JSON.parse(x.body) as { data: { essentials: { alertRule: string; monitorCondition: string } } });
     try {
       const name = `${ep}-latency`;
-      const { result: r } = await runAction(inputs({ 'monitor-name': name, alerts: 'latency-p95 > 300ms', 'alert-webhook': `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts?token=hook-secret` }));
+      const { result: r } = await runAction(inputs({ 'monitor-name': name, alerts: 'latency-p95 > 300ms', 'alert-webhook': `${hook.url}/alerts?token=hook-secret` }));
       expect(errorsOf(r)).toBe('');
       const live = r.outputs['monitored-deployment']!;
       await t.control.call('POST', '/_emulator/scoring/behaviour', { endpoint: ep, deployment: live, latencyMs: 400 });
@@ -245,11 +227,11 @@ describe('configure-monitors', () => {
       }
       const rules = await t.control.call<{ rules: { id: string; condition: string }[] }>('POST', '/_emulator/alerts/evaluate', {});
       expect(rules.rules.find((x) => x.id.endsWith(`/${name}-latency-p95`))).toMatchObject({ condition: 'Fired' });
-      expect(received.map((x) => `${x.data.essentials.alertRule} ${x.data.essentials.monitorCondition}`)).toContain(`${name}-latency-p95 Fired`);
+      expect(received().map((x) => `${x.data.essentials.alertRule} ${x.data.essentials.monitorCondition}`)).toContain(`${name}-latency-p95 Fired`);
       expect(`${visibleLog(r.stdout)}${r.summary}`).not.toContain('hook-secret');
     } finally {
       await t.control.call('DELETE', '/_emulator/scoring/behaviour');
-      await new Promise<void>((r) => hook.close(() => r()));
+      await hook.close();
     }
   }, 120_000);
 
@@ -267,18 +249,10 @@ describe('configure-monitors', () => {
     const run = await t.control.call<{ jobName: string; status: string }>('POST', `/_emulator/monitors/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/credit-drifted/run`, {});
     expect(run.status).toBe('Failed');
 
-    const items: { url?: string; auth?: string; body: string }[] = [];
-    const ado = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        items.push({ url: req.url, auth: req.headers.authorization, body });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42, _links: { html: { href: 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' } } }));
-      });
-    });
-    await new Promise<void>((r) => ado.listen(0, '127.0.0.1', r));
+    const ado = await startRecorder(() => ({ status: 200, body: { id: 42, _links: { html: { href: 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' } } } }));
+    const items = ado.requests;
     try {
-      const collection = `http://127.0.0.1:${(ado.address() as AddressInfo).port}/contoso/`;
+      const collection = `${ado.url}/contoso/`;
       const connection = serviceConnection(t, 'WorkloadIdentityFederation', { serviceprincipalid: t.world.identity.apps[0].appId, tenantid: t.world.identity.tenantId });
       const token = t.world.identity.adoConnections[0].systemAccessToken;
       const check = () =>
@@ -290,7 +264,7 @@ describe('configure-monitors', () => {
       expect(r.outputs).toMatchObject({ result: 'breached', reviewData: `azureml:credit-drifted-review:${run.jobName}`, reviewItem: 'https://dev.azure.com/contoso/Credit/_workitems/edit/42' });
       expect(items).toHaveLength(1);
       expect(items[0]!.url).toBe('/contoso/Credit/_apis/wit/workitems/$Task?api-version=7.1');
-      expect(items[0]!.auth).toBe(`Bearer ${token}`);
+      expect(items[0]!.headers.authorization).toBe(`Bearer ${token}`);
       const patch = JSON.parse(items[0]!.body) as { path: string; value: string }[];
       expect(patch.find((p) => p.path === '/fields/System.Title')?.value).toMatch(/^Review \d+ low-confidence samples from monitor credit-drifted$/);
       expect(patch.find((p) => p.path === '/fields/System.Tags')?.value).toBe('model-review');
@@ -316,7 +290,7 @@ describe('configure-monitors', () => {
       expect(armWrites(again.journal)).toEqual([]);
       expect(items).toHaveLength(1);
     } finally {
-      await new Promise<void>((r) => ado.close(() => r()));
+      await ado.close();
     }
   }, 180_000);
 

@@ -4,8 +4,7 @@
  * does; a rerun writes nothing; an injected latency on the live deployment makes the p95 rule fire on evaluation
  * and its action group's webhook receives the common alert schema; the rule resolves when the traffic is fast again.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRecorder, type Recorder } from '../support/http-recorder';
 import { ClientSecretCredential } from '@azure/identity';
 import { applyAlerts, monitorClient } from '../../shared/src/monitoring/alerts/apply';
 import { parseAlertRules } from '../../shared/src/monitoring/alerts/rules';
@@ -13,25 +12,17 @@ import { startTestEmulator, type TestEmulator } from './harness';
 import { INPUT, endpointPath, keysOf, putEndpoint, score, seedDeployment } from './scoring-helpers';
 
 let t: TestEmulator;
-let hook: Server;
+let hook: Recorder;
 let hookUrl: string;
-const received: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+const received = (): any[] => hook.requests.map((r) => JSON.parse(r.body)); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 100 });
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts?code=secret-key`;
+  hook = await startRecorder();
+  hookUrl = `${hook.url}/alerts?code=secret-key`;
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((r) => hook.close(() => r()));
+  await hook.close();
   await t.stop();
 });
 
@@ -77,19 +68,19 @@ test('rules and action group are written once, fire on injected latency, notify 
   const fired = (await t.control('POST', '/alerts/evaluate')).json.rules;
   expect(fired.find((r: { id: string }) => /latency-p95$/.test(r.id))).toMatchObject({ condition: 'Fired', changed: true });
   expect(fired.find((r: { id: string }) => /errors-5xx$/.test(r.id))).toMatchObject({ condition: 'Resolved', changed: false });
-  expect(received).toHaveLength(1);
-  expect(received[0]).toMatchObject({ schemaId: 'azureMonitorCommonAlertSchema', data: { essentials: { alertRule: 'ep-alerts-latency-p95', monitorCondition: 'Fired', signalType: 'Metric' } } });
-  expect(received[0].data.alertContext.condition.allOf[0]).toMatchObject({ metricName: 'RequestLatency_P95', operator: 'GreaterThan', threshold: '300' });
-  expect(received[0].data.alertContext.condition.allOf[0].metricValue).toBeGreaterThan(300);
+  expect(received()).toHaveLength(1);
+  expect(received()[0]).toMatchObject({ schemaId: 'azureMonitorCommonAlertSchema', data: { essentials: { alertRule: 'ep-alerts-latency-p95', monitorCondition: 'Fired', signalType: 'Metric' } } });
+  expect(received()[0].data.alertContext.condition.allOf[0]).toMatchObject({ metricName: 'RequestLatency_P95', operator: 'GreaterThan', threshold: '300' });
+  expect(received()[0].data.alertContext.condition.allOf[0].metricValue).toBeGreaterThan(300);
   const outbox = (await t.control('GET', '/alerts/notifications')).json.notifications;
   expect(outbox.filter((n: { kind: string }) => n.kind === 'email').map((n: { to: string }) => n.to)).toEqual(['oncall@contoso.com']);
   // Evaluated again with nothing changed: no second notification.
   await t.control('POST', '/alerts/evaluate');
-  expect(received).toHaveLength(1);
+  expect(received()).toHaveLength(1);
 
   // The rule reads the last five minutes: evaluated a window later (no slow requests in it), it resolves.
   await t.control('DELETE', '/scoring/behaviour');
   const later = (await t.control('POST', '/alerts/evaluate', { at: Date.now() + 6 * 60_000 })).json.rules;
   expect(later.find((r: { id: string }) => /latency-p95$/.test(r.id))).toMatchObject({ condition: 'Resolved', changed: true });
-  expect(received.map((r) => r.data.essentials.monitorCondition)).toEqual(['Fired', 'Resolved']);
+  expect(received().map((r) => r.data.essentials.monitorCondition)).toEqual(['Fired', 'Resolved']);
 }, 90_000);

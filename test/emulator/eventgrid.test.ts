@@ -5,42 +5,36 @@
  * nothing; a changed webhook is re-validated; a webhook that does not answer the handshake fails the write with
  * the service's reason. Published workspace events reach the webhook only when the filter lets them through.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startRecorder, type Recorder } from '../support/http-recorder';
 import { ClientSecretCredential } from '@azure/identity';
 import { eventGridClient, planEvents, subscriptionModel } from '../../shared/src/monitoring/events/subscription';
 import { BREACH_PHRASE, BREACH_TAG } from '../../shared/src/monitoring/breach';
 import { startTestEmulator, type TestEmulator } from './harness';
 
 let t: TestEmulator;
-let hook: Server;
+let hook: Recorder;
 let base: string;
 interface Received {
   path: string;
   headers: IncomingHttpHeaders;
   body: { eventType: string; data: Record<string, unknown> }[];
 }
-const received: Received[] = [];
+let seen = 0;
+/** What the webhook received since the last `forget()`. */
+const received = (): Received[] => hook.requests.slice(seen).map((r) => ({ path: r.url ?? '', headers: r.headers, body: JSON.parse(r.body) }));
+const forget = () => (seen = hook.requests.length);
 
 beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 100 });
-  hook = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const body = JSON.parse(text);
-      received.push({ path: req.url ?? '', headers: req.headers, body });
-      // /silent never answers the handshake (as an Azure DevOps incoming webhook does not).
-      if (req.headers['aeg-event-type'] === 'SubscriptionValidation' && !req.url?.startsWith('/silent')) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ validationResponse: body[0].data.validationCode }));
-      } else res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+  // /silent never answers the handshake (as an Azure DevOps incoming webhook does not).
+  hook = await startRecorder((r) =>
+    r.headers['aeg-event-type'] === 'SubscriptionValidation' && !r.url?.startsWith('/silent') ? { status: 200, body: { validationResponse: JSON.parse(r.body)[0].data.validationCode } } : { status: 200 },
+  );
+  base = hook.url;
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((r) => hook.close(() => r()));
+  await hook.close();
   await t.stop();
 });
 
@@ -75,7 +69,7 @@ test('the breach subscription is validated, written once, never shows its URL, a
   const first = await planEvents(g, plan);
   expect(first.outcome.change?.action).toBe('create');
   await first.apply();
-  const handshake = received.find((r) => r.headers['aeg-event-type'] === 'SubscriptionValidation');
+  const handshake = received().find((r) => r.headers['aeg-event-type'] === 'SubscriptionValidation');
   expect(handshake?.body[0].eventType).toBe('Microsoft.EventGrid.SubscriptionValidationEvent');
 
   const live = await arm<{ properties: Record<string, any> }>(t, 'GET', subPath(plan.name), undefined, '2022-06-15'); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -94,18 +88,18 @@ test('the breach subscription is validated, written once, never shows its URL, a
   expect(moved.outcome.change?.differences.join('\n')).toMatch(/^destination\.endpointUrl: sha256:[0-9a-f]{16} → sha256:[0-9a-f]{16}$/);
   expect(JSON.stringify(moved.outcome)).not.toContain('hook-key');
 
-  received.length = 0;
+  forget();
   const breach = `The signal 'data-drift' ${BREACH_PHRASE}. [{"group":"age","metric_name":"jensen_shannon_distance","metric_value":0.4,"threshold_value":0.1}]`;
   const delivered = await publish({ [BREACH_TAG]: breach });
   expect(delivered).toEqual([expect.objectContaining({ status: 200, to: `${base}/relay` })]);
-  expect(received).toHaveLength(1);
-  expect(received[0]!.path).toBe('/relay?code=hook-key-123');
-  expect(received[0]!.headers['aeg-event-type']).toBe('Notification');
-  expect(received[0]!.body[0].data.runTags).toEqual({ [BREACH_TAG]: breach });
+  expect(received()).toHaveLength(1);
+  expect(received()[0]!.path).toBe('/relay?code=hook-key-123');
+  expect(received()[0]!.headers['aeg-event-type']).toBe('Notification');
+  expect(received()[0]!.body[0].data.runTags).toEqual({ [BREACH_TAG]: breach });
   // A run that failed for another reason, or carries the tag without the phrase, is filtered out.
   expect(await publish({})).toEqual([]);
   expect(await publish({ [BREACH_TAG]: 'nothing breached' })).toEqual([]);
-  expect(received).toHaveLength(1);
+  expect(received()).toHaveLength(1);
 });
 
 test('a webhook that does not answer the validation handshake fails the write with the service reason', async () => {

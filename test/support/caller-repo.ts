@@ -6,8 +6,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from '../../shared/cli/runners';
-import { REPO } from './emulator';
+import { runGitHubAction, runNode } from '../../shared/cli/runners';
+import { githubEnv, workspaceInputs } from './e2e';
+import { REPO, type TestEmulator } from './emulator';
 
 const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
 
@@ -33,4 +34,20 @@ export function addBatchDeployment(dir: string): void {
   cpSync(join(demo, 'code'), join(dir, 'batch', 'code'), { recursive: true });
   cpSync(join(demo, 'sample'), join(dir, 'batch', 'sample'), { recursive: true });
   writeFileSync(join(dir, 'batch', 'deployment.yml'), readFileSync(join(demo, 'deployment.yml'), 'utf8').replace('conda_file: ../online/conda.yml', 'conda_file: ../deploy/conda.yml'));
+}
+
+/**
+ * What a team has before a release: the data its monitor reads (seeded as data assets) and the champion the endpoint
+ * already serves (version 1 on blue, all traffic), made with the actions themselves.
+ */
+export async function seedChampion(t: TestEmulator, repo: string): Promise<void> {
+  const w = workspaceInputs(t);
+  for (const [name, file] of [['credit-training', 'train.csv'], ['credit-recent-applicants', 'staging.csv']] as const) {
+    await t.control.call('PUT', `/_emulator/data/${w['subscription-id']}/${w['resource-group']}/${w.workspace}/${name}/1`, { text: readFileSync(join(repo, 'staging', file), 'utf8'), path: `chain/${name}.csv` });
+  }
+  const env = githubEnv(t);
+  const reg = await runGitHubAction(join(REPO, 'actions', 'register-model'), { ...w, 'model-file': 'models/model.yml', metrics: 'models/metrics.json' }, env, repo);
+  if (reg.outputs['model-ref'] !== 'azureml:credit-default:1') throw new Error(`the champion was not registered as version 1:\n${reg.stdout}`);
+  const blue = await runGitHubAction(join(REPO, 'actions', 'deploy-online'), { ...w, 'deployment-file': 'deploy/deployment.yml', 'endpoint-name': 'credit-default-ep', 'deployment-name': 'blue', model: 'azureml:credit-default:1', 'bake-time': '1s' }, env, repo);
+  if (blue.exitCode !== 0) throw new Error(`the champion was not deployed:\n${blue.stdout}`);
 }

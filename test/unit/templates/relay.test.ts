@@ -5,8 +5,7 @@
  * Event Grid retries. The forwards go to real local HTTP servers.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRecorder, type Recorder } from '../../support/http-recorder';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handle, breachOf } = require('../../../workflows-templates/relay/relay.js');
 
@@ -22,23 +21,16 @@ const event = (runTags: Record<string, string>, eventType = 'Microsoft.MachineLe
 });
 const notification = (events: unknown[], query: Record<string, string> = {}) => ({ method: 'POST', headers: { 'aeg-event-type': 'Notification' }, query, body: JSON.stringify(events) });
 
-let server: Server;
+let server: Recorder;
 let base: string;
-const got: { url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let got: Recorder['requests'];
 let answer = 204;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      got.push({ url: req.url, headers: req.headers, body });
-      res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startRecorder(() => ({ status: answer }));
+  base = server.url;
+  got = server.requests;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server.close());
 beforeEach(() => {
   got.length = 0;
   answer = 204;
