@@ -9,6 +9,7 @@ import { minify } from 'terser';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
 import { lazyExternals, lazyPackage, lazyShim, shimFile, type LazyPackage } from './lazy-packages';
+import { AZURE_DEVOPS_OUT, AZURE_DEVOPS_STAMP, azureDevOpsInputsHash } from './azure-devops-inputs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ncc = require('@vercel/ncc') as (
@@ -36,7 +37,7 @@ export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir:
 export function bundles(): Bundle[] {
   return [
     { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec'], withCheckJob: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: 'shared/dist/azure-devops', lazy: ['q', 'minimatch'], withCheckJob: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch'], withCheckJob: true },
     { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true },
   ];
 }
@@ -114,8 +115,8 @@ async function build(b: Bundle): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+/** Builds the bundles whose output folder contains one of `only` (all when empty), the check-job program first. */
+export async function buildBundles(only: string[]): Promise<void> {
   const list = bundles().filter((b) => only.length === 0 || only.some((o) => b.outDir.includes(o)));
   // Every host bundle ships the check-job program: it is built first, whatever was asked for.
   if (list.some((b) => b.withCheckJob) || only.some((o) => CHECK_JOB.outDir.includes(o))) await build(CHECK_JOB);
@@ -126,6 +127,11 @@ async function main(): Promise<void> {
       for (let b = queue.shift(); b; b = queue.shift()) await build(b);
     }),
   );
+  if (list.some((b) => b.outDir === AZURE_DEVOPS_OUT)) writeFileSync(join(ROOT, AZURE_DEVOPS_STAMP), azureDevOpsInputsHash(ROOT) + '\n');
+}
+
+async function main(): Promise<void> {
+  await buildBundles(process.argv.slice(2));
 }
 
 if (require.main === module) {
