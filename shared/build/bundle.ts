@@ -6,6 +6,7 @@
  */
 import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
+import { CHUNK_MINIFY } from './minify-options';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
 import { lazyExternals, lazyPackage, lazyShim, shimFile, type LazyPackage } from './lazy-packages';
@@ -63,7 +64,7 @@ function bundleLazy(p: LazyPackage): Promise<string> {
 }
 
 async function minifyChunk(name: string, code: string): Promise<string> {
-  const result = await minify(code, { module: false, compress: { passes: 1 }, mangle: true, format: { comments: false } });
+  const result = await minify(code, CHUNK_MINIFY);
   if (result.code === undefined) throw new Error(`terser produced nothing for ${name}`);
   return result.code;
 }

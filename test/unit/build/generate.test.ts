@@ -41,9 +41,15 @@ describe('generated files', () => {
     expect(calls).toEqual([[]]);
   });
 
-  test('the extension manifest carries the package version', () => {
+  test('the extension manifest carries the recorded extension version: the package version, its patch raised when a task ships new content', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(JSON.parse(files.get('tasks/vss-extension.json')!).version).toBe(pkg.version);
+    const recorded = JSON.parse(readFileSync(join(ROOT, 'tasks', 'task-versions.json'), 'utf8')) as { extension: { version: string } };
+    const version = JSON.parse(files.get('tasks/vss-extension.json')!).version as string;
+    expect(version).toBe(recorded.extension.version);
+    const [major, minor, patch] = version.split('.').map(Number);
+    const [pMajor, pMinor, pPatch] = pkg.version.split('.').map(Number);
+    expect([major, minor]).toEqual([pMajor, pMinor]);
+    expect(patch).toBeGreaterThanOrEqual(pPatch!);
   });
 
   const readmePath = join(ROOT, 'README.md');

@@ -85,6 +85,8 @@ async function profileBoth(
   const dPlan = planDrift(bInfo.columns, tInfo.columns, dOpts);
   const qBaseColumns = baselineColumns(bInfo.columns);
   const arena = new SpillArena(dOpts);
+  // Duplicate rows are hashed only when DuplicateRowRate is asked for: the baseline's rate is read for nothing else here.
+  const duplicates = (qOpts.metrics ?? QUALITY_METRICS).includes('DuplicateRowRate');
   clock.push(performance.now());
   try {
     const bProfile = await profileSource(bSource, {
@@ -96,7 +98,7 @@ async function profileBoth(
       capAtEnd: true,
       tally: bInfo.tally,
       drift: dPlan.plan.map((x) => ({ name: x.column.name, collect: x.collect })),
-      duplicates: qBaseColumns.map((c) => c.name),
+      duplicates: duplicates ? qBaseColumns.map((c) => c.name) : false,
       arena,
       maxCategories: qCap,
     });
@@ -115,7 +117,7 @@ async function profileBoth(
       tally: tInfo.tally,
       drift: features.map((f) => ({ name: f.name, collect: f.type })),
       reference: qPlan.reference,
-      duplicates: (qOpts.metrics ?? QUALITY_METRICS).includes('DuplicateRowRate') ? qPlan.columns.map((c) => c.name) : false,
+      duplicates: duplicates ? qPlan.columns.map((c) => c.name) : false,
       arena,
       maxCategories: qCap,
     });

@@ -55,6 +55,7 @@ export function profileJson(baseline: QualityBaseline): string {
 }
 
 export function saveProfile(baseline: QualityBaseline, path: string): void {
+  if (Number.isNaN(baseline.duplicateRowRate)) throw new Error('internal: a baseline profiled without counting duplicate rows cannot be saved');
   writeFileSync(path, profileJson(baseline) + '\n');
 }
 

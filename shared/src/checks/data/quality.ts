@@ -107,14 +107,15 @@ function ownType(p: ColumnProfile, rows: number, overrides?: TypeOverrides): Fea
 /** The baseline columns whose statistics are kept (nested types are left out). */
 export const baselineColumns = (columns: readonly ColumnSchema[]): ColumnSchema[] => columns.filter((c) => c.dtype !== 'unsupported');
 
-/** The statistics and own rates of a baseline from its profile (over `baselineColumns`, with duplicates counted). */
+/** The statistics and own rates of a baseline from its profile (over `baselineColumns`; duplicates counted for a saved profile). */
 export function baselineFromProfile(name: string, prof: DataProfile, columns: readonly ColumnSchema[], options: Pick<QualityOptions, 'overrides'> = {}): QualityBaseline {
   const rows = prof.rowCount;
   const byName = new Map(prof.columns.map((p) => [p.name, p]));
   return {
     source: name,
     rowCount: rows,
-    duplicateRowRate: rows ? round5(prof.duplicateRows! / rows) : 0,
+    // NaN when the profile did not count duplicates (then nothing reads it, and saveProfile refuses it)
+    duplicateRowRate: prof.duplicateRows === undefined ? NaN : rows ? round5(prof.duplicateRows / rows) : 0,
     columns: columns.map((c): QualityColumnBaseline => {
       const p = byName.get(c.name)!;
       const type = ownType(p, rows, options.overrides);

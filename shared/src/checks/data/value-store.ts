@@ -1,23 +1,30 @@
 /**
  * Exact sorted values in bounded memory: each numerical column's values go into a Float64Array; when all columns'
- * arrays together would pass the memory budget, the largest is sorted and written to a temporary file as a run.
- * Reading merges the runs and the in-memory rest in order (an external merge sort), so the Wasserstein distance,
+ * arrays together would pass the memory budget, the largest is handed to the spill writer, which sorts it and writes
+ * it to a temporary file as a run on a worker thread (spill-writer.ts). Reading merges the runs and the in-memory
+ * rest in order, a block at a time (an external merge sort), so the Wasserstein distance,
  * the KS statistic and the histograms are exact over any number of rows (check-metrics.md §6–§7.8).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sortNumbers } from './sort';
+import { SpillWriter } from './spill-writer';
 
-export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_BUDGET = 40 * 1024 * 1024;
 const MIN_CHUNK = 1024;
 const READ_BLOCK = 16 * 1024;
 
 export interface ArenaOptions {
-  /** Bytes of values held in memory over all columns before runs are spilled to disk (default 64 MiB). */
+  /**
+   * Bytes of values held in memory over all columns (default 40 MiB): three quarters in the columns' arrays, spilled
+   * to disk as runs beyond that, and a quarter for runs on their way to disk and buffers kept for reuse.
+   */
   memoryBudget?: number;
   /** Where spilled runs go (a fresh folder under it, removed by `dispose`); default the OS temporary folder. */
   tempDir?: string;
+  /** Sort and write spilled runs on a worker thread while reading goes on (default true; see spill-writer.ts). */
+  spillWorker?: boolean;
 }
 
 /** The shared budget of a set of stores and the folder their runs spill to. */
@@ -30,8 +37,13 @@ export class SpillArena {
   /** Values written to disk so far (for reports and tests). */
   spilledValues = 0;
 
+  /** @internal sorts and writes the spilled runs (on a worker thread), within the budget's last quarter. */
+  readonly writer: SpillWriter;
+
   constructor(private readonly options: ArenaOptions = {}) {
-    this.budgetValues = Math.max(MIN_CHUNK * 4, Math.floor((options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 8));
+    const total = Math.max(MIN_CHUNK * 4, Math.floor((options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 8));
+    this.budgetValues = Math.max(MIN_CHUNK * 4, Math.floor(total * 0.75));
+    this.writer = new SpillWriter(total - this.budgetValues, options.spillWorker ?? true);
   }
 
   store(): ValueStore {
@@ -72,6 +84,7 @@ export class SpillArena {
   }
 
   dispose(): void {
+    this.writer.dispose();
     for (const s of this.stores) s.drop();
     this.stores.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
@@ -84,21 +97,39 @@ interface Run {
   length: number;
 }
 
+/**
+ * A sorted source read a block at a time: `block[at..len)` are the next values; `next()` loads the following block
+ * and says whether there was one. The merge reads these fields directly (no call per value).
+ */
+interface BlockSource {
+  block: Float64Array;
+  at: number;
+  len: number;
+  next(): boolean;
+  close(): void;
+}
+
 /** Sequential reader of a sorted run on disk. */
-class RunCursor {
+class RunSource implements BlockSource {
+  block = new Float64Array(READ_BLOCK);
+  at = 0;
+  len = 0;
   private fd: number;
-  private block = new Float64Array(READ_BLOCK);
-  private at = 0;
-  private len = 0;
   private consumed = 0;
 
   constructor(private readonly run: Run) {
     this.fd = openSync(run.path, 'r');
-    this.fill();
+    this.next();
   }
 
-  private fill(): void {
+  next(): boolean {
     const want = Math.min(READ_BLOCK, this.run.length - this.consumed);
+    this.at = 0;
+    this.len = want;
+    if (want === 0) {
+      this.close();
+      return false;
+    }
     const bytes = new Uint8Array(this.block.buffer, 0, want * 8);
     let done = 0;
     while (done < bytes.length) {
@@ -107,27 +138,26 @@ class RunCursor {
       done += n;
     }
     this.consumed += want;
-    this.at = 0;
-    this.len = want;
-    if (want === 0) this.close();
-  }
-
-  get done(): boolean {
-    return this.len === 0;
-  }
-
-  peek(): number {
-    return this.block[this.at]!;
-  }
-
-  advance(): void {
-    if (++this.at === this.len) this.fill();
+    return true;
   }
 
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/** Sorted values in memory, as one block. */
+class ArraySource implements BlockSource {
+  at = 0;
+  len: number;
+  constructor(public block: Float64Array) {
+    this.len = block.length;
+  }
+  next(): boolean {
+    return false;
+  }
+  close(): void {}
 }
 
 /** Ascending values, one at a time. */
@@ -153,52 +183,85 @@ class ArrayCursor implements SortedCursor {
   close(): void {}
 }
 
-/** k-way merge of sorted cursors (a binary heap on their heads). */
+/**
+ * k-way merge of sorted sources into a block of output (a binary heap of source indices keyed on their heads),
+ * so reading a value is an array access and the heap work runs in one tight loop per block.
+ */
 class MergeCursor implements SortedCursor {
-  private heap: SortedCursor[];
+  private readonly sources: BlockSource[];
+  private readonly heads: Float64Array;
+  private readonly heap: Int32Array;
+  private size = 0;
+  private readonly out = new Float64Array(READ_BLOCK);
+  private at = 0;
+  private len = 0;
 
-  constructor(cursors: SortedCursor[]) {
-    this.heap = cursors.filter((c) => !c.done);
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+  constructor(sources: BlockSource[]) {
+    this.sources = sources;
+    this.heads = new Float64Array(sources.length);
+    this.heap = new Int32Array(sources.length);
+    sources.forEach((s, i) => {
+      if (s.at < s.len) {
+        this.heads[i] = s.block[s.at]!;
+        this.heap[this.size++] = i;
+      } else s.close();
+    });
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
+    this.fill();
   }
 
   private down(i: number): void {
-    const h = this.heap;
+    const { heap, heads, size } = this;
+    const x = heap[i]!;
+    const hx = heads[x]!;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= size) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l]!.peek() < h[m]!.peek()) m = l;
-      if (r < h.length && h[r]!.peek() < h[m]!.peek()) m = r;
-      if (m === i) return;
-      [h[i], h[m]] = [h[m]!, h[i]!];
+      let m = l;
+      if (r < size && heads[heap[r]!]! < heads[heap[l]!]!) m = r;
+      if (!(heads[heap[m]!]! < hx)) break;
+      heap[i] = heap[m]!;
       i = m;
     }
+    heap[i] = x;
+  }
+
+  private fill(): void {
+    const { out, heap, heads, sources } = this;
+    let n = 0;
+    while (n < out.length && this.size > 0) {
+      const s = heap[0]!;
+      const src = sources[s]!;
+      out[n++] = heads[s]!;
+      if (++src.at < src.len || src.next()) heads[s] = src.block[src.at]!;
+      else {
+        src.close();
+        heap[0] = heap[--this.size]!;
+      }
+      if (this.size > 1) this.down(0);
+    }
+    this.at = 0;
+    this.len = n;
   }
 
   get done(): boolean {
-    return this.heap.length === 0;
+    return this.at >= this.len;
   }
 
   peek(): number {
-    return this.heap[0]!.peek();
+    return this.out[this.at]!;
   }
 
   advance(): void {
-    const top = this.heap[0]!;
-    top.advance();
-    if (top.done) {
-      top.close();
-      const last = this.heap.pop()!;
-      if (this.heap.length === 0) return;
-      if (last !== top) this.heap[0] = last;
-    }
-    this.down(0);
+    if (++this.at === this.len) this.fill();
   }
 
   close(): void {
-    for (const c of this.heap) c.close();
-    this.heap = [];
+    for (let i = 0; i < this.size; i++) this.sources[this.heap[i]!]!.close();
+    this.size = 0;
+    this.len = 0;
+    this.at = 0;
   }
 }
 
@@ -240,28 +303,21 @@ export class ValueStore {
     this.buf = bigger;
   }
 
-  /** @internal sorts the in-memory values and writes them to disk as a run; without `keep` the array is freed. */
+  /**
+   * @internal hands the in-memory values to the arena's writer, which sorts them and writes them to disk as a run;
+   * with `keep` the store goes on with an empty array of the same size, else its memory goes back to the arena.
+   */
   spill(keep: boolean): void {
+    const capacity = this.buf.length;
     if (this.len > 0) {
-      const values = this.buf.subarray(0, this.len);
-      sortNumbers(values);
       const path = this.arena.runPath();
-      const fd = openSync(path, 'w');
-      try {
-        const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-        let done = 0;
-        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      } finally {
-        closeSync(fd);
-      }
+      this.arena.writer.write(this.buf, this.len, path);
       this.runs.push({ path, length: this.len });
       this.arena.spilledValues += this.len;
       this.len = 0;
-    }
-    if (!keep) {
-      this.arena.release(this.buf.length);
-      this.buf = new Float64Array(0);
-    }
+      this.buf = keep ? this.arena.writer.array(capacity) : new Float64Array(0);
+    } else if (!keep) this.buf = new Float64Array(0);
+    if (!keep) this.arena.release(capacity);
   }
 
   /** Number of runs on disk. */
@@ -271,13 +327,14 @@ export class ValueStore {
 
   /** The values in ascending order. */
   cursor(): SortedCursor {
+    if (this.runs.length > 0) this.arena.writer.flush();
     const mem = this.buf.subarray(0, this.len);
     if (!this.sorted) {
       sortNumbers(mem);
       this.sorted = true;
     }
     if (this.runs.length === 0) return new ArrayCursor(mem);
-    return new MergeCursor([new ArrayCursor(mem), ...this.runs.map((r) => new RunCursor(r))]);
+    return new MergeCursor([new ArraySource(mem), ...this.runs.map((r) => new RunSource(r))]);
   }
 
   /** Frees the memory now (the arena removes the files when it is disposed). */
