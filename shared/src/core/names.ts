@@ -50,6 +50,15 @@ export function checkModelVersion(value: string, input: string): string {
 }
 
 /** ARM resource group names: 1-90 of letters, digits, '_', '-', '.', '(' and ')', not ending in '.'. */
+export const WORKSPACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
+
+export function checkWorkspaceName(value: string, input: string): string {
+  if (!WORKSPACE_NAME.test(value)) {
+    throw inputError(`Input '${input}' is not a valid workspace name: '${value}' (3-33 letters, digits, '-' or '_', starting with a letter or digit).`, { input });
+  }
+  return value;
+}
+
 export function checkResourceGroup(value: string, input: string): string {
   if (!/^[-\w.()]{1,90}$/.test(value) || value.endsWith('.')) {
     throw inputError(`Input '${input}' is not a valid resource group name: '${value}'.`, { input });

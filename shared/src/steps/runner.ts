@@ -6,6 +6,7 @@ import type { Host } from '../hosts/host';
 import { taskInputName } from '../hosts/inputs';
 import type { StepDefinition } from './definition';
 import { StepInputs } from './inputs';
+import { checkConnectionInputs } from './connection-inputs';
 
 const KIND_LABEL: Record<ErrorKind, string> = {
   input: 'Invalid input',
@@ -94,6 +95,7 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
         hint: `${host.kind === 'cli' ? 'Pass them as flags' : host.kind === 'azure-devops' ? 'Set them in the task\'s inputs' : 'Set them in the step\'s with:'} (or as AML_* environment variables); nothing was sent to Azure.`,
       });
     }
+    checkConnectionInputs(step, inputs);
     const timeoutMs = step.inputs.some((i) => i.name === 'timeout') ? inputs.durationMs('timeout') : undefined;
     deadline = startDeadline(timeoutMs ?? DEFAULT_TIMEOUT_MS, host.signal);
     await runUntilDeadline(step.run({ host, inputs, deadline }), deadline);

@@ -5,7 +5,7 @@ import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select'
 import { armScope, type CloudEndpoints } from '../auth/clouds';
 import type { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
-import { checkResourceGroup, checkSubscriptionId } from '../core/names';
+import { checkResourceGroup, checkSubscriptionId, checkWorkspaceName } from '../core/names';
 import { checkApiVersion } from '../specs/api-version';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import type { StepContext } from './definition';
@@ -27,12 +27,7 @@ export function workspaceInputs(ctx: StepContext): { resourceGroup: string; work
   const resourceGroup = ctx.inputs.required('resource-group');
   const workspaceName = ctx.inputs.required('workspace');
   checkResourceGroup(resourceGroup, 'resource-group');
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(workspaceName)) {
-    throw inputError(
-      `Input 'workspace' is not a valid workspace name: '${workspaceName}' (3-33 letters, digits, '-' or '_', starting with a letter or digit).`,
-      { input: 'workspace' },
-    );
-  }
+  checkWorkspaceName(workspaceName, 'workspace');
   const apiVersion = ctx.inputs.string('api-version')?.trim();
   if (apiVersion) checkApiVersion(apiVersion, 'api-version');
   return {

@@ -23,7 +23,7 @@ function probe(run: (ctx: StepContext) => Promise<void>): StepDefinition {
   };
 }
 
-const complete = { 'resource-group': 'rg', workspace: 'ws', 'azure-subscription': 'conn-1' };
+const complete = { 'resource-group': 'rg', workspace: 'ws-main', 'azure-subscription': 'conn-1' };
 
 async function go(kind: HostKind, values: Record<string, string>, run: (ctx: StepContext) => Promise<void>) {
   const host = new RecordingHost(kind, values);
@@ -42,8 +42,22 @@ describe('runStep', () => {
       h.setOutput('workspace', inputs.required('workspace'));
     });
     expect(ok).toBe(true);
-    expect(host.outputs).toEqual({ workspace: 'ws' });
+    expect(host.outputs).toEqual({ workspace: 'ws-main' });
     expect(host.of('failed')).toEqual([]);
+  });
+
+  test.each([
+    ['workspace', { workspace: 'x' }, /^Invalid input: Input 'workspace' is not a valid workspace name: 'x'/],
+    ['resource-group', { 'resource-group': 'rg.' }, /^Invalid input: Input 'resource-group' is not a valid resource group name: 'rg\.'/],
+  ])('a malformed %s fails before the step (and its modules) run', async (_name, bad, message) => {
+    let ran = false;
+    const { ok, host } = await go('github', { ...complete, ...bad }, async () => {
+      ran = true;
+    });
+    expect(ok).toBe(false);
+    expect(ran).toBe(false);
+    expect(host.of('failed')).toHaveLength(1);
+    expect(host.of('failed')[0].message).toMatch(message);
   });
 
   test('missing required inputs are all listed in one input error, before the step runs', async () => {
