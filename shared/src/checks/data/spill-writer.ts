@@ -134,7 +134,16 @@ export class SpillWriter {
     this.check();
   }
 
+  /**
+   * Stops the worker. Runs still in flight are waited for first (not thrown): the arena removes their folder next,
+   * and a file written after that would leave it behind.
+   */
   dispose(): void {
+    try {
+      this.flush();
+    } catch {
+      // a write error was the caller's to see at its flush; the files are being removed anyway
+    }
     this.pool.length = 0;
     this.pooledBytes = 0;
     this.port?.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -101,5 +101,17 @@ describe('spilled runs sorted and written on a worker thread', () => {
       const sort = runInNewContext(`var __name = (f) => f; ${source}`, { Float64Array, Uint32Array }) as () => (v: Float64Array) => Float64Array;
       expect(Array.from(sort()(Float64Array.from(input)))).toEqual(expected);
     }
+  });
+
+  test('disposing an arena with runs still in flight leaves no run file behind', async () => {
+    const arena = new SpillArena({ memoryBudget: 64 * 1024, tempDir: dir });
+    const store = arena.store();
+    const v = values(200_000, 9);
+    for (let i = 0; i < v.length; i++) store.push(v[i]!);
+    expect(store.spilledRuns).toBeGreaterThan(5);
+    arena.dispose();
+    // a run the worker was still writing would appear after the removal
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
