@@ -26,19 +26,28 @@ interface Done {
 }
 
 /** A stalled worker (it died, or the disk hangs) is an error after this long without a finished run. */
-const STALL_MS = 120_000;
+const STALL_MS = 30_000;
 
-/** Writes `values` to `path` as raw little-endian doubles. */
-function writeRun(path: string, values: Float64Array): void {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const fd = openSync(path, 'w');
-  try {
-    let at = 0;
-    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
-  } finally {
-    closeSync(fd);
-  }
+type RunFs = Pick<typeof import('node:fs'), 'openSync' | 'writeSync' | 'closeSync'>;
+
+/**
+ * Makes the run writer: `values` to `path` as raw little-endian doubles. Like `radixSorter` it uses no outer name
+ * (`fs` comes in), so the worker runs it from its source text.
+ */
+export function runWriter(fs: RunFs): (path: string, values: Float64Array) => void {
+  return (path, values) => {
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const fd = fs.openSync(path, 'w');
+    try {
+      let at = 0;
+      while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
 }
+
+const writeRun = runWriter({ openSync, writeSync, closeSync });
 
 /**
  * The worker's program. `__name` is a no-op stand-in for the helper esbuild calls in code built with keepNames
@@ -47,22 +56,15 @@ function writeRun(path: string, values: Float64Array): void {
 const workerSource = (): string => `'use strict';
 var __name = (f) => f;
 const { workerData } = require('node:worker_threads');
-const { openSync, writeSync, closeSync } = require('node:fs');
 const sort = (${radixSorter.toString()})();
+const writeRun = (${runWriter.toString()})(require('node:fs'));
 const done = new Int32Array(workerData.done);
 const port = workerData.port;
 port.on('message', (job) => {
   let error;
   try {
-    sort(new Float64Array(job.buffer, 0, job.length));
-    const bytes = new Uint8Array(job.buffer, 0, job.length * 8);
-    const fd = openSync(job.path, 'w');
-    try {
-      let at = 0;
-      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
-    } finally {
-      closeSync(fd);
-    }
+    const values = new Float64Array(job.buffer, 0, job.length);
+    writeRun(job.path, sort(values));
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { minify } from 'terser';
 import { CHUNK_MINIFY } from '../../../../shared/build/minify-options';
 import { radixSorter } from '../../../../shared/src/checks/data/sort';
-import { SpillWriter } from '../../../../shared/src/checks/data/spill-writer';
+import { runWriter, SpillWriter } from '../../../../shared/src/checks/data/spill-writer';
 import { SpillArena } from '../../../../shared/src/checks/data/value-store';
 
 function values(n: number, seed: number): Float64Array {
@@ -93,13 +93,22 @@ describe('spilled runs sorted and written on a worker thread', () => {
     expect(withWorker.spilled).toBe(without.spilled);
   });
 
-  test('the sort the worker runs from its source text uses no outer name, also as the bundles minify it', async () => {
+  test('the sort and the run writer the worker runs from their source text use no outer name, also as the bundles minify them', async () => {
     const input = values(10_000, 8);
     const expected = Array.from(Float64Array.from(input).sort());
-    const min = await minify(`var s = ${radixSorter.toString()};`, CHUNK_MINIFY);
-    for (const source of [`(${radixSorter.toString()})`, `(function(){${min.code!}; return s;})()`]) {
+    const forms = async (f: { toString(): string }) => {
+      const min = await minify(`var s = ${f.toString()};`, CHUNK_MINIFY);
+      return [`(${f.toString()})`, `(function(){${min.code!}; return s;})()`];
+    };
+    for (const source of await forms(radixSorter)) {
       const sort = runInNewContext(`var __name = (f) => f; ${source}`, { Float64Array, Uint32Array }) as () => (v: Float64Array) => Float64Array;
       expect(Array.from(sort()(Float64Array.from(input)))).toEqual(expected);
+    }
+    for (const [i, source] of (await forms(runWriter)).entries()) {
+      const make = runInNewContext(`var __name = (f) => f; ${source}`, { Uint8Array }) as typeof runWriter;
+      const path = join(dir, `writer-${i}.f64`);
+      make(require('node:fs') as typeof import('node:fs'))(path, Float64Array.from(expected));
+      expect(Array.from(readRun(path))).toEqual(expected);
     }
   });
 
