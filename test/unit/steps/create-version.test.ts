@@ -7,7 +7,7 @@ import { StepError } from '../../../shared/src/core/errors';
 import type { AzureMlClient } from '../../../shared/src/azureml/client';
 import type { ModelVersion } from '../../../shared/src/azureml/resources';
 import type { ModelVersionBody } from '../../../shared/src/specs/model-spec';
-import { createModelVersion, lostRace, type CreateVersionRequest } from '../../../shared/src/steps/register-model/create-version';
+import { createModelVersion, lostRace, planAutomaticVersion, type CreateVersionRequest } from '../../../shared/src/steps/register-model/create-version';
 
 const uri = (id: string) => `azureml://subscriptions/s/resourcegroups/rg/workspaces/ws/datastores/workspaceblobstore/paths/LocalUpload/${id}/model`;
 const body = (id: string, tags: Record<string, string> = {}): ModelVersionBody => ({
@@ -147,4 +147,49 @@ test('other failures are not taken for a lost race', async () => {
   expect(lostRace(new StepError('input', 'x', { status: 400 }))).toBe(false);
   expect(lostRace(new StepError('transient', 'x', { status: 503 }))).toBe(false);
   expect(lostRace(new Error('x'))).toBe(false);
+});
+
+describe('the automatic version when another run registers at the same time', () => {
+  /** The workspace's list, with a hook that runs between this run's list and its container read (the other run's write lands). */
+  function planning(ws: FakeWorkspace, between?: () => void): AzureMlClient {
+    const client = ws.client;
+    const container = client.getModelContainer.bind(client);
+    (client as { listModelVersions: unknown }).listModelVersions = async () => {
+      const all = [...ws.versions.values()].sort((a, b) => Number(b.name) - Number(a.name));
+      return all.slice(0, 1);
+    };
+    (client as { getModelContainer: unknown }).getModelContainer = async (...args: Parameters<AzureMlClient['getModelContainer']>) => {
+      between?.();
+      return container(...args);
+    };
+    return client;
+  }
+
+  test('identical content registered between the list and the container read is found: unchanged, not a second version', async () => {
+    const ws = new FakeWorkspace();
+    const client = planning(ws, () => ws.store('1', body('a')));
+    const plan = await planAutomaticVersion(client, 'rg', 'ws', 'm', body('a'));
+    expect(plan).toMatchObject({ version: '1', action: 'unchanged' });
+  });
+
+  test('other content registered in between: the next free version', async () => {
+    const ws = new FakeWorkspace();
+    const client = planning(ws, () => ws.store('1', body('other')));
+    expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('a'))).toEqual({ version: '2', action: 'create' });
+  });
+
+  test('nothing in between: the latest when it holds this content, else the next version, with no second list', async () => {
+    const ws = new FakeWorkspace();
+    ws.store('1', body('a'));
+    let lists = 0;
+    const client = planning(ws);
+    const list = client.listModelVersions.bind(client);
+    (client as { listModelVersions: unknown }).listModelVersions = async (...args: Parameters<AzureMlClient['listModelVersions']>) => {
+      lists++;
+      return list(...args);
+    };
+    expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('a'))).toMatchObject({ version: '1', action: 'unchanged' });
+    expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('b'))).toEqual({ version: '2', action: 'create' });
+    expect(lists).toBe(2);
+  });
 });

@@ -60,6 +60,33 @@ async function nextVersion(req: CreateVersionRequest, taken: string): Promise<st
 const isSame = (body: ModelVersionBody, live: ModelVersion | undefined): live is ModelVersion =>
   !!live && compareModelVersion(body, live).action === 'unchanged';
 
+/**
+ * The version a registration without `model-version` takes: the latest one when it already holds exactly `body`,
+ * else the next free one. The container is read after the list, so a container ahead of the list means versions
+ * were registered in between (by a run with this same content, perhaps): the latest is then compared once more, or
+ * two identical registrations started together would end as two versions.
+ */
+export async function planAutomaticVersion(
+  client: AzureMlClient,
+  rg: string,
+  ws: string,
+  name: string,
+  body: ModelVersionBody,
+): Promise<{ version: string; action: 'create' | 'unchanged'; live?: ModelVersion }> {
+  const latestOf = async () => (await client.listModelVersions(rg, ws, name, { orderBy: 'createdtime desc', top: 1 }))[0];
+  const holdsThis = (v: ModelVersion): boolean => compareModelVersion(body, v).action === 'unchanged';
+  const latest = await latestOf();
+  if (latest && holdsThis(latest)) return { version: String(latest.name), action: 'unchanged', live: latest };
+  const container = await client.getModelContainer(rg, ws, name);
+  const afterLatest = latest && /^\d+$/.test(String(latest.name)) ? Number(latest.name) + 1 : 1;
+  const next = Number(container?.properties?.nextVersion);
+  if (Number.isInteger(next) && next > afterLatest) {
+    const now = await latestOf();
+    if (now && holdsThis(now)) return { version: String(now.name), action: 'unchanged', live: now };
+  }
+  return { version: String(container?.properties?.nextVersion ?? afterLatest), action: 'create' };
+}
+
 export async function createModelVersion(req: CreateVersionRequest): Promise<CreatedVersion> {
   const { client, resourceGroup: rg, workspace: ws, name, body, logger } = req;
   const attempts = req.maxAttempts ?? MAX_CREATE_ATTEMPTS;

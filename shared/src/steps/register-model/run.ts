@@ -18,7 +18,7 @@ import { metricsAsProperties } from '../../gate/recorded-metrics';
 import { moveAlias } from '../../promote/aliases';
 import { workspaceModels } from '../../promote/model-store';
 import { checkPathDatastoreExists } from '../../specs/datastore-check';
-import { createModelVersion } from './create-version';
+import { createModelVersion, planAutomaticVersion } from './create-version';
 import { checkRegistryName, checkResourceGroup, checkSubscriptionId } from '../../core/names';
 
 /** Everything decided before talking to Azure. */
@@ -84,14 +84,7 @@ async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired
     return { version: plan.version, action: d.action === 'update' ? 'update' : 'unchanged', changed: d.action === 'update' ? d.changed : undefined, live };
   }
   // No version given: the latest version when it already holds exactly this, else the next free one.
-  const [latest] = await client.listModelVersions(rg, ws, plan.name, { orderBy: 'createdtime desc', top: 1 });
-  if (latest) {
-    const d = compareModelVersion(desired, latest);
-    if (d.action === 'unchanged') return { version: String(latest.name), action: 'unchanged', live: latest };
-  }
-  const container = await client.getModelContainer(rg, ws, plan.name);
-  const afterLatest = latest && /^\d+$/.test(String(latest.name)) ? Number(latest.name) + 1 : 1;
-  return { version: String(container?.properties?.nextVersion ?? afterLatest), action: 'create' };
+  return planAutomaticVersion(client, rg, ws, plan.name, desired);
 }
 
 /** Metrics from the `metrics` file are recorded on the version (`metrics.<name>` properties) for later gates. */
