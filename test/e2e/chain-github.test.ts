@@ -6,14 +6,15 @@
  * staging checks fail: the chain stops before promotion and the champion keeps the traffic. Then, with the policy
  * fixed, the rerun goes through: promoted to the registry with the production approver as lineage, the canary ends
  * with all traffic on the new deployment, and the monitor watches it. With `target: batch` the online staging is
- * skipped and the approved version becomes the batch endpoint's tested default.
+ * skipped and the approved version becomes the batch endpoint's tested default; with `target: arc` the version is
+ * staged at 0% on a Kubernetes endpoint of the attached Arc cluster, checked there and rolled out by canary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate } from '../support/gh-expressions';
 import { runReusableWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
-import { addBatchDeployment, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { addArcDeployment, addBatchDeployment, retrain, seedArcChampion, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
 import { githubEnv } from '../support/e2e';
@@ -165,4 +166,35 @@ test('target: batch — no online staging; the approved version is promoted and 
   expect(batch.outputs).toMatchObject({ 'default-deployment': 'nightly', result: expect.stringMatching(/deployed|updated|created/) });
   expect(r.outputs['deployment-name']).toBe('nightly');
   expect(r.outputs['registry-model']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
+}, 900_000);
+
+test('target: arc — staged at 0% on the Kubernetes endpoint, checked there, promoted, then the canary moves all traffic on the attached compute', async () => {
+  const clusterId = `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.Kubernetes/connectedClusters/arc-demo`;
+  const arc = { compute: 'arc-compute', clusterId, endpoint: 'credit-default-k8s' };
+  addArcDeployment(repo);
+  await seedArcChampion(t, repo, { ...arc, model: 'azureml:credit-default:1' });
+  retrain(repo, -1.15);
+  approvals.length = 0;
+  const r = await runChain({
+    target: 'arc',
+    'compute-name': arc.compute,
+    'cluster-id': arc.clusterId,
+    'endpoint-name': arc.endpoint,
+    'deployment-file': 'deploy/k8s-deployment.yml',
+    'bake-time': '2s',
+  });
+  expect(failures(r)).toBe('');
+  expect(Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]))).toEqual({ register: 'success', stage: 'success', 'staging-checks': 'success', production: 'success', monitors: 'success' });
+  expect(r.jobs['staging-checks']!.steps.find((s) => s.id === 'checks')!.outputs).toMatchObject({ verdict: 'passed' });
+  const staged = r.jobs.stage!.outputs['deployment-name']!;
+  expect(staged).not.toBe('blue');
+  expect(r.jobs.production!.steps.find((s) => s.id === 'arc')!.outputs).toMatchObject({ 'deployment-name': staged });
+  expect(r.outputs['registry-model']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
+  const ep = (await readEndpoint(t, arc.endpoint))!;
+  expect(Object.entries(ep.properties.traffic ?? {}).filter(([, v]) => v > 0)).toEqual([[staged, 100]]);
+  const deployment = await arm<{ properties: { model: string; endpointComputeType: string } }>(t, 'GET', `${workspacePath(t)}/onlineEndpoints/${arc.endpoint}/deployments/${staged}`);
+  expect(deployment.json.properties.endpointComputeType).toBe('Kubernetes');
+  expect(deployment.json.properties.model).toMatch(new RegExp(`/workspaces/[^/]+/models/credit-default/versions/${/:(\d+)$/.exec(r.outputs['model-ref']!)![1]}$`, 'i'));
+  const schedule = await arm<{ properties: { action: { monitorDefinition: { monitoringTarget: { deploymentId: string } } } } }>(t, 'GET', `${workspacePath(t)}/schedules/credit-default-monitor`);
+  expect(schedule.json.properties.action.monitorDefinition.monitoringTarget.deploymentId).toMatch(new RegExp(`/onlineEndpoints/${arc.endpoint}/deployments/${staged}$`));
 }, 900_000);

@@ -36,6 +36,36 @@ export function addBatchDeployment(dir: string): void {
   writeFileSync(join(dir, 'batch', 'deployment.yml'), readFileSync(join(demo, 'deployment.yml'), 'utf8').replace('conda_file: ../online/conda.yml', 'conda_file: ../deploy/conda.yml'));
 }
 
+/** The Kubernetes deployment file of the repository (the demo's), beside the managed one, with its code path. */
+export function addArcDeployment(dir: string): void {
+  const demo = readFileSync(join(REPO, 'shared', 'demo', 'online', 'k8s-deployment.yml'), 'utf8');
+  writeFileSync(join(dir, 'deploy', 'k8s-deployment.yml'), demo.replace('code: ../credit-model', 'code: ../models/credit-model'));
+}
+
+/**
+ * The Kubernetes champion: the emulator's Arc cluster attached as `compute` (with a cpu-small instance type), and
+ * blue serving `model` with all traffic on `endpoint`, made with the deploy-arc action.
+ */
+export async function seedArcChampion(t: TestEmulator, repo: string, o: { compute: string; clusterId: string; endpoint: string; model: string }): Promise<void> {
+  const r = await runGitHubAction(
+    join(REPO, 'actions', 'deploy-arc'),
+    {
+      ...workspaceInputs(t),
+      'compute-name': o.compute,
+      'cluster-id': o.clusterId,
+      'instance-types': 'cpu-small:\n  requests: {cpu: 500m, memory: 1Gi}\n  limits: {cpu: "1", memory: 2Gi}\n',
+      'deployment-file': 'deploy/k8s-deployment.yml',
+      'endpoint-name': o.endpoint,
+      'deployment-name': 'blue',
+      model: o.model,
+      'bake-time': '1s',
+    },
+    githubEnv(t),
+    repo,
+  );
+  if (r.exitCode !== 0) throw new Error(`the Kubernetes champion was not deployed:\n${r.stdout}`);
+}
+
 /**
  * What a team has before a release: the data its monitor reads (seeded as data assets) and the champion the endpoint
  * already serves (version 1 on blue, all traffic), made with the actions themselves.
