@@ -5,7 +5,9 @@
  * resolved from the template text (test/support/ado-pipeline-runner.ts) and every task is a packaged task run with
  * the workload identity service connection. A failing policy stops the chain before Production; the fixed rerun
  * ends promoted (the environment's approver recorded as lineage), with all traffic on the new deployment, monitored.
- * With `target: batch` the Stage stage is skipped and the approved version becomes the batch endpoint's tested default.
+ * With `target: batch` the Stage stage is skipped and the approved version becomes the batch endpoint's tested default;
+ * with `target: arc` it is staged at 0% on a Kubernetes endpoint of the attached Arc cluster, checked there and rolled
+ * out by canary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { parse } from 'yaml';
 import { packageTask } from '../../shared/cli/task-package';
 import { steps } from '../../shared/src/steps';
 import { runStagesTemplate, type PipelineRun } from '../support/ado-pipeline-runner';
-import { addBatchDeployment, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { addArcDeployment, addBatchDeployment, retrain, seedArcChampion, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
 import { agentEnv, serviceConnection } from '../support/e2e';
@@ -135,4 +137,28 @@ test('target: batch — Stage skipped, Production runs after approval, the batch
   expect(prod['production.batch.defaultDeployment']).toBe('nightly');
   expect(prod['production.online.deploymentName']).toBeUndefined();
   expect(prod['production.promote.assetId']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
+}, 900_000);
+
+test('target: arc — staged at 0% on the Kubernetes endpoint, checked there, promoted after approval, canary to 100%, monitored', async () => {
+  const clusterId = `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.Kubernetes/connectedClusters/arc-demo`;
+  const arc = { compute: 'arc-compute', clusterId, endpoint: 'credit-default-k8s' };
+  addArcDeployment(repo);
+  await seedArcChampion(t, repo, { ...arc, model: 'azureml:credit-default:1' });
+  retrain(repo, -1.15);
+  approvals.length = 0;
+  const r = await runChain({ target: 'arc', computeName: arc.compute, clusterId: arc.clusterId, endpointName: arc.endpoint, deploymentFile: 'deploy/k8s-deployment.yml', bakeTime: '2s' });
+  expect(failures(r)).toBe('');
+  expect(results(r)).toEqual({ Register: 'Succeeded', Stage: 'Succeeded', Production: 'Succeeded', Monitors: 'Succeeded' });
+  expect(approvals).toEqual(['staging:staging', 'production:production']);
+  const staged = r.stages.Stage!.jobs.staging!.outputs['staging.stageArc.deploymentName']!;
+  expect(staged).toMatch(/\S/);
+  expect(staged).not.toBe('blue');
+  const prod = r.stages.Production!.jobs.production!.outputs;
+  expect(prod['production.arc.deploymentName']).toBe(staged);
+  expect(prod['production.promote.assetId']).toMatch(/\/models\/credit-default\/versions\/\d+$/);
+  const ep = (await readEndpoint(t, arc.endpoint))!;
+  expect(Object.entries(ep.properties.traffic ?? {}).filter(([, v]) => v > 0)).toEqual([[staged, 100]]);
+  const deployment = await arm<{ properties: { endpointComputeType: string } }>(t, 'GET', `${workspacePath(t)}/onlineEndpoints/${arc.endpoint}/deployments/${staged}`);
+  expect(deployment.json.properties.endpointComputeType).toBe('Kubernetes');
+  expect(r.stages.Monitors!.jobs.monitors!.outputs['monitors.monitoredDeployment']).toBe(staged);
 }, 900_000);
