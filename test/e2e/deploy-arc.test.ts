@@ -120,6 +120,20 @@ describe('deploy-arc: attach, deploy, rerun', () => {
     expect((await readEndpoint(t, ep))?.properties.traffic).toMatchObject({ green: 100 });
     expect(r.outputs).toMatchObject({ 'deployment-name': 'green', 'previous-deployment': 'blue', result: 'deployed' });
   }, 90_000);
+
+  test('strategy remove (names only, no compute inputs): blue, left at 0%, is deleted; green keeps all traffic; green itself is refused', async () => {
+    const ep = await blueOnArc();
+    const names = { ...workspaceInputs(t), 'endpoint-name': ep, strategy: 'remove' };
+    const { result: r, journal } = await during(t, async () => record(await runGitHubAction(ACTION, { ...names, 'deployment-name': 'blue' }, githubEnv(t))));
+    expect(errorsOf(r)).toBe('');
+    expect(r.outputs).toMatchObject({ 'deployment-name': 'blue', result: 'removed' });
+    expect(journal.filter(isArmWrite).map((e) => `${e.method} ${e.path.slice(e.path.lastIndexOf('/') + 1)}`)).toEqual(['DELETE blue']);
+    expect((await readEndpoint(t, ep))?.properties.traffic).toEqual({ green: 100 });
+    const refused = await during(t, async () => record(await runGitHubAction(ACTION, { ...names, 'deployment-name': 'green' }, githubEnv(t))));
+    expect(refused.result.exitCode).not.toBe(0);
+    expect(errorsOf(refused.result)).toMatch(/Deployment green still serves 100%/);
+    expect(refused.journal.filter(isArmWrite)).toEqual([]);
+  }, 90_000);
 });
 
 describe('deploy-arc: a canary that fails its analysis rolls back (CLI)', () => {

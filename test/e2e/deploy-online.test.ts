@@ -1,7 +1,8 @@
 /**
  * deploy-online end to end, the paths that succeed or stop before writing: the committed GitHub action bundle (OIDC)
  * deploys the fixture `az ml online-deployment` YAML to the emulator's managed online endpoints: a first deploy, a
- * blue/green canary to a second model version, an idempotent rerun, a dry run, the pre-flight doctor and bad input.
+ * blue/green canary to a second model version, an idempotent rerun, a dry run, strategy remove, the pre-flight doctor
+ * and bad input.
  * No probe-file and no analysis rules: nothing here needs a scoring response or metrics.
  */
 import { join } from 'node:path';
@@ -149,6 +150,50 @@ describe('deploy-online: the GitHub action rolls out', () => {
     expect(r.summary).toMatch(/Dry run: nothing was written/);
     expect(await deploymentNames(t, ep)).toEqual(['blue']);
   });
+});
+
+describe('deploy-online: strategy remove deletes a deployment without traffic', () => {
+  const deletes = (journal: JournalEntry[]) => journal.filter((e) => e.method === 'DELETE' && /\/deployments\//.test(e.path)).map((e) => e.path.slice(e.path.lastIndexOf('/') + 1));
+
+  test('a staged deployment at 0% is deleted, the traffic untouched; the rerun finds nothing to remove', async () => {
+    const ep = await liveEndpoint();
+    const staged = await run(ep, { strategy: 'stage', 'deployment-name': 'preview-7', set: `model=azureml:${MODEL}:2` });
+    expect(errorsOf(staged.result)).toBe('');
+    expect(await deploymentNames(t, ep)).toEqual(['blue', 'preview-7']);
+
+    // Only the names are read: no deployment file, no model.
+    const removal = { 'deployment-file': '', strategy: 'remove', 'deployment-name': 'preview-7' };
+    const { result: r, journal } = await run(ep, removal);
+    expect(errorsOf(r)).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs).toMatchObject({ 'endpoint-name': ep, 'deployment-name': 'preview-7', result: 'removed' });
+    expect(JSON.parse(r.outputs.traffic)).toEqual({ blue: 100 });
+    expect(journal.filter(isArmWrite).map((e) => e.method)).toEqual(['DELETE']);
+    expect(deletes(journal)).toEqual(['preview-7']);
+    expect(await deploymentNames(t, ep)).toEqual(['blue']);
+    expect((await readEndpoint(t, ep))!.properties.traffic).toEqual({ blue: 100 });
+    expect(r.summary).toMatch(/Removed: deploy-online/);
+
+    const again = await run(ep, removal);
+    expect(again.result.exitCode).toBe(0);
+    expect(again.result.outputs.result).toBe('unchanged');
+    expect(again.journal.filter(isArmWrite)).toEqual([]);
+    expect(again.result.stdout).toMatch(/Deployment preview-7 is not on endpoint .*: nothing to remove/);
+  });
+
+  test('the deployment that serves the traffic is refused, nothing written', async () => {
+    const ep = await liveEndpoint();
+    const { result: r, journal } = await run(ep, { strategy: 'remove', 'deployment-name': 'blue' });
+    expect(r.exitCode).not.toBe(0);
+    expect(errorsOf(r)).toMatch(/Deployment blue still serves 100% of .* traffic .*: it is not removed/);
+    expect(journal.filter(isArmWrite)).toEqual([]);
+    expect(await deploymentNames(t, ep)).toEqual(['blue']);
+  });
+
+  test.each([
+    ['deployment-name auto', { 'deployment-name': 'auto' }, /strategy remove deletes one named deployment/],
+    ['a malformed deployment-name', { 'deployment-name': 'x' }, /not a valid deployment name: 'x'/],
+  ])('%s is refused before anything is sent', (_what, extra, message) => expectRefusedBeforeAnyRequest(run, { strategy: 'remove', ...extra }, message));
 });
 
 describe('deploy-online: the doctor stops before any write', () => {

@@ -45,9 +45,9 @@ export function onlineInputs(kind: EndpointKind): InputDefinition[] {
     {
       name: 'strategy',
       type: 'choice',
-      options: ['blue-green', 'canary', 'replace', 'stage'],
+      options: ['blue-green', 'canary', 'replace', 'stage', 'remove'],
       description:
-        'blue-green: the new deployment is checked at 0%, then takes 100%. canary: traffic-steps, each watched for bake-time. replace: update the live deployment in place. stage: create or update the new deployment and check it at 0%, then stop with the traffic unchanged (result staged; test it with the azureml-model-deployment header); a later blue-green or canary run with the same inputs promotes it without writing it again. Default: canary when traffic-steps is given, else blue-green.',
+        'blue-green: the new deployment is checked at 0%, then takes 100%. canary: traffic-steps, each watched for bake-time. replace: update the live deployment in place. stage: create or update the new deployment and check it at 0%, then stop with the traffic unchanged (result staged; test it with the azureml-model-deployment header); a later blue-green or canary run with the same inputs promotes it without writing it again. remove: delete deployment-name from the endpoint when it serves no traffic (a preview, or a staged deployment that failed its checks); only the endpoint and deployment names are read, one with traffic is refused, and one already gone is result unchanged. Default: canary when traffic-steps is given, else blue-green.',
       group: 'rollout',
     },
     { name: 'traffic-steps', type: 'string', description: 'Canary traffic percentages, increasing, ending at 100 (default 10,50,100).', group: 'rollout' },
@@ -79,5 +79,5 @@ export const onlineOutputs: OutputDefinition[] = [
     { name: 'deployment-name', description: 'The deployment that was rolled out.' },
     { name: 'previous-deployment', description: 'The deployment that held the traffic before (empty on a first deployment).' },
     { name: 'traffic', description: 'The final traffic map, as JSON.' },
-    { name: 'result', description: 'deployed, unchanged, staged (strategy stage: at 0%, traffic unchanged), rolled-back, failed or dry-run.' },
+    { name: 'result', description: 'deployed, unchanged, staged (strategy stage: at 0%, traffic unchanged), removed (strategy remove), rolled-back, failed or dry-run.' },
 ];

@@ -3,7 +3,8 @@
  * (with the checks on the cluster and its Azure ML extension) and the rollout → doctor (instance type, capacity,
  * references) → plan printed (dry-run stops here) → attach → assets → endpoint → new deployment at 0% → smoke
  * probe → traffic steps with analysis and rollback → outputs and summary. Operations that answer 409 while another
- * runs on the endpoint are waited out within the timeout (the client's retry policy).
+ * runs on the endpoint are waited out within the timeout (the client's retry policy). Strategy remove deletes a
+ * named deployment without traffic instead (online-remove.ts).
  */
 import { StepError } from '../../core/errors';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../../online';
 import type { StepContext } from '../definition';
 import { readOnlineStepPlan } from '../online-plan';
+import { isRemoval, removeDeployment } from '../online-remove';
 import { connectWorkspace } from '../workspace';
 import { planCompute, type ComputePlan } from './compute';
 import { readComputeInputs } from './compute-inputs';
@@ -28,6 +30,7 @@ import { capacityFindings, resolveInstanceType } from './doctor';
 const STEP = 'deploy-arc';
 
 export async function deployArc(ctx: StepContext): Promise<void> {
+  if (isRemoval(ctx)) return removeDeployment(ctx, STEP);
   const { host } = ctx;
   // 1. Inputs and files: all checked before anything is sent.
   const computeInputs = readComputeInputs(ctx);

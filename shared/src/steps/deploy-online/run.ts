@@ -3,6 +3,7 @@
  * plan → doctor → plan printed (dry-run stops here) → assets → endpoint → new deployment at 0% → smoke probe →
  * traffic steps with analysis (rollback on failure, cancellation or the deadline) → cleanup → outputs and summary.
  * Strategy stage stops after the smoke probe (result staged); a deployment already as desired at 0% is not written.
+ * Strategy remove deletes a named deployment without traffic instead (online-remove.ts).
  */
 import {
   applyDeploy,
@@ -19,8 +20,10 @@ import {
 import type { StepContext } from '../definition';
 import { connectWorkspace } from '../workspace';
 import { readOnlineStepPlan } from '../online-plan';
+import { isRemoval, removeDeployment } from '../online-remove';
 
 export async function deployOnline(ctx: StepContext): Promise<void> {
+  if (isRemoval(ctx)) return removeDeployment(ctx, 'deploy-online');
   const { host } = ctx;
   // 1. Inputs and files: all checked before anything is sent.
   const plan = readOnlineStepPlan(ctx, { kind: 'managed' });
