@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate } from '../support/gh-expressions';
-import { runReusableWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
+import { runWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
 import { addArcDeployment, addBatchDeployment, retrain, seedArcChampion, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
@@ -85,7 +85,7 @@ async function runChain(overrides: Record<string, string>): Promise<WorkflowRun>
   const base = githubEnv(t, { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, GITHUB_API_URL: apiUrl });
   const jobs = t.world.identity.githubJobs;
   const world = await t.control.call<{ identity: { githubJobs: { id: string; environment?: string; requestToken: string }[] } }>('GET', '/_emulator/world');
-  return runReusableWorkflow(join(REPO, m![1]!), {
+  return runWorkflow(join(REPO, m![1]!), {
     inputs: { ...inputs, ...overrides },
     secrets,
     vars,

@@ -1,5 +1,6 @@
 /**
- * Runs a reusable GitHub workflow (`on: workflow_call`) the way the runner would, far enough for the chain test:
+ * Runs a GitHub workflow the way the runner would, far enough for the chain and preview tests: a reusable one
+ * (`on: workflow_call`, with its inputs) or one started by an event (`github.event` given in the github context):
  * jobs in `needs` order with their `if:`, each step's `with:` / `env:` / `run:` resolved from the template text and
  * the contexts (inputs with their defaults, vars, secrets, github, needs, steps), `aml-lifecycle/aml-lifecycle/
  * actions/<step>@<ref>` run from this checkout's bundles as the runner runs an action (runGitHubAction), `run:` steps
@@ -20,7 +21,8 @@ export interface WorkflowRunOptions {
   inputs: Record<string, string>;
   secrets?: Record<string, string>;
   vars: Record<string, string>;
-  github: Record<string, string>;
+  /** The github context: repository, sha, run_id, token…, and `event` (the webhook payload) for an event's workflow */
+  github: Record<string, Value>;
   /** The caller's checkout: where steps run and relative paths resolve */
   workspace: string;
   /** The environment every step process gets (CA, endpoints; not the OIDC job) */
@@ -86,7 +88,7 @@ function order(jobs: Record<string, Json>): string[] {
 const strings = (o: Json | undefined, scope: Scope): Record<string, string> =>
   Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, interpolate(String(v), scope)]));
 
-export async function runReusableWorkflow(file: string, o: WorkflowRunOptions): Promise<WorkflowRun> {
+export async function runWorkflow(file: string, o: WorkflowRunOptions): Promise<WorkflowRun> {
   const def = parse(readFileSync(file, 'utf8')) as Json;
   const inputs = inputValues(def, o.inputs);
   const jobs = (def.jobs ?? {}) as Record<string, Json>;
@@ -106,7 +108,7 @@ export async function runReusableWorkflow(file: string, o: WorkflowRunOptions): 
     }
     const environment = job.environment ? interpolate(String(typeof job.environment === 'object' ? job.environment.name : job.environment), jobScope) : undefined;
     if (environment) o.approve?.(environment, name);
-    const jobEnv = { ...o.env, ...o.oidcFor(environment), ...strings(job.env, jobScope), GITHUB_WORKSPACE: o.workspace, GITHUB_REPOSITORY: o.github.repository ?? '', GITHUB_RUN_ID: o.github.run_id ?? '', GITHUB_SHA: o.github.sha ?? '' };
+    const jobEnv = { ...o.env, ...o.oidcFor(environment), ...strings(job.env, jobScope), GITHUB_WORKSPACE: o.workspace, GITHUB_REPOSITORY: String(o.github.repository ?? ''), GITHUB_RUN_ID: String(o.github.run_id ?? ''), GITHUB_SHA: String(o.github.sha ?? '') };
     const stepsCtx: Record<string, Value> = {};
     contexts.steps = stepsCtx;
     const steps: StepRun[] = [];
