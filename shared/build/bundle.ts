@@ -37,8 +37,8 @@ export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir:
 
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec'], withCheckJob: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch'], withCheckJob: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml'], withCheckJob: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml'], withCheckJob: true },
     { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true },
   ];
 }

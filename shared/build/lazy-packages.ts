@@ -11,6 +11,8 @@
  * - q and minimatch (with brace-expansion): azure-pipelines-task-lib requires them at the top for its ToolRunner's
  *   promises and its find/match helpers, which no step calls; they resolve from task-lib's folder, so the version
  *   is the one task-lib would load, and in the Azure DevOps bundle nothing else requires them.
+ * - yaml (~110 kB minified): read only when a step is given a YAML file (model file, deployment, policy…); a
+ *   register-model run from a model folder alone, or an input error, never compiles it.
  * A shim's exports are a plain object: only packages used through their properties (`Q.defer()`,
  * `minimatch.match()`), never called themselves, can be lazy.
  */
@@ -29,6 +31,7 @@ const ROOT = join(__dirname, '..', '..');
 
 export const LAZY_PACKAGES: readonly LazyPackage[] = [
   { name: 'undici', file: 'undici.js', entry: () => require.resolve('undici') },
+  { name: 'yaml', file: 'yaml.js', entry: () => require.resolve('yaml') },
   // ESM only (no `require` export condition): bundled through a TypeScript re-export, which ncc emits as CommonJS.
   { name: '@actions/exec', file: 'actions-exec.js', entry: () => join(ROOT, 'shared', 'build', 'lazy', 'actions-exec.ts') },
   { name: 'q', file: 'q.js', entry: () => fromTaskLib('q') },

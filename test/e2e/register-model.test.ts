@@ -65,6 +65,20 @@ describe('GitHub action (OIDC)', () => {
     expect(writes).toBe(0);
   });
 
+  test("the folder's .amlignore leaves its files out of the upload", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ignored-'));
+    writeFileSync(join(folder, 'model.pkl'), randomBytes(64));
+    writeFileSync(join(folder, 'scratch.tmp'), 'not part of the model');
+    writeFileSync(join(folder, '.amlignore'), '*.tmp\n');
+    const since = await t.control.lastSeq();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': uniqueName(), 'model-path': folder }, githubEnv()));
+    expect(r.exitCode).toBe(0);
+    const uploaded = (await t.control.journal(since)).filter((e) => e.area === 'blob' && e.method === 'PUT').map((e) => decodeURIComponent(e.path.slice(e.path.lastIndexOf('/') + 1).split('?')[0]!));
+    expect(uploaded).toContain('model.pkl');
+    expect(uploaded.some((f) => f.endsWith('.tmp'))).toBe(false);
+    expect(r.stdout).toMatch(/\.amlignore/);
+  });
+
   test('a changed model takes the next version; an explicit existing version with other content is refused', async () => {
     const name = uniqueName();
     const inputs = { ...workspace(), 'model-name': name };

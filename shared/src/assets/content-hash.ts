@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { inputError, StepError } from '../core/errors';
 import { describeFileType, isInsideFolder, readRegularFile } from '../core/files';
 
@@ -36,10 +36,14 @@ export const IGNORE_FILES = ['.amlignore', '.gitignore'] as const;
 /** Bumped if the hashing scheme ever changes, so old uploads are not mistaken for new ones. */
 const SCHEME = 'aml-lifecycle-content-v1';
 
-function loadIgnore(root: string): { ig?: Ignore; file?: string } {
+/** The folder's ignore rules; the `ignore` package is loaded only when there is an ignore file (after sign-in has started). */
+async function loadIgnore(root: string): Promise<{ ig?: Ignore; file?: string }> {
   for (const name of IGNORE_FILES) {
     const p = join(root, name);
-    if (existsSync(p)) return { ig: ignore().add(readRegularFile(p, { maxBytes: 1024 * 1024 })), file: p };
+    if (!existsSync(p)) continue;
+    const rules = readRegularFile(p, { maxBytes: 1024 * 1024 });
+    const { default: ignore } = await import('ignore');
+    return { ig: ignore().add(rules), file: p };
   }
   return {};
 }
@@ -129,7 +133,7 @@ async function hashTree(path: string, signal: AbortSignal | undefined): Promise<
   if (isFile) {
     files = [{ relativePath: basename(root), size: st.size, absolutePath: root }];
   } else {
-    const ig = loadIgnore(root);
+    const ig = await loadIgnore(root);
     ignoreFile = ig.file;
     files = await listFiles(root, ig.ig, signal);
     if (files.length === 0) {
