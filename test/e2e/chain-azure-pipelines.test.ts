@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 import { packageTask } from '../../shared/cli/task-package';
 import { steps } from '../../shared/src/steps';
 import { runStagesTemplate, type PipelineRun } from '../support/ado-pipeline-runner';
-import { addArcDeployment, addBatchDeployment, retrain, seedArcChampion, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, prepareArcRelease, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
 import { agentEnv, serviceConnection } from '../support/e2e';
@@ -140,11 +140,7 @@ test('target: batch — Stage skipped, Production runs after approval, the batch
 }, 900_000);
 
 test('target: arc — staged at 0% on the Kubernetes endpoint, checked there, promoted after approval, canary to 100%, monitored', async () => {
-  const clusterId = `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.Kubernetes/connectedClusters/arc-demo`;
-  const arc = { compute: 'arc-compute', clusterId, endpoint: 'credit-default-k8s' };
-  addArcDeployment(repo);
-  await seedArcChampion(t, repo, { ...arc, model: 'azureml:credit-default:1' });
-  retrain(repo, -1.15);
+  const arc = await prepareArcRelease(t, repo);
   approvals.length = 0;
   const r = await runChain({ target: 'arc', computeName: arc.compute, clusterId: arc.clusterId, endpointName: arc.endpoint, deploymentFile: 'deploy/k8s-deployment.yml', bakeTime: '2s' });
   expect(failures(r)).toBe('');

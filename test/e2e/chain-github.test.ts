@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate } from '../support/gh-expressions';
 import { runWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
-import { addArcDeployment, addBatchDeployment, retrain, seedArcChampion, seedChampion, writeCallerRepo } from '../support/caller-repo';
+import { addBatchDeployment, prepareArcRelease, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
 import { githubEnv } from '../support/e2e';
@@ -169,11 +169,7 @@ test('target: batch — no online staging; the approved version is promoted and 
 }, 900_000);
 
 test('target: arc — staged at 0% on the Kubernetes endpoint, checked there, promoted, then the canary moves all traffic on the attached compute', async () => {
-  const clusterId = `/subscriptions/${t.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${t.env.AML_RESOURCE_GROUP}/providers/Microsoft.Kubernetes/connectedClusters/arc-demo`;
-  const arc = { compute: 'arc-compute', clusterId, endpoint: 'credit-default-k8s' };
-  addArcDeployment(repo);
-  await seedArcChampion(t, repo, { ...arc, model: 'azureml:credit-default:1' });
-  retrain(repo, -1.15);
+  const arc = await prepareArcRelease(t, repo);
   approvals.length = 0;
   const r = await runChain({
     target: 'arc',

@@ -67,6 +67,20 @@ export async function seedArcChampion(t: TestEmulator, repo: string, o: { comput
 }
 
 /**
+ * What the chain tests' `target: arc` run starts from: the repository's Kubernetes deployment file, the Kubernetes
+ * champion (credit-default:1 on blue) on the emulator's Arc cluster attached as arc-compute, and a retrained model.
+ */
+export async function prepareArcRelease(t: TestEmulator, repo: string): Promise<{ compute: string; clusterId: string; endpoint: string }> {
+  const w = workspaceInputs(t);
+  const clusterId = `/subscriptions/${w['subscription-id']}/resourceGroups/${w['resource-group']}/providers/Microsoft.Kubernetes/connectedClusters/arc-demo`;
+  const arc = { compute: 'arc-compute', clusterId, endpoint: 'credit-default-k8s' };
+  addArcDeployment(repo);
+  await seedArcChampion(t, repo, { ...arc, model: 'azureml:credit-default:1' });
+  retrain(repo, -1.15);
+  return arc;
+}
+
+/**
  * What a team has before a release: the data its monitor reads (seeded as data assets) and the champion the endpoint
  * already serves (version 1 on blue, all traffic), made with the actions themselves.
  */
