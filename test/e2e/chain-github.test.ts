@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate } from '../support/gh-expressions';
 import { runWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
+import { callerVars, checkoutAction, environmentOidc, seedGitHubEnvironments, workflowFailures } from '../support/github-caller';
 import { addBatchDeployment, prepareArcRelease, retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { startRecorder, type Recorder } from '../support/http-recorder';
 import { arm, workspacePath } from '../support/arm-reader';
@@ -22,6 +23,7 @@ import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator'
 import { readEndpoint } from '../support/deploy-online';
 
 const REPOSITORY = 'contoso/credit';
+const ENVIRONMENTS = ['staging', 'production'];
 let t: TestEmulator;
 let api: Recorder;
 let apiUrl: string;
@@ -32,19 +34,7 @@ beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 300 });
   await t.control.call('PUT', '/_emulator/online/quota', { limits: { standardDSv2Family: 400, total: 1000 } });
   // One OIDC job per environment, and the federated credentials the template's comments tell teams to create.
-  const app = t.world.identity.apps[0];
-  await t.control.seed({
-    identity: {
-      githubJobs: ['staging', 'production'].map((e) => ({ id: `job-${e}`, repository: REPOSITORY, ref: 'refs/heads/main', environment: e, requestToken: `req-${e}` })),
-      apps: [
-        {
-          displayName: app.displayName,
-          appId: app.appId,
-          federatedCredentials: ['staging', 'production'].map((e) => ({ name: `credit-${e}`, issuer: `${t.env.AML_EMULATOR_URL}/github-oidc`, subject: `repo:${REPOSITORY}:environment:${e}`, audiences: ['api://AzureADTokenExchange'] })),
-        },
-      ],
-    },
-  });
+  await seedGitHubEnvironments(t, REPOSITORY, ENVIRONMENTS, 'refs/heads/main');
   // GitHub's REST API as the production job reads it: who approved the environment.
   api = await startRecorder((r) =>
     r.url === `/repos/${REPOSITORY}/actions/runs/4242/approvals` && r.headers.authorization === 'Bearer ghs_jobtoken'
@@ -69,22 +59,11 @@ async function runChain(overrides: Record<string, string>): Promise<WorkflowRun>
   const job = caller.jobs.release!;
   const m = /^aml-lifecycle\/aml-lifecycle\/(\.github\/workflows\/[\w.-]+\.yml)@v1$/.exec(job.uses);
   expect(m).not.toBeNull();
-  const vars = {
-    AZURE_CLIENT_ID: t.world.identity.apps[0].appId,
-    AZURE_TENANT_ID: t.world.identity.tenantId,
-    AZURE_SUBSCRIPTION_ID: t.env.AZURE_SUBSCRIPTION_ID!,
-    AML_RESOURCE_GROUP: t.env.AML_RESOURCE_GROUP!,
-    AML_WORKSPACE: t.env.AML_WORKSPACE!,
-    AML_REGISTRY: t.env.AML_REGISTRY_NAME!,
-    AML_REGISTRY_RESOURCE_GROUP: t.env.AML_REGISTRY_RESOURCE_GROUP!,
-    AML_REGISTRY_SUBSCRIPTION_ID: t.env.AML_REGISTRY_SUBSCRIPTION_ID!,
-  };
+  const vars = callerVars(t);
   const callerScope = { contexts: { vars, secrets: {}, github: { sha: 'abc123' }, inputs: {} }, status: 'success' as const };
   const inputs = Object.fromEntries(Object.entries(job.with).map(([k, v]) => [k, interpolate(String(v), callerScope)]));
   const secrets = Object.fromEntries(Object.entries(job.secrets ?? {}).map(([k, v]) => [k, interpolate(String(v), callerScope)]));
   const base = githubEnv(t, { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, GITHUB_API_URL: apiUrl });
-  const jobs = t.world.identity.githubJobs;
-  const world = await t.control.call<{ identity: { githubJobs: { id: string; environment?: string; requestToken: string }[] } }>('GET', '/_emulator/world');
   return runWorkflow(join(REPO, m![1]!), {
     inputs: { ...inputs, ...overrides },
     secrets,
@@ -92,22 +71,12 @@ async function runChain(overrides: Record<string, string>): Promise<WorkflowRun>
     github: { repository: REPOSITORY, sha: 'abc123', run_id: '4242', token: 'ghs_jobtoken' },
     workspace: repo,
     env: base,
-    actionFor: (uses) => {
-      const a = /^aml-lifecycle\/aml-lifecycle\/actions\/([a-z-]+)@v1$/.exec(uses);
-      return a ? join(REPO, 'actions', a[1]!) : undefined;
-    },
-    oidcFor: (environment) => {
-      const j = world.identity.githubJobs.find((x) => x.environment === environment) ?? jobs[0]!;
-      return { ACTIONS_ID_TOKEN_REQUEST_URL: `${t.env.AML_EMULATOR_URL}/github-oidc/_apis/distributedtask/hubs/Actions/plans/4242/jobs/${j.id}/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: j.requestToken };
-    },
+    actionFor: checkoutAction,
+    oidcFor: environmentOidc(t, '4242', ENVIRONMENTS),
     approve: (environment, name) => approvals.push(`${environment}:${name}`),
   });
 }
 
-const failures = (r: WorkflowRun) =>
-  Object.entries(r.jobs)
-    .flatMap(([j, v]) => v.steps.filter((s) => s.outcome === 'failure').map((s) => `${j}/${s.id ?? s.uses}:\n${s.run ? `${s.run.stdout.slice(-3000)}${s.run.stderr.slice(-1000)}` : s.log}`))
-    .join('\n');
 
 test('staging checks that fail stop the chain before promotion; the champion keeps the traffic', async () => {
   retrain(repo, -1.25);
@@ -131,7 +100,7 @@ test('staging checks that fail stop the chain before promotion; the champion kee
 test('the fixed rerun goes through: promoted with the approver as lineage, all traffic on the new deployment, monitored', async () => {
   approvals.length = 0;
   const r = await runChain({ 'bake-time': '2s' });
-  expect(failures(r)).toBe('');
+  expect(workflowFailures(r)).toBe('');
   expect(r.order).toEqual(['register', 'stage', 'staging-checks', 'production', 'monitors']);
   expect(approvals).toEqual(['staging:register', 'staging:stage', 'staging:staging-checks', 'production:production', 'production:monitors']);
   // The rerun is safe: the same version, the staged deployment reused.
@@ -159,7 +128,7 @@ test('target: batch — no online staging; the approved version is promoted and 
   retrain(repo, -1.2);
   approvals.length = 0;
   const r = await runChain({ target: 'batch', 'batch-deployment-file': 'batch/deployment.yml', 'batch-test-input': 'batch/sample' });
-  expect(failures(r)).toBe('');
+  expect(workflowFailures(r)).toBe('');
   expect(Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]))).toEqual({ register: 'success', stage: 'skipped', 'staging-checks': 'skipped', production: 'success', monitors: 'skipped' });
   expect(approvals).toEqual(['staging:register', 'production:production']);
   const batch = r.jobs.production!.steps.find((s) => s.id === 'batch')!;
@@ -179,7 +148,7 @@ test('target: arc — staged at 0% on the Kubernetes endpoint, checked there, pr
     'deployment-file': 'deploy/k8s-deployment.yml',
     'bake-time': '2s',
   });
-  expect(failures(r)).toBe('');
+  expect(workflowFailures(r)).toBe('');
   expect(Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]))).toEqual({ register: 'success', stage: 'success', 'staging-checks': 'success', production: 'success', monitors: 'success' });
   expect(r.jobs['staging-checks']!.steps.find((s) => s.id === 'checks')!.outputs).toMatchObject({ verdict: 'passed' });
   const staged = r.jobs.stage!.outputs['deployment-name']!;

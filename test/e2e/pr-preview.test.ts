@@ -9,9 +9,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWorkflow, type WorkflowRun } from '../support/gh-workflow-runner';
+import { callerVars, checkoutAction, environmentOidc, seedGitHubEnvironments, workflowFailures } from '../support/github-caller';
 import { retrain, seedChampion, writeCallerRepo } from '../support/caller-repo';
 import { githubEnv } from '../support/e2e';
-import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../support/emulator';
 import { deploymentNames, readEndpoint } from '../support/deploy-online';
 
 const REPOSITORY = 'contoso/credit';
@@ -24,19 +25,7 @@ let bin: string;
 beforeAll(async () => {
   t = await startTestEmulator({ lroDurationMs: 300 });
   await t.control.call('PUT', '/_emulator/online/quota', { limits: { standardDSv2Family: 400, total: 1000 } });
-  const app = t.world.identity.apps[0];
-  await t.control.seed({
-    identity: {
-      githubJobs: [{ id: 'job-staging', repository: REPOSITORY, ref: `refs/pull/${PR}/merge`, environment: 'staging', requestToken: 'req-staging' }],
-      apps: [
-        {
-          displayName: app.displayName,
-          appId: app.appId,
-          federatedCredentials: [{ name: 'credit-staging', issuer: `${t.env.AML_EMULATOR_URL}/github-oidc`, subject: `repo:${REPOSITORY}:environment:staging`, audiences: ['api://AzureADTokenExchange'] }],
-        },
-      ],
-    },
-  });
+  await seedGitHubEnvironments(t, REPOSITORY, ['staging'], `refs/pull/${PR}/merge`);
   repo = await writeCallerRepo('github');
   await seedChampion(t, repo);
   retrain(repo, -1.25);
@@ -54,17 +43,10 @@ afterAll(async () => {
 });
 
 async function onPullRequest(action: string, headRepo = REPOSITORY): Promise<WorkflowRun> {
-  const vars = {
-    AZURE_CLIENT_ID: t.world.identity.apps[0].appId,
-    AZURE_TENANT_ID: t.world.identity.tenantId,
-    AZURE_SUBSCRIPTION_ID: t.env.AZURE_SUBSCRIPTION_ID!,
-    AML_RESOURCE_GROUP: t.env.AML_RESOURCE_GROUP!,
-    AML_WORKSPACE: t.env.AML_WORKSPACE!,
-  };
   const env = githubEnv(t, { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined });
   return runWorkflow(join(repo, '.github', 'workflows', 'pr-preview.yml'), {
     inputs: {},
-    vars,
+    vars: callerVars(t),
     github: {
       repository: REPOSITORY,
       sha: 'def456',
@@ -75,26 +57,16 @@ async function onPullRequest(action: string, headRepo = REPOSITORY): Promise<Wor
     },
     workspace: repo,
     env: { ...env, PATH: `${bin}:${process.env.PATH}` },
-    actionFor: (uses) => {
-      const a = /^aml-lifecycle\/aml-lifecycle\/actions\/([a-z-]+)@v1$/.exec(uses);
-      return a ? join(REPO, 'actions', a[1]!) : undefined;
-    },
-    oidcFor: () => ({
-      ACTIONS_ID_TOKEN_REQUEST_URL: `${t.env.AML_EMULATOR_URL}/github-oidc/_apis/distributedtask/hubs/Actions/plans/5151/jobs/job-staging/idtoken?api-version=2.0`,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-staging',
-    }),
+    actionFor: checkoutAction,
+    oidcFor: environmentOidc(t, '5151', ['staging']),
   });
 }
 
-const failures = (r: WorkflowRun) =>
-  Object.entries(r.jobs)
-    .flatMap(([j, v]) => v.steps.filter((s) => s.outcome === 'failure').map((s) => `${j}/${s.id ?? s.uses}:\n${s.run ? `${s.run.stdout.slice(-3000)}${s.run.stderr.slice(-1000)}` : s.log}`))
-    .join('\n');
 const results = (r: WorkflowRun) => Object.fromEntries(Object.entries(r.jobs).map(([k, v]) => [k, v.result]));
 
 test('opened: the preview pr-12 at 0% beside the champion, checked, and the verdict commented on the pull request', async () => {
   const r = await onPullRequest('opened');
-  expect(failures(r)).toBe('');
+  expect(workflowFailures(r)).toBe('');
   expect(results(r)).toEqual({ preview: 'success', teardown: 'skipped' });
   const preview = r.jobs.preview!;
   expect(preview.steps.find((s) => s.id === 'deploy')!.outputs).toMatchObject({ 'deployment-name': `pr-${PR}`, result: 'staged' });
@@ -110,14 +82,14 @@ test('opened: the preview pr-12 at 0% beside the champion, checked, and the verd
 
 test('closed: the preview is deleted with strategy remove, the champion keeps its traffic; closing again removes nothing', async () => {
   const r = await onPullRequest('closed');
-  expect(failures(r)).toBe('');
+  expect(workflowFailures(r)).toBe('');
   expect(results(r)).toEqual({ preview: 'skipped', teardown: 'success' });
   expect(r.jobs.teardown!.steps[0]!.outputs).toMatchObject({ 'deployment-name': `pr-${PR}`, result: 'removed' });
   expect(await deploymentNames(t, 'credit-default-ep')).toEqual(['blue']);
   expect((await readEndpoint(t, 'credit-default-ep'))!.properties.traffic).toEqual({ blue: 100 });
 
   const again = await onPullRequest('closed');
-  expect(failures(again)).toBe('');
+  expect(workflowFailures(again)).toBe('');
   expect(again.jobs.teardown!.steps[0]!.outputs.result).toBe('unchanged');
 }, 600_000);
 
