@@ -18,6 +18,7 @@ import { StepError, isStepError } from '../core/errors';
 import { adoOidcRequestOf, checkAdoOidcRequest, fetchAdoOidcToken } from './ado-oidc-token';
 import { type CloudEndpoints, isPublicAuthority } from './clouds';
 import { translateCredentialError } from './credential-errors';
+import type { PrefetchedGet } from './prefetch';
 import { recordingHttpClient } from './recording-http-client';
 import { withAttemptLog } from './sign-in-attempts';
 import { type AuthConfig, describeAuth, TOKEN_EXCHANGE_AUDIENCE } from './config';
@@ -31,6 +32,8 @@ export interface CredentialOptions {
   logger: Logger;
   /** Retries of the identity pipeline per token request (default 3, so 4 attempts) and its first backoff. */
   retry?: { maxRetries?: number; retryDelayInMs?: number };
+  /** The tenant's OpenID metadata, requested before this module loaded (prefetch.ts); serves MSAL's first GET of it. */
+  authorityMetadata?: PrefetchedGet;
 }
 
 /** Attempts per token request: @azure/identity's own default, stated so messages can count on it. */
@@ -72,7 +75,7 @@ export function createCredential(config: AuthConfig, opts: CredentialOptions): T
   const identityOptions: TokenCredentialOptions & { disableInstanceDiscovery?: boolean } = {
     authorityHost: opts.cloud.authorityHost,
     // One HTTP client for every request of every credential kind, recording what the endpoints answered.
-    httpClient: recordingHttpClient(),
+    httpClient: recordingHttpClient(undefined, opts.authorityMetadata),
     retryOptions: { maxRetries: opts.retry?.maxRetries ?? IDENTITY_MAX_RETRIES, ...(opts.retry?.retryDelayInMs !== undefined ? { retryDelayInMs: opts.retry.retryDelayInMs } : {}) },
     ...(isPublicAuthority(opts.cloud) ? {} : { disableInstanceDiscovery: true }),
   };

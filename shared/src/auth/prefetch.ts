@@ -12,6 +12,8 @@
  * only held in a promise.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { request } from 'node:https';
+import type { Socket } from 'node:net';
 import { adoOidcRequestOf, fetchAdoOidcToken, type AdoOidcRetry } from './ado-oidc-token';
 import { type AuthConfig, TOKEN_EXCHANGE_AUDIENCE } from './config';
 
@@ -54,6 +56,93 @@ export function prefetchAccessToken(credential: TokenCredential, scope: string, 
   return {
     getToken: (scopes, options) => (sameRequest(scopes, options) && first()) || credential.getToken(scopes, options),
   };
+}
+
+/** A public GET answered ahead of time: `take` hands out its answer once, while fresh (see prefetchAuthorityMetadata). */
+export interface PrefetchedGet {
+  url: string;
+  take(): Promise<PrefetchedAnswer> | undefined;
+}
+
+export interface PrefetchedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The sign-ins whose first request MSAL makes is the tenant's OpenID metadata (managed identity and `az` do not). */
+const MSAL_SIGN_INS = new Set<AuthConfig['type']>(['github-oidc', 'ado-workload-identity', 'service-principal-secret', 'service-principal-certificate']);
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+const METADATA_LIMIT_BYTES = 1024 * 1024;
+const METADATA_TIMEOUT_MS = 10_000;
+
+/** The URL MSAL reads a tenant's metadata from: `<authority host>/<tenant>/v2.0/.well-known/openid-configuration`. */
+export function authorityMetadataUrl(authorityHost: string, tenantId: string): string {
+  return `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/v2.0/.well-known/openid-configuration`;
+}
+
+/**
+ * MSAL's first request for a tenant is its OpenID metadata: public, the same for every client, no secret in it. It
+ * is requested here as soon as the inputs are valid, so that a client secret or certificate sign-in (which has no ID
+ * token to fetch first) has a request in flight while @azure/identity and MSAL load, and a federated one has the
+ * metadata by the time MSAL asks. The credential's HTTP client (identity's documented `httpClient` option, see
+ * recording-http-client.ts) answers MSAL's GET of exactly this URL from it, once, while PREFETCH_MAX_AGE_MS fresh;
+ * a failure or a status other than 200 is dropped and MSAL makes its own request as before (its errors are the
+ * usual ones). Not done behind a proxy (the pipeline's proxy policy applies to MSAL's own request).
+ */
+export function prefetchAuthorityMetadata(
+  config: AuthConfig,
+  authorityHost: string,
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => number = Date.now,
+): PrefetchedGet | undefined {
+  if (!MSAL_SIGN_INS.has(config.type) || !('tenantId' in config) || !config.tenantId) return undefined;
+  if (PROXY_VARIABLES.some((v) => env[v])) return undefined;
+  const url = authorityMetadataUrl(authorityHost, config.tenantId);
+  if (!url.startsWith('https://')) return undefined;
+  // Until MSAL takes the answer the request never keeps the process alive (a step that fails before signing in
+  // does not wait for it); once taken, it is awaited like any request.
+  let socket: Socket | undefined;
+  let taken = false;
+  const early = once(() => getPublic(url, (s) => {
+    socket = s;
+    if (!taken) s.unref();
+  }), now);
+  return {
+    url,
+    take: () => {
+      const answer = early();
+      if (answer && !taken) {
+        taken = true;
+        socket?.ref();
+      }
+      return answer;
+    },
+  };
+}
+
+function getPublic(url: string, onSocket: (s: Socket) => void): Promise<PrefetchedAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json', connection: 'close' }, timeout: METADATA_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > METADATA_LIMIT_BYTES) req.destroy(new Error('authority metadata too large'));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('authority metadata request timed out')));
+    req.on('socket', onSocket);
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /**

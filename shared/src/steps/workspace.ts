@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { describeAuth } from '../auth/config';
-import { prefetchAccessToken, prefetchSignIn } from '../auth/prefetch';
+import { prefetchAccessToken, prefetchAuthorityMetadata, prefetchSignIn, type PrefetchedGet } from '../auth/prefetch';
 import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select';
 import { armScope, type CloudEndpoints } from '../auth/clouds';
 import type { AzureMlClient } from '../azureml/client';
@@ -41,6 +41,8 @@ export function workspaceInputs(ctx: StepContext): { resourceGroup: string; work
 /** What connectWorkspace decides from the inputs alone: who signs in, where, and the subscription. */
 export interface ConnectionPlan {
   auth: ResolvedAuth;
+  /** The tenant's OpenID metadata, in flight since the plan was made (MSAL's first request). */
+  authorityMetadata?: PrefetchedGet;
   subscriptionId: string;
   resourceGroup: string;
   workspaceName: string;
@@ -50,7 +52,8 @@ export interface ConnectionPlan {
 
 /**
  * Read and check the sign-in and workspace inputs (input errors are thrown here), then start signing in: a GitHub
- * ID token or an Azure DevOps service connection's OIDC token is requested now, while the modules that use it load.
+ * ID token or an Azure DevOps service connection's OIDC token, and the tenant's OpenID metadata, are requested now,
+ * while the modules that use them load.
  * No Azure request, no heavy module.
  */
 export function planConnection(ctx: StepContext): ConnectionPlan {
@@ -73,7 +76,8 @@ export function planConnection(ctx: StepContext): ConnectionPlan {
     throw inputError("Input 'subscription-id' is required (or set AZURE_SUBSCRIPTION_ID).", { input: 'subscription-id' });
   }
   checkSubscriptionId(subscriptionId, 'subscription-id');
-  return { ...base, auth: { ...auth, config: prefetchSignIn(auth.config) }, subscriptionId };
+  const config = prefetchSignIn(auth.config);
+  return { ...base, auth: { ...auth, config }, authorityMetadata: prefetchAuthorityMetadata(config, auth.cloud.authorityHost), subscriptionId };
 }
 
 /** Yield to the event loop, so that requests already started make progress between two long module loads. */
@@ -94,7 +98,12 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
   // request is in flight, takes that cost off the path from the token to the first Azure request.
   void (globalThis as { FormData?: unknown }).FormData;
   // Signing in starts now (the ARM token), while the ARM SDK and the client load (see prefetchAccessToken).
-  const signedIn = createCredential(auth.config, { cloud: auth.cloud, onSecret: (v) => host.setSecret(v), logger: host });
+  const signedIn = createCredential(auth.config, {
+    cloud: auth.cloud,
+    onSecret: (v) => host.setSecret(v),
+    logger: host,
+    authorityMetadata: plan.authorityMetadata,
+  });
   const credential = prefetchAccessToken(signedIn, armScope(auth.cloud), ctx.deadline.signal);
   await turn();
   const { AzureMlClient } = await import('../azureml/client');
