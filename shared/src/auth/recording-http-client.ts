@@ -18,11 +18,25 @@ function hostOf(url: string): string {
   }
 }
 
+/** `p`'s value, or undefined when it fails or `signal` aborts first (the step's deadline bounds the wait). */
+function unlessAborted<T>(p: Promise<T>, signal: PipelineRequest['abortSignal']): Promise<T | undefined> {
+  if (signal?.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (v: T | undefined): void => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(v);
+    };
+    p.then(settle, () => settle(undefined));
+  });
+}
+
 /** The prefetched answer to `request`, or undefined (not that URL, already used, stale, failed, not 200). */
 async function answered(request: PipelineRequest, prefetched: PrefetchedGet | undefined): Promise<PipelineResponse | undefined> {
   if (!prefetched || request.method !== 'GET' || request.url !== prefetched.url) return undefined;
   const early = prefetched.take();
-  const answer = early && (await early.catch(() => undefined));
+  const answer = early && (await unlessAborted(early, request.abortSignal));
   if (answer?.status !== 200) return undefined;
   return { request, status: answer.status, headers: createHttpHeaders(answer.headers), bodyAsText: answer.body };
 }

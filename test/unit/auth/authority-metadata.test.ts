@@ -18,6 +18,7 @@ let status = 200;
 beforeAll(async () => {
   server = createServer({ cert: readFileSync(join(TEST_CA_DIR, 'server.pem')), key: readFileSync(join(TEST_CA_DIR, 'server-key.pem')) }, (req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    if (req.url?.includes('/slow/')) return; // never answers
     res.writeHead(status, { 'content-type': 'application/json', 'x-served': 'server' });
     res.end(JSON.stringify({ issuer: 'https://issuer', status }));
   });
@@ -83,6 +84,20 @@ describe('prefetchAuthorityMetadata', () => {
     const inner = innerClient();
     expect((await recordingHttpClient(inner, prefetched).sendRequest(get(prefetched.url))).status).toBe(299);
     expect(inner.sent).toHaveLength(1);
+  });
+
+  test("a prefetch still in flight when the request's signal aborts is not waited for", async () => {
+    const prefetched = prefetchAuthorityMetadata({ ...secret, tenantId: 'slow' } as AuthConfig, origin, {})!;
+    const inner = innerClient();
+    const controller = new AbortController();
+    const request = createPipelineRequest({ url: prefetched.url, method: 'GET', abortSignal: controller.signal });
+    const pending = recordingHttpClient(inner, prefetched).sendRequest(request);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(inner.sent).toEqual([]);
+    controller.abort();
+    expect((await pending).status).toBe(299);
+    expect(inner.sent).toEqual([`GET ${prefetched.url}`]);
+    server.closeAllConnections();
   });
 
   test('not for sign-ins that do not start with it, not behind a proxy, not over plain http', () => {
