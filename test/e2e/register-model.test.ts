@@ -237,6 +237,25 @@ describe('CLI', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/Authentication failed.*AADSTS7000215/s);
   });
+
+  test('the planning reads go out together; a missing workspace is reported as such, not as the datastore it also breaks', async () => {
+    const secret = { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value };
+    const name = uniqueName();
+    const since = await t.control.lastSeq();
+    const missing = record(await runNode(CLI, ['register-model', '--model-name', name, '--model-path', modelFolder()], cliEnv({ ...secret, AML_WORKSPACE: 'no-such-workspace' })));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/workspace.*no-such-workspace/i);
+    expect(missing.stderr).not.toMatch(/datastore/i);
+    const reads = (await t.control.journal(since)).filter((e) => e.method === 'GET' && e.path.includes('/workspaces/no-such-workspace'));
+    // The workspace, its default datastore and the model's latest version: each read once, all sent.
+    expect(reads.map((e) => e.path.replace(/^.*\/workspaces\/no-such-workspace/, '').split('?')[0]).sort()).toEqual(['', '/datastores/workspaceblobstore', `/models/${name}/versions`]);
+
+    const inExisting = record(
+      await runNode(CLI, ['register-model', '--model-name', uniqueName(), '--model-path', 'azureml://datastores/nosuchstore/paths/m/'], cliEnv(secret)),
+    );
+    expect(inExisting.exitCode).toBe(1);
+    expect(inExisting.stderr).toMatch(/datastore 'nosuchstore', which does not exist/);
+  });
 });
 
 describe('bad input is reported before anything is sent', () => {

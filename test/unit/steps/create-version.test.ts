@@ -7,7 +7,7 @@ import { StepError } from '../../../shared/src/core/errors';
 import type { AzureMlClient } from '../../../shared/src/azureml/client';
 import type { ModelVersion } from '../../../shared/src/azureml/resources';
 import type { ModelVersionBody } from '../../../shared/src/specs/model-spec';
-import { createModelVersion, lostRace, planAutomaticVersion, type CreateVersionRequest } from '../../../shared/src/steps/register-model/create-version';
+import { createModelVersion, latestModelVersion, lostRace, planAutomaticVersion, type CreateVersionRequest } from '../../../shared/src/steps/register-model/create-version';
 
 const uri = (id: string) => `azureml://subscriptions/s/resourcegroups/rg/workspaces/ws/datastores/workspaceblobstore/paths/LocalUpload/${id}/model`;
 const body = (id: string, tags: Record<string, string> = {}): ModelVersionBody => ({
@@ -191,5 +191,24 @@ describe('the automatic version when another run registers at the same time', ()
     expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('a'))).toMatchObject({ version: '1', action: 'unchanged' });
     expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('b'))).toEqual({ version: '2', action: 'create' });
     expect(lists).toBe(2);
+  });
+
+  test('a latest version already read (latestModelVersion, sent with the other planning reads) is not listed again', async () => {
+    const ws = new FakeWorkspace();
+    ws.store('1', body('a'));
+    let lists = 0;
+    const client = planning(ws);
+    const list = client.listModelVersions.bind(client);
+    (client as { listModelVersions: unknown }).listModelVersions = async (...args: Parameters<AzureMlClient['listModelVersions']>) => {
+      lists++;
+      return list(...args);
+    };
+    const latest = await latestModelVersion(client, 'rg', 'ws', 'm');
+    expect(lists).toBe(1);
+    expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('a'), { latest })).toMatchObject({ version: '1', action: 'unchanged' });
+    expect(await planAutomaticVersion(client, 'rg', 'ws', 'm', body('b'), { latest })).toEqual({ version: '2', action: 'create' });
+    expect(lists).toBe(1);
+    // No version yet: undefined read is an answer too, not a reason to list.
+    expect(await planAutomaticVersion(new FakeWorkspace().client, 'rg', 'ws', 'm', body('a'), { latest: undefined })).toEqual({ version: '1', action: 'create' });
   });
 });

@@ -60,6 +60,11 @@ async function nextVersion(req: CreateVersionRequest, taken: string): Promise<st
 const isSame = (body: ModelVersionBody, live: ModelVersion | undefined): live is ModelVersion =>
   !!live && compareModelVersion(body, live).action === 'unchanged';
 
+/** The most recently created version of model `name`, if any. */
+export async function latestModelVersion(client: AzureMlClient, rg: string, ws: string, name: string): Promise<ModelVersion | undefined> {
+  return (await client.listModelVersions(rg, ws, name, { orderBy: 'createdtime desc', top: 1 }))[0];
+}
+
 /**
  * The version a registration without `model-version` takes: the latest one when it already holds exactly `body`,
  * else the next free one. The container is read after the list, so a container ahead of the list means versions
@@ -72,10 +77,12 @@ export async function planAutomaticVersion(
   ws: string,
   name: string,
   body: ModelVersionBody,
+  /** The latest version (none: undefined), when already read with latestModelVersion. */
+  read?: { latest: ModelVersion | undefined },
 ): Promise<{ version: string; action: 'create' | 'unchanged'; live?: ModelVersion }> {
-  const latestOf = async () => (await client.listModelVersions(rg, ws, name, { orderBy: 'createdtime desc', top: 1 }))[0];
+  const latestOf = () => latestModelVersion(client, rg, ws, name);
   const holdsThis = (v: ModelVersion): boolean => compareModelVersion(body, v).action === 'unchanged';
-  const latest = await latestOf();
+  const latest = read ? read.latest : await latestOf();
   if (latest && holdsThis(latest)) return { version: String(latest.name), action: 'unchanged', live: latest };
   const container = await client.getModelContainer(rg, ws, name);
   const afterLatest = latest && /^\d+$/.test(String(latest.name)) ? Number(latest.name) + 1 : 1;

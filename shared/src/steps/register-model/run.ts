@@ -18,7 +18,8 @@ import { metricsAsProperties } from '../../gate/recorded-metrics';
 import { moveAlias } from '../../promote/aliases';
 import { workspaceModels } from '../../promote/model-store';
 import { checkPathDatastoreExists } from '../../specs/datastore-check';
-import { createModelVersion, planAutomaticVersion } from './create-version';
+import { createModelVersion, latestModelVersion, planAutomaticVersion } from './create-version';
+import { inOrder } from '../../core/in-order';
 import { checkRegistryName, checkResourceGroup, checkSubscriptionId } from '../../core/names';
 
 /** Everything decided before talking to Azure. */
@@ -67,12 +68,23 @@ interface Decision {
   live?: ModelVersion;
 }
 
-async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired: ReturnType<typeof resolveModelVersionBody>): Promise<Decision> {
+/**
+ * What the workspace holds for the plan's model: the given version, or (no version given) the latest one. Needs
+ * only the name, so it is read together with the workspace and the datastore.
+ */
+function readLive(conn: WorkspaceConnection, plan: ModelVersionPlan): Promise<ModelVersion | undefined> {
+  const { client, scope } = conn;
+  return plan.version !== undefined
+    ? client.getModelVersion(scope.resourceGroup, scope.workspaceName, plan.name, plan.version)
+    : latestModelVersion(client, scope.resourceGroup, scope.workspaceName, plan.name);
+}
+
+async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired: ReturnType<typeof resolveModelVersionBody>, found: ModelVersion | undefined): Promise<Decision> {
   const { client, scope } = conn;
   const rg = scope.resourceGroup;
   const ws = scope.workspaceName;
   if (plan.version !== undefined) {
-    const live = await client.getModelVersion(rg, ws, plan.name, plan.version);
+    const live = found;
     if (!live) return { version: plan.version, action: 'create' };
     const d = compareModelVersion(desired, live);
     if (d.action === 'conflict') {
@@ -84,7 +96,7 @@ async function decide(conn: WorkspaceConnection, plan: ModelVersionPlan, desired
     return { version: plan.version, action: d.action === 'update' ? 'update' : 'unchanged', changed: d.action === 'update' ? d.changed : undefined, live };
   }
   // No version given: the latest version when it already holds exactly this, else the next free one.
-  return planAutomaticVersion(client, rg, ws, plan.name, desired);
+  return planAutomaticVersion(client, rg, ws, plan.name, desired, { latest: found });
 }
 
 /** Metrics from the `metrics` file are recorded on the version (`metrics.<name>` properties) for later gates. */
@@ -140,21 +152,22 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   }
   host.info(`Signing in as ${conn.principal}; workspace ${scope.workspaceName} in ${scope.resourceGroup} (${conn.cloud.name}).`);
 
-  // 2. Plan against the live workspace.
-  const workspace = await client.getWorkspace(scope.resourceGroup, scope.workspaceName);
-  await checkPathDatastoreExists(plan.path, plan.sources.path ?? { kind: 'input', input: 'model-path' }, scope, async (name) =>
-    (await client.findDatastore(scope.resourceGroup, scope.workspaceName, name)) !== undefined,
-  );
-  let datastoreName = plan.datastore;
-  if (content) {
-    const ds = plan.sources.datastore
-      ? await client.getDatastore(scope.resourceGroup, scope.workspaceName, plan.datastore)
-      : await client.getDefaultDatastore(scope.resourceGroup, scope.workspaceName);
-    datastoreName = ds.name;
-    content.datastore = ds;
-  }
-  const desired = resolveModelVersionBody({ ...plan, datastore: datastoreName }, scope, content?.uploadPath);
-  const decision = await decide(conn, plan, desired);
+  // 2. Plan against the live workspace: its independent reads together, their errors in this order.
+  const [workspace, , ds, live] = await inOrder([
+    client.getWorkspace(scope.resourceGroup, scope.workspaceName),
+    checkPathDatastoreExists(plan.path, plan.sources.path ?? { kind: 'input', input: 'model-path' }, scope, async (name) =>
+      (await client.findDatastore(scope.resourceGroup, scope.workspaceName, name)) !== undefined,
+    ),
+    !content
+      ? Promise.resolve(undefined)
+      : plan.sources.datastore
+        ? client.getDatastore(scope.resourceGroup, scope.workspaceName, plan.datastore)
+        : client.getDefaultDatastore(scope.resourceGroup, scope.workspaceName),
+    readLive(conn, plan),
+  ] as const);
+  if (content && ds) content.datastore = ds;
+  const desired = resolveModelVersionBody({ ...plan, datastore: ds?.name ?? plan.datastore }, scope, content?.uploadPath);
+  const decision = await decide(conn, plan, desired, live);
   const verb = { create: 'create', update: `update ${decision.changed?.join(', ')} of`, unchanged: 'leave unchanged' }[decision.action];
   host.info(`Plan: ${verb} model ${plan.name} version ${decision.version} → ${desired.properties.modelUri}`);
 
