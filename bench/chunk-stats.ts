@@ -5,7 +5,7 @@
  * `npx tsx bench/chunk-stats.ts github` prints every chunk; bench/trace.ts uses it for the chunks a run loads.
  */
 import { join } from 'node:path';
-import { bundles, ncc, nccOptions } from '../shared/build/bundle';
+import { BUNDLE_MAIN, bundles, ncc, nccOptions } from '../shared/build/bundle';
 import type { HostKind } from './hosts';
 
 export interface ChunkContent {
@@ -59,7 +59,7 @@ export async function chunkModules(kind: HostKind): Promise<Map<string, ChunkCon
   });
   const out = new Map<string, ChunkContent>();
   for (const c of json.chunks) {
-    const file = c.initial ? 'index.js' : `${c.id}.index.js`;
+    const file = c.initial ? (b.codeCache ? BUNDLE_MAIN : 'index.js') : `${c.id}.index.js`;
     const modules = flatten(c.modules)
       .filter((m) => m.size > 0)
       .map((m) => ({ name: shortName(m.name), bytes: m.size }))

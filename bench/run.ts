@@ -17,11 +17,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { bundles } from '../shared/build/bundle';
+import { BUNDLE_MAIN, bundles } from '../shared/build/bundle';
 import { baseEnv } from '../shared/cli/runners';
+import { CODE_CACHE_ENV } from '../shared/src/core/code-cache';
 import { startTestEmulator, TEST_CA_DIR, type TestEmulator } from '../test/support/emulator';
 import { measureEmulatorRps } from './emulator-rps';
 import { benchModel, benchModelName, bundlesUnderTest, type BundleUnderTest } from './hosts';
@@ -43,6 +44,13 @@ const LRO_DURATIONS = [3_000, 10_000, 25_000];
 const ONLY = parseSections(process.env.BENCH_ONLY);
 const want = (section: number): boolean => ONLY.has(section);
 const OUT = resolve(process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json'));
+
+/**
+ * The bundles' compiled-code cache (shared/src/core/code-cache.ts): a folder of this run's own, filled by the
+ * warm-up runs, as on a machine where a step has run before. Section 2 also times reruns without it (`off`): the
+ * first step of a job on a fresh hosted runner.
+ */
+const CODE_CACHE = mkdtempSync(join(tmpdir(), 'bench-code-cache-'));
 
 const BASELINE = "node -e ''";
 const baselineRun = () => timeProcess(process.execPath, ['-e', ''], baseEnv());
@@ -69,9 +77,9 @@ interface RegisterSample {
 }
 
 /** One register-model run of `b`, timed spawn → exit, with when its first request and first ARM request arrived. */
-async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string): Promise<RegisterSample> {
+async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string, cache = CODE_CACHE): Promise<RegisterSample> {
   const inv = b.invocation(name, path);
-  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], inv.env);
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: cache });
   const result = inv.result(run);
   if (run.exitCode !== 0 || result !== expect) {
     throw new Error(`${b.label}: exit ${run.exitCode}, result ${result} (wanted ${expect})\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
@@ -89,7 +97,7 @@ const INVALID_WORKSPACE = 'x';
 /** One register-model run of `b` with an invalid workspace name, timed spawn → exit; it must fail as invalid input. */
 async function invalidOnce(b: BundleUnderTest, modelPath: string): Promise<TimedRun> {
   const inv = b.invocation(benchModelName(), modelPath, INVALID_WORKSPACE);
-  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], inv.env);
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: CODE_CACHE });
   if (run.exitCode !== 1 || !/Invalid input/.test(run.stdout + run.stderr)) {
     throw new Error(`${b.label}: an invalid workspace name gave exit ${run.exitCode}, not an input error\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
   }
@@ -159,7 +167,7 @@ async function main(): Promise<void> {
   };
   const proxy = t && (want(1) || want(2)) ? await startRecordingProxy(t.emulator.url, tls) : undefined;
   const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }> = {};
-  const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }> = {};
+  const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }> = {};
   const lro: LroSeries[] = [];
   const loadedJs: Record<string, LoadedJs> = {};
   const haveAz = azAvailable();
@@ -192,11 +200,14 @@ async function main(): Promise<void> {
       if (haveAz) {
         const az = () => timeProcess('az', ['version'], { ...process.env });
         const { pairs } = await runPairs(RUNS, WARMUP, az, rerun);
+        const cold = await runPairs(RUNS, WARMUP, az, () => registerOnce(b, proxy!, name, path, 'unchanged', 'off'));
         reruns[b.kind] = {
           label: b.label,
           rerun: summarize(pairs.map((p) => p.b.run.ms)),
           az: summarize(pairs.map((p) => p.a.ms)),
           speedupVsAz: summarize(pairs.map((p) => p.a.ms / p.b.run.ms)),
+          rerunNoCodeCache: summarize(cold.pairs.map((p) => p.b.run.ms)),
+          speedupVsAzNoCodeCache: summarize(cold.pairs.map((p) => p.a.ms / p.b.run.ms)),
         };
       } else {
         const samples: number[] = [];
@@ -234,12 +245,10 @@ async function main(): Promise<void> {
   const rps = want(4) ? (process.stderr.write('bench: emulator throughput\n'), await measureEmulatorRps()) : undefined;
   if (rps) results.emulatorRps = rps;
 
-  // 5. Bundle sizes (one per host kind): index.js and the lazily loaded chunks beside it.
+  // 5. Bundle sizes (one per host kind): the bundle's main file (main.js behind a launcher) and the lazily loaded chunks beside it.
+  const folderBytes = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).reduce((sum, f) => sum + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0), 0);
   const sizes = Object.fromEntries(
-    bundleDirs.map((dir) => [
-      relative(ROOT, dir),
-      { indexJs: statSync(join(dir, 'index.js')).size, allFiles: (readdirSync(dir, { recursive: true }) as string[]).reduce((sum, f) => sum + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0), 0) },
-    ]),
+    bundles().map((b) => [b.outDir, { mainJs: statSync(join(ROOT, b.outDir, b.codeCache ? BUNDLE_MAIN : 'index.js')).size, allFiles: folderBytes(join(ROOT, b.outDir)) }]),
   );
   if (want(5)) results.bundleSizes = sizes;
   if (want(1)) results.loadedJs = loadedJs;
@@ -281,11 +290,11 @@ async function main(): Promise<void> {
 function report(
   r: Record<string, unknown>,
   register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }>,
-  reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary }>,
+  reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }>,
   haveAz: boolean,
   lro: LroSeries[],
   rps: { emulatorRps: number; bareRps: number; ratio: number } | undefined,
-  sizes: Record<string, { indexJs: number; allFiles: number }>,
+  sizes: Record<string, { mainJs: number; allFiles: number }>,
   loadedJs: Record<string, LoadedJs>,
   rollout: RolloutResult | undefined,
   scoring: ScoringRpsResult | undefined,
@@ -314,14 +323,17 @@ function report(
   }
   if (want(2)) {
     out.push(`2. No-op rerun (result unchanged), spawn → exit; baseline: ${haveAz ? 'warm `az version`' : 'skipped: az not installed'}; goal >= 2.5× faster than az version`);
+    out.push(`   with the code cache warm (a machine where a step ran before; folder ${CODE_CACHE}) and without it (${CODE_CACHE_ENV}=off: a fresh hosted runner)`);
     out.push(
       formatTable(
-        ['bundle', 'rerun ms median [min–max]', 'az version ms', 'speedup az/rerun [min–max]', 'n'],
+        ['bundle', 'rerun ms median [min–max]', 'az version ms', 'speedup az/rerun [min–max]', 'no code cache: rerun ms', 'speedup', 'n'],
         Object.values(reruns).map((v) => [
           v.label,
           ms(v.rerun),
           v.az ? ms(v.az) : 'skipped: az not installed',
           v.speedupVsAz ? x(v.speedupVsAz) : 'skipped: az not installed',
+          v.rerunNoCodeCache ? ms(v.rerunNoCodeCache) : '–',
+          v.speedupVsAzNoCodeCache ? x(v.speedupVsAzNoCodeCache) : '–',
           String(v.rerun.n),
         ]),
       ),
@@ -347,8 +359,8 @@ function report(
     out.push(`5. Bundle sizes (goal: the JavaScript a register-model run loads <= ${Math.round((1.5 * 1024 * 1024) / 1024)} kB)`);
     out.push(
       formatTable(
-        ['bundle', 'index.js kB', 'all files kB'],
-        Object.entries(sizes).map(([k, v]) => [k, (v.indexJs / 1024).toFixed(0), (v.allFiles / 1024).toFixed(0)]),
+        ['bundle', 'main file kB', 'all files kB'],
+        Object.entries(sizes).map(([k, v]) => [k, (v.mainJs / 1024).toFixed(0), (v.allFiles / 1024).toFixed(0)]),
       ),
     );
     out.push('');

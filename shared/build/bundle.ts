@@ -10,6 +10,7 @@ import { CHUNK_MINIFY } from './minify-options';
 import { dirname, join } from 'node:path';
 import { ROOT } from './generate';
 import { lazyExternals, lazyPackage, lazyShim, shimFile, type LazyPackage } from './lazy-packages';
+import { BUNDLE_MAIN, CODE_CACHE_FILE, codeCacheModule, launcher } from './launcher';
 import { AZURE_DEVOPS_OUT, AZURE_DEVOPS_STAMP, azureDevOpsInputsHash } from './azure-devops-inputs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,6 +27,11 @@ export interface Bundle {
   lazy?: string[];
   /** Ship the check-job program (CHECK_JOB) in `check-job/` beside index.js: staging-checks uploads it as a job's code. */
   withCheckJob?: boolean;
+  /**
+   * Start through a launcher: `index.js` installs compiled-code caching (shared/src/core/code-cache.ts) and then
+   * loads the bundle itself, `main.js`, so that its compilation is cached too.
+   */
+  codeCache?: boolean;
 }
 
 /**
@@ -37,9 +43,9 @@ export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir:
 
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml'], withCheckJob: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml'], withCheckJob: true },
-    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml'], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml'], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true, codeCache: true },
   ];
 }
 
@@ -82,7 +88,7 @@ export function nccOptions(b: Bundle, minify = true): Record<string, unknown> {
   };
 }
 
-export { ncc };
+export { ncc, BUNDLE_MAIN };
 
 async function build(b: Bundle): Promise<void> {
   const started = Date.now();
@@ -90,8 +96,12 @@ async function build(b: Bundle): Promise<void> {
   const out = join(ROOT, b.outDir);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const text = b.executable && !code.startsWith('#!') ? `#!/usr/bin/env node\n${code}` : code;
-  writeFileSync(join(out, 'index.js'), text);
+  const text = code.startsWith('#!') ? code.slice(code.indexOf('\n') + 1) : code;
+  if (b.codeCache) {
+    writeFileSync(join(out, BUNDLE_MAIN), text);
+    writeFileSync(join(out, CODE_CACHE_FILE), codeCacheModule());
+  }
+  writeFileSync(join(out, 'index.js'), (b.executable ? '#!/usr/bin/env node\n' : '') + (b.codeCache ? launcher() : text));
   if (b.executable) chmodSync(join(out, 'index.js'), 0o755);
   for (const p of (b.lazy ?? []).map(lazyPackage)) {
     writeFileSync(join(out, shimFile(p)), lazyShim(p));
@@ -112,7 +122,7 @@ async function build(b: Bundle): Promise<void> {
   }
   const total = readdirSync(out, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => sum + (statSync(join(out, f)).isFile() ? statSync(join(out, f)).size : 0), 0);
   console.log(
-    `bundled ${b.outDir}: index.js ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
+    `bundled ${b.outDir}: ${b.codeCache ? BUNDLE_MAIN : 'index.js'} ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
   );
 }
 

@@ -5,7 +5,6 @@
  * an action or task evaluates only its own step's definition and input lists. The full, eagerly loaded list for
  * the build and the tests is `steps` in ./index, checked against this one by test/unit/steps/registry.test.ts.
  */
-import { enableCompileCache } from '../core/compile-cache';
 import type { StepDefinition } from './definition';
 
 export interface StepEntry {
@@ -30,8 +29,6 @@ export const stepIds: readonly string[] = stepRegistry.map((e) => e.id);
 export async function loadStep(id: string): Promise<StepDefinition | undefined> {
   const entry = stepRegistry.find((e) => e.id === id);
   if (!entry) return undefined;
-  // From the definition's chunk on, Node may keep compiled chunks on disk (as runStep does; see compile-cache).
-  enableCompileCache();
   const step = await entry.load();
   if (step.id !== id) throw new Error(`aml-lifecycle: the registry's '${id}' loads the definition of '${step.id}' (a build problem)`);
   return step;

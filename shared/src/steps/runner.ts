@@ -1,4 +1,3 @@
-import { enableCompileCache } from '../core/compile-cache';
 import { deadlineError, startDeadline, type Deadline } from '../core/deadline';
 import { describeError } from '../core/describe-error';
 import { inputError, isStepError, type ErrorKind, type StepError } from '../core/errors';
@@ -84,7 +83,6 @@ function runUntilDeadline(run: Promise<void>, deadline: Deadline): Promise<void>
  * known) and anything else as a bug with its stack in the debug output. Resolves to true on success.
  */
 export async function runStep(step: StepDefinition, host: Host): Promise<boolean> {
-  enableCompileCache();
   const inputs = new StepInputs(step, host);
   let deadline: Deadline | undefined;
   try {
