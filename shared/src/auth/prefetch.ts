@@ -12,7 +12,7 @@
  * only held in a promise.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
 import { adoOidcRequestOf, fetchAdoOidcToken, type AdoOidcRetry } from './ado-oidc-token';
 import { type AuthConfig, TOKEN_EXCHANGE_AUDIENCE } from './config';
@@ -62,6 +62,12 @@ export function prefetchAccessToken(credential: TokenCredential, scope: string, 
 export interface PrefetchedGet {
   url: string;
   take(): Promise<PrefetchedAnswer> | undefined;
+  /**
+   * The keep-alive agent the GET went out on: MSAL's next requests to the same origin (the token request) are sent
+   * on it, so they reuse its TLS connection instead of opening one more to Entra. Its idle sockets never keep the
+   * process alive (Node unrefs a kept-alive socket).
+   */
+  agent: Agent;
 }
 
 export interface PrefetchedAnswer {
@@ -88,7 +94,8 @@ export function authorityMetadataUrl(authorityHost: string, tenantId: string): s
  * metadata by the time MSAL asks. The credential's HTTP client (identity's documented `httpClient` option, see
  * recording-http-client.ts) answers MSAL's GET of exactly this URL from it, once, while PREFETCH_MAX_AGE_MS fresh;
  * a failure or a status other than 200 is dropped and MSAL makes its own request as before (its errors are the
- * usual ones). Not done behind a proxy (the pipeline's proxy policy applies to MSAL's own request).
+ * usual ones). Not done behind a proxy (the pipeline's proxy policy applies to MSAL's own request). MSAL's later
+ * requests to that origin (the token request) are sent on the same keep-alive agent, reusing its TLS connection.
  */
 export function prefetchAuthorityMetadata(
   config: AuthConfig,
@@ -101,29 +108,37 @@ export function prefetchAuthorityMetadata(
   const url = authorityMetadataUrl(authorityHost, config.tenantId);
   if (!url.startsWith('https://')) return undefined;
   // Until MSAL takes the answer the request never keeps the process alive (a step that fails before signing in
-  // does not wait for it); once taken, it is awaited like any request.
+  // does not wait for it); once taken, it is awaited like any request. Answered, the socket waits in the agent's
+  // pool for the token request, unref'd by Node while idle, so it never holds the process open either.
   let socket: Socket | undefined;
   let taken = false;
-  const early = once(() => getPublic(url, (s) => {
-    socket = s;
-    if (!taken) s.unref();
-  }), now);
+  let answered = false;
+  const agent = new Agent({ keepAlive: true });
+  const early = once(() => {
+    const p = getPublic(url, agent, (s) => {
+      socket = s;
+      if (!taken) s.unref();
+    });
+    p.then(() => (answered = true), () => (answered = true));
+    return p;
+  }, now);
   return {
     url,
+    agent,
     take: () => {
       const answer = early();
       if (answer && !taken) {
         taken = true;
-        socket?.ref();
+        if (!answered) socket?.ref();
       }
       return answer;
     },
   };
 }
 
-function getPublic(url: string, onSocket: (s: Socket) => void): Promise<PrefetchedAnswer> {
+function getPublic(url: string, agent: Agent, onSocket: (s: Socket) => void): Promise<PrefetchedAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json', connection: 'close' }, timeout: METADATA_TIMEOUT_MS }, (res) => {
+    const req = request(url, { method: 'GET', agent, headers: { accept: 'application/json' }, timeout: METADATA_TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

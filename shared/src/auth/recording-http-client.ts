@@ -41,7 +41,16 @@ async function answered(request: PipelineRequest, prefetched: PrefetchedGet | un
   return { request, status: answer.status, headers: createHttpHeaders(answer.headers), bodyAsText: answer.body };
 }
 
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
 export function recordingHttpClient(inner: HttpClient = createDefaultHttpClient(), prefetched?: PrefetchedGet): HttpClient {
+  const prefetchOrigin = prefetched && originOf(prefetched.url);
   return {
     async sendRequest(request) {
       const log = currentAttemptLog();
@@ -49,6 +58,11 @@ export function recordingHttpClient(inner: HttpClient = createDefaultHttpClient(
       if (early) {
         log?.push({ host: hostOf(request.url), status: early.status });
         return early;
+      }
+      // The rest of the sign-in to that origin (the token request) goes out on the early GET's connection, unless
+      // the request asks for a connection of its own (an agent, TLS settings, no keep-alive).
+      if (prefetched && !request.agent && !request.tlsSettings && !request.disableKeepAlive && originOf(request.url) === prefetchOrigin) {
+        request.agent = prefetched.agent;
       }
       try {
         const response = await inner.sendRequest(request);
