@@ -95,9 +95,9 @@ async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: str
 const INVALID_WORKSPACE = 'x';
 
 /** One register-model run of `b` with an invalid workspace name, timed spawn → exit; it must fail as invalid input. */
-async function invalidOnce(b: BundleUnderTest, modelPath: string): Promise<TimedRun> {
+async function invalidOnce(b: BundleUnderTest, modelPath: string, cache = CODE_CACHE): Promise<TimedRun> {
   const inv = b.invocation(benchModelName(), modelPath, INVALID_WORKSPACE);
-  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: CODE_CACHE });
+  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: cache });
   if (run.exitCode !== 1 || !/Invalid input/.test(run.stdout + run.stderr)) {
     throw new Error(`${b.label}: an invalid workspace name gave exit ${run.exitCode}, not an input error\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
   }
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     ca: readFileSync(join(TEST_CA_DIR, 'ca.pem'), 'utf8'),
   };
   const proxy = t && (want(1) || want(2)) ? await startRecordingProxy(t.emulator.url, tls) : undefined;
-  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }> = {};
+  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared; invalidInputNoCodeCache: Compared }> = {};
   const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }> = {};
   const lro: LroSeries[] = [];
   const loadedJs: Record<string, LoadedJs> = {};
@@ -181,12 +181,14 @@ async function main(): Promise<void> {
       loadedJs[b.kind] = await measureLoadedJs(b, benchModelName(), benchModel());
       const model = benchModel();
       const invalid = await runPairs(RUNS, WARMUP, baselineRun, () => invalidOnce(b, model));
+      const invalidCold = await runPairs(RUNS, WARMUP, baselineRun, () => invalidOnce(b, model, 'off'));
       register[b.kind] = {
         label: b.label,
         firstRequest: compare(pairs, (s) => s.firstRequestMs),
         firstArmRequest: compare(pairs, (s) => s.firstArmMs),
         wholeRun: compare(pairs, (s) => s.run.ms),
         invalidInput: compare(invalid.pairs, (s) => s.ms),
+        invalidInputNoCodeCache: compare(invalidCold.pairs, (s) => s.ms),
       };
     }
 
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
 
 function report(
   r: Record<string, unknown>,
-  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared }>,
+  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared; invalidInputNoCodeCache: Compared }>,
   reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }>,
   haveAz: boolean,
   lro: LroSeries[],
@@ -309,7 +311,7 @@ function report(
   out.push('');
   if (want(1)) {
     out.push(`1. register-model (a new model each run) against the emulator, via a recording proxy; baseline ${BASELINE} spawn → exit`);
-    out.push(`   invalid input: the same run with workspace '${INVALID_WORKSPACE}' (rejected before anything is sent), its own pairs`);
+    out.push(`   invalid input: the same run with workspace '${INVALID_WORKSPACE}' (rejected before anything is sent), its own pairs; with the code cache warm, then ${CODE_CACHE_ENV}=off`);
     const rows: string[][] = [];
     for (const v of Object.values(register)) {
       const row = (fig: string, c: Compared, goal = '') => [fig === 'first request' ? v.label : '', fig, ms(c.subject), ms(c.baseline), x(c.ratio), String(c.ratio.n), goal];
@@ -317,6 +319,7 @@ function report(
       rows.push(row('first ARM request', v.firstArmRequest));
       rows.push(row('whole run', v.wholeRun));
       rows.push(row(`exit, invalid input`, v.invalidInput, '<= 1.5×'));
+      rows.push(row(`  same, no code cache`, v.invalidInputNoCodeCache, '<= 1.5×'));
     }
     out.push(formatTable(['bundle', 'spawn → ', 'ms median [min–max]', `baseline ms`, 'ratio median [min–max]', 'n', 'goal'], rows));
     out.push('');

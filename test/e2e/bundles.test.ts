@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, runGitHubAction, runNode } from '../../shared/cli/runners';
@@ -30,6 +30,28 @@ describe('root action', () => {
     );
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ 'model-name': name, 'model-version': '1', result: 'created' });
+  });
+
+  test('the bundle starts through its launcher: a run fills the compiled-code cache, the next run uses it and writes nothing', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'code-cache-e2e-'));
+    const files = () => (readdirSync(cache, { recursive: true }) as string[]).filter((f) => statSync(join(cache, f)).isFile()).sort();
+    const mtimes = () => files().map((f) => statSync(join(cache, f)).mtimeMs);
+    const inputs = { step: 'register-model', 'resource-group': t.env.AML_RESOURCE_GROUP, workspace: t.env.AML_WORKSPACE, 'model-name': `m-${randomBytes(4).toString('hex')}`, 'model-path': modelFolder() };
+    const env = baseEnv({ ...t.env, SYSTEM_OIDCREQUESTURI: undefined, AML_LIFECYCLE_CODE_CACHE: cache });
+    try {
+      const first = await runGitHubAction(ROOT_ACTION, inputs, env);
+      expect(first.exitCode).toBe(0);
+      expect(first.outputs.result).toBe('created');
+      // The bundle's main file and the chunks this step loaded, not just one file.
+      expect(files().length).toBeGreaterThan(5);
+      const before = mtimes();
+      const second = await runGitHubAction(ROOT_ACTION, inputs, env);
+      expect(second.exitCode).toBe(0);
+      expect(second.outputs.result).toBe('unchanged');
+      expect(mtimes()).toEqual(before);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   test('an unknown step is an input error listing the steps, before any request', async () => {
