@@ -41,11 +41,14 @@ export interface Bundle {
  */
 export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir: 'shared/dist/check-job' };
 
+/** Loaded only behind a proxy (see lazy-packages.ts). */
+const PROXY_AGENTS = ['https-proxy-agent', 'http-proxy-agent'];
+
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml'], withCheckJob: true, codeCache: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml'], withCheckJob: true, codeCache: true },
-    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml', ...PROXY_AGENTS], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml', ...PROXY_AGENTS], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, lazy: [...PROXY_AGENTS], withCheckJob: true, codeCache: true },
   ];
 }
 

@@ -11,6 +11,9 @@
  * - q and minimatch (with brace-expansion): azure-pipelines-task-lib requires them at the top for its ToolRunner's
  *   promises and its find/match helpers, which no step calls; they resolve from task-lib's folder, so the version
  *   is the one task-lib would load, and in the Azure DevOps bundle nothing else requires them.
+ * - https-proxy-agent and http-proxy-agent (with agent-base, debug, ms, supports-color; ~20 kB minified, and Node's
+ *   assert and tty): @typespec/ts-http-runtime's proxy policy imports them at the top and constructs one only when
+ *   HTTPS_PROXY / HTTP_PROXY applies to a request; they resolve from ts-http-runtime's folder.
  * - yaml (~110 kB minified): read only when a step is given a YAML file (model file, deployment, policy…); a
  *   register-model run from a model folder alone, or an input error, never compiles it.
  * A shim's exports are a plain object: only packages used through their properties (`Q.defer()`,
@@ -36,10 +39,14 @@ export const LAZY_PACKAGES: readonly LazyPackage[] = [
   { name: '@actions/exec', file: 'actions-exec.js', entry: () => join(ROOT, 'shared', 'build', 'lazy', 'actions-exec.ts') },
   { name: 'q', file: 'q.js', entry: () => fromTaskLib('q') },
   { name: 'minimatch', file: 'minimatch.js', entry: () => fromTaskLib('minimatch') },
+  { name: 'https-proxy-agent', file: 'https-proxy-agent.js', entry: () => fromHttpRuntime('https-proxy-agent') },
+  { name: 'http-proxy-agent', file: 'http-proxy-agent.js', entry: () => fromHttpRuntime('http-proxy-agent') },
 ];
 
 /** `name` as azure-pipelines-task-lib resolves it. */
 const fromTaskLib = (name: string): string => require.resolve(name, { paths: [dirname(require.resolve('azure-pipelines-task-lib/task'))] });
+/** `name` as @typespec/ts-http-runtime (under @azure/core-rest-pipeline) resolves it. */
+const fromHttpRuntime = (name: string): string => require.resolve(name, { paths: [dirname(require.resolve('@typespec/ts-http-runtime'))] });
 
 export function lazyPackage(name: string): LazyPackage {
   const p = LAZY_PACKAGES.find((x) => x.name === name);

@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { StepError } from '../core/errors';
-import type { NetworkFailure } from '../core/network-error';
+import { proxyHint, type NetworkFailure } from '../core/network-error';
 
 export interface SignInAttempt {
   /** host[:port] of the request */
@@ -57,7 +57,7 @@ export function signInFailureFromAttempts(attempts: readonly SignInAttempt[], wh
   const last = attempts[attempts.length - 1];
   if (!last) return undefined;
   if (last.failure && (last.failure.kind === 'dns' || last.failure.kind === 'refused' || last.failure.kind === 'tls')) {
-    const hint = {
+    const hint = last.failure.proxy ? proxyHint(last.failure.proxy) : {
       dns: 'check the authority-host and cloud inputs (or the OIDC / managed identity endpoint variables) and the DNS of this machine',
       refused: 'check the sign-in endpoint URL and port, and that the identity endpoint is running on this machine',
       tls: 'trust the issuing CA (NODE_EXTRA_CA_CERTS) or fix the sign-in endpoint URL',

@@ -5,7 +5,7 @@
 import { StepError, isStepError } from '../core/errors';
 import { redact } from '../auth/redact';
 import { describeError } from '../core/describe-error';
-import { describeNetworkFailure } from '../core/network-error';
+import { describeNetworkFailure, proxyHint } from '../core/network-error';
 import { codeLabel, parseServiceError, type ServiceError } from './service-error';
 
 /** What a request was about, for messages: "workspace 'x' … in resource group 'y'". */
@@ -175,7 +175,7 @@ export function toStepError(e: unknown, ctx: FailureContext): StepError {
       refused: 'check the endpoint URL and port (arm-endpoint), and that the service or proxy is running',
       tls: 'trust the issuing CA (NODE_EXTRA_CA_CERTS) or fix the endpoint URL',
     }[net.kind];
-    return new StepError('network', `${ctx.operation} could not reach Azure: ${net.text}`, { code: net.code, cause: e, hint });
+    return new StepError('network', `${ctx.operation} could not reach Azure: ${net.text}`, { code: net.code, cause: e, hint: net.proxy ? proxyHint(net.proxy) : hint });
   }
   const after = ctx.retries ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
   const reason = redact(net ? net.text : describeError(e));

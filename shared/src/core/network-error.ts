@@ -13,7 +13,31 @@ export interface NetworkFailure {
   where?: string;
   /** e.g. "the host 'x.invalid' could not be resolved (ENOTFOUND)" */
   text: string;
+  /** The variable naming the proxy, when the failure was reaching the proxy itself (HTTPS_PROXY, ...). */
+  proxy?: string;
 }
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/** The proxy variable whose address `where` (host, or host:port) is, if any: then the proxy, not the service, failed. */
+function proxyAt(where: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (!where) return undefined;
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (!value) continue;
+    try {
+      const u = new URL(value.includes('://') ? value : `http://${value}`);
+      const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+      if (where === u.hostname || where === `${u.hostname}:${port}` || where === u.host) return name;
+    } catch {
+      // A malformed proxy setting is the HTTP stack's to report.
+    }
+  }
+  return undefined;
+}
+
+/** The hint for a failure reaching the proxy `proxy` names. */
+export const proxyHint = (proxy: string): string => `check ${proxy} (the proxy's address and port) and NO_PROXY, and that the proxy is running and reachable from this machine`;
 
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 const REFUSED = new Set(['ECONNREFUSED']);
@@ -84,7 +108,14 @@ function whereOf(errors: Bag[], code: string, url: string | undefined): string |
  * The connection failure `e` is, or undefined when it is not one (an HTTP answer, a bug, an abort).
  * `url` is the request's URL when the caller knows it (the host is then named even when the error does not).
  */
-export function describeNetworkFailure(e: unknown, url?: string): NetworkFailure | undefined {
+export function describeNetworkFailure(e: unknown, url?: string, env: NodeJS.ProcessEnv = process.env): NetworkFailure | undefined {
+  const failure = describeFailure(e, url);
+  const proxy = failure && proxyAt(failure.where, env);
+  if (!failure || !proxy) return failure;
+  return { ...failure, proxy, text: failure.text.replace(` ${failure.where}`, ` the proxy ${failure.where} (${proxy})`).replace(`'${failure.where}'`, `'${failure.where}' (the proxy in ${proxy})`) };
+}
+
+function describeFailure(e: unknown, url?: string): NetworkFailure | undefined {
   const errors = chain(e);
   if (errors.length === 0) return undefined;
   if (errors[0]!.name === 'AbortError') return undefined;

@@ -27,6 +27,19 @@ describe('describeNetworkFailure names the host', () => {
     expect(describeNetworkFailure(sysError('refused', { code: 'ECONNREFUSED' }), 'https://mgmt.local:4443/x')!.where).toBe('mgmt.local:4443');
   });
 
+  test('a failure reaching the proxy itself (HTTPS_PROXY, ALL_PROXY…) says it was the proxy', () => {
+    const env = { HTTPS_PROXY: 'http://127.0.0.1:3128' };
+    const refused = describeNetworkFailure(sysError('connect ECONNREFUSED 127.0.0.1:3128', { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3128 }), 'https://login.example/t', env);
+    expect(refused).toMatchObject({ kind: 'refused', proxy: 'HTTPS_PROXY', where: '127.0.0.1:3128' });
+    expect(refused!.text).toBe('nothing accepted the connection to the proxy 127.0.0.1:3128 (HTTPS_PROXY) (ECONNREFUSED)');
+    const dns = describeNetworkFailure(sysError('getaddrinfo ENOTFOUND proxy.corp.invalid', { code: 'ENOTFOUND', hostname: 'proxy.corp.invalid' }), undefined, { all_proxy: 'proxy.corp.invalid:8080' });
+    expect(dns).toMatchObject({ kind: 'dns', proxy: 'all_proxy' });
+    expect(dns!.text).toContain("'proxy.corp.invalid' (the proxy in all_proxy)");
+    // Another host failing while a proxy is set is that host's failure; a proxy on its default port is matched too.
+    expect(describeNetworkFailure(sysError('connect ECONNREFUSED 10.0.0.5:443', { code: 'ECONNREFUSED', address: '10.0.0.5', port: 443 }), undefined, env)!.proxy).toBeUndefined();
+    expect(describeNetworkFailure(sysError('refused', { code: 'ECONNREFUSED', address: 'proxy.local', port: 80 }), undefined, { HTTP_PROXY: 'http://proxy.local' })!.proxy).toBe('HTTP_PROXY');
+  });
+
   test('resets and timeouts are dropped/timeout; a code only in the message is found', () => {
     expect(describeNetworkFailure(sysError('socket hang up', { code: 'ECONNRESET' }), 'https://a.example/p')).toMatchObject({ kind: 'dropped', where: 'a.example' });
     expect(describeNetworkFailure(sysError('no response within 120s', { code: 'ETIMEDOUT' }))).toMatchObject({ kind: 'timeout' });

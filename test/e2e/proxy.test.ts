@@ -1,0 +1,66 @@
+/**
+ * Behind a forward proxy (HTTPS_PROXY), as on many self-hosted runners and agents: the bundles sign in and reach
+ * ARM through CONNECT tunnels, with the proxy agents loaded only then (shared/build/lazy-packages.ts), and nothing
+ * goes around the proxy.
+ */
+import { join } from 'node:path';
+import { runGitHubAction, runNode } from '../../shared/cli/runners';
+import { REPO, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy';
+import { cliEnv, githubEnv, modelFolder, uniqueName, workspaceInputs } from '../support/e2e';
+
+const CLI = join(REPO, 'shared', 'dist', 'cli', 'index.js');
+const ACTION = join(REPO, 'actions', 'register-model');
+
+let t: TestEmulator;
+let proxy: ConnectProxy;
+beforeAll(async () => {
+  t = await startTestEmulator();
+  proxy = await startConnectProxy();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await t?.stop();
+});
+beforeEach(() => {
+  proxy.tunnels.length = 0;
+});
+
+const emulatorHost = () => new URL(t.emulator.url).host;
+
+test('CLI, service principal: every request goes through the proxy, and the step succeeds', async () => {
+  const since = await t.control.lastSeq();
+  const r = await runNode(
+    CLI,
+    ['register-model', '--model-name', uniqueName(), '--model-path', modelFolder()],
+    cliEnv(t, { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value, HTTPS_PROXY: proxy.url, NO_PROXY: '' }),
+  );
+  expect(r.stderr).not.toMatch(/error/i);
+  expect(r.exitCode).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ result: 'created' });
+  const requests = await t.control.journal(since);
+  expect(requests.length).toBeGreaterThan(3);
+  // Sign-in and ARM both tunnelled (the storage upload too: Azurite is reached through the emulator's host or its own).
+  expect(proxy.tunnels.length).toBeGreaterThan(0);
+  expect(proxy.tunnels).toContain(emulatorHost());
+});
+
+test('GitHub action, OIDC: the ID token request and the sign-in go through the proxy too', async () => {
+  const r = await runGitHubAction(ACTION, { ...workspaceInputs(t), 'model-name': uniqueName(), 'model-path': modelFolder() }, githubEnv(t, { HTTPS_PROXY: proxy.url, NO_PROXY: '' }));
+  expect(r.stdout).not.toMatch(/::error/);
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs.result).toBe('created');
+  expect(proxy.tunnels).toContain(emulatorHost());
+});
+
+test('a proxy that cannot be reached fails the step as a network error naming the proxy and its variable', async () => {
+  const r = await runNode(
+    CLI,
+    ['register-model', '--model-name', uniqueName(), '--model-path', modelFolder(), '--timeout', '20s'],
+    cliEnv(t, { AZURE_CLIENT_SECRET: t.world.identity.apps[0].secrets[0].value, HTTPS_PROXY: 'http://127.0.0.1:1', NO_PROXY: '' }),
+  );
+  expect(r.exitCode).toBe(1);
+  expect(r.stderr).toMatch(/Could not connect: .*the proxy 127\.0\.0\.1:1 \(HTTPS_PROXY\)/);
+  expect(r.stderr).toMatch(/What to do: check HTTPS_PROXY/);
+  expect(r.stderr).not.toMatch(/unexpected error|TypeError|at .*\.js:\d+/);
+});
