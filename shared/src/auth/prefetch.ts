@@ -16,6 +16,7 @@ import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
 import { adoOidcRequestOf, fetchAdoOidcToken, type AdoOidcRetry } from './ado-oidc-token';
 import { type AuthConfig, TOKEN_EXCHANGE_AUDIENCE } from './config';
+import { behindProxy } from '../core/network-error';
 
 /** Past this age a prefetched ID token is not used (GitHub's last several minutes; MSAL may ask much later). */
 export const PREFETCH_MAX_AGE_MS = 60_000;
@@ -78,7 +79,6 @@ export interface PrefetchedAnswer {
 
 /** The sign-ins whose first request MSAL makes is the tenant's OpenID metadata (managed identity and `az` do not). */
 const MSAL_SIGN_INS = new Set<AuthConfig['type']>(['github-oidc', 'ado-workload-identity', 'service-principal-secret', 'service-principal-certificate']);
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 const METADATA_LIMIT_BYTES = 1024 * 1024;
 const METADATA_TIMEOUT_MS = 10_000;
 
@@ -104,7 +104,7 @@ export function prefetchAuthorityMetadata(
   now: () => number = Date.now,
 ): PrefetchedGet | undefined {
   if (!MSAL_SIGN_INS.has(config.type) || !('tenantId' in config) || !config.tenantId) return undefined;
-  if (PROXY_VARIABLES.some((v) => env[v])) return undefined;
+  if (behindProxy(env)) return undefined;
   const url = authorityMetadataUrl(authorityHost, config.tenantId);
   if (!url.startsWith('https://')) return undefined;
   // Until MSAL takes the answer the request never keeps the process alive (a step that fails before signing in

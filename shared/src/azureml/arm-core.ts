@@ -61,6 +61,7 @@ export class ArmCore {
       logger: opts.logger,
       retry,
       userAgent: opts.userAgent,
+      agent: opts.agent,
     });
     this.transport = new ArmTransport(this.sdk.sdk, opts.cloud.resourceManager, opts.signal);
   }

@@ -3,6 +3,7 @@
  * the rest, and writes carrying fields its mappers would drop, go as raw requests at `apiVersion` through the
  * same pipeline. Every resource is returned as the JSON the service sent, nothing dropped.
  */
+import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ModelVersion as SdkModelVersion } from '@azure/arm-machinelearning';
 import { StepError } from '../core/errors';
@@ -57,6 +58,8 @@ export interface AzureMlClientOptions {
   progressIntervalMs?: number;
   /** Per HTTP request; default 120 s */
   requestTimeoutMs?: number;
+  /** The agent ARM requests go out on (preconnect.ts); default: the SDK's own. */
+  agent?: Agent;
 }
 
 /** What to write; `properties` may carry fields newer than these types, and they reach the wire. */

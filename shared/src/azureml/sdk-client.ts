@@ -3,6 +3,7 @@
  * only retry behaviour in its pipeline and a serialize-only probe that shows what the SDK would put on the wire.
  */
 import { randomUUID } from 'node:crypto';
+import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import { authorizeRequestOnClaimChallenge, type OperationOptions } from '@azure/core-client';
 import {
@@ -30,6 +31,8 @@ export interface SdkClientOptions {
   logger: Logger;
   retry: RetryOptions;
   userAgent?: string;
+  /** The agent every request goes out on (preconnect.ts: its first connection opened while signing in). */
+  agent?: Agent;
 }
 
 export interface SdkClient {
@@ -59,6 +62,18 @@ export function createSdkClient(opts: SdkClientOptions): SdkClient {
     }),
     { phase: 'Sign' },
   );
+
+  const agent = opts.agent;
+  if (agent) {
+    // Requests with an agent or TLS settings of their own keep them.
+    sdk.pipeline.addPolicy({
+      name: 'amlPreconnectedAgent',
+      sendRequest(request, next) {
+        if (!request.agent && !request.tlsSettings) request.agent = agent;
+        return next(request);
+      },
+    });
+  }
 
   const captured = new Map<string, string | undefined>();
   const probe: PipelinePolicy = {

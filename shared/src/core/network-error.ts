@@ -17,7 +17,10 @@ export interface NetworkFailure {
   proxy?: string;
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+/** The variables Node's HTTP stacks (@azure/core-rest-pipeline, @actions/http-client) take a proxy from. */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+/** Whether a proxy is configured: then connections are the proxy's to open, and nothing is opened ahead. */
+export const behindProxy = (env: NodeJS.ProcessEnv): boolean => PROXY_VARIABLES.some((v) => env[v]);
 
 /** The proxy variable whose address `where` (host, or host:port) is, if any: then the proxy, not the service, failed. */
 function proxyAt(where: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

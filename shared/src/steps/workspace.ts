@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { describeAuth } from '../auth/config';
 import { prefetchAccessToken, prefetchAuthorityMetadata, prefetchSignIn, type PrefetchedGet } from '../auth/prefetch';
+import { preconnectArm, type PreconnectedAgent } from '../azureml/preconnect';
 import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select';
 import { armScope, type CloudEndpoints } from '../auth/clouds';
 import type { AzureMlClient } from '../azureml/client';
@@ -43,6 +44,8 @@ export interface ConnectionPlan {
   auth: ResolvedAuth;
   /** The tenant's OpenID metadata, in flight since the plan was made (MSAL's first request). */
   authorityMetadata?: PrefetchedGet;
+  /** The agent ARM requests go out on, its connection to the ARM endpoint opening since the plan was made. */
+  armAgent?: PreconnectedAgent;
   subscriptionId: string;
   resourceGroup: string;
   workspaceName: string;
@@ -53,7 +56,7 @@ export interface ConnectionPlan {
 /**
  * Read and check the sign-in and workspace inputs (input errors are thrown here), then start signing in: a GitHub
  * ID token or an Azure DevOps service connection's OIDC token, and the tenant's OpenID metadata, are requested now,
- * while the modules that use them load.
+ * while the modules that use them load, and the connection to the ARM endpoint is opened (no request on it yet).
  * No Azure request, no heavy module.
  */
 export function planConnection(ctx: StepContext): ConnectionPlan {
@@ -77,7 +80,13 @@ export function planConnection(ctx: StepContext): ConnectionPlan {
   }
   checkSubscriptionId(subscriptionId, 'subscription-id');
   const config = prefetchSignIn(auth.config);
-  return { ...base, auth: { ...auth, config }, authorityMetadata: prefetchAuthorityMetadata(config, auth.cloud.authorityHost), subscriptionId };
+  return {
+    ...base,
+    auth: { ...auth, config },
+    authorityMetadata: prefetchAuthorityMetadata(config, auth.cloud.authorityHost),
+    armAgent: preconnectArm(auth.cloud.resourceManager),
+    subscriptionId,
+  };
 }
 
 /** Yield to the event loop, so that requests already started make progress between two long module loads. */
@@ -116,6 +125,7 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
     apiVersion: inputs.string('api-version'),
     timeoutMs: plan.timeoutMs,
     onSecret: (v: string) => host.setSecret(v),
+    agent: plan.armAgent,
   });
   return {
     client,
