@@ -35,12 +35,12 @@ __export(code_cache_exports, {
   readEntry: () => readEntry
 });
 module.exports = __toCommonJS(code_cache_exports);
-var import_node_crypto = require("node:crypto");
 var fs = __toESM(require("node:fs"));
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var vm = __toESM(require("node:vm"));
 const Module = require("node:module");
+const sha256 = (data) => require("node:crypto").createHash("sha256").update(data).digest();
+const vmModule = () => require("node:vm");
 const CODE_CACHE_ENV = "AML_LIFECYCLE_CODE_CACHE";
 const MAX_ENTRIES = 48;
 const HASH_BYTES = 32;
@@ -105,11 +105,11 @@ function hookCompile(bundleDir, dir) {
     if (typeof content !== "string" || !filename.endsWith(".js") || (0, import_node_path.dirname)(filename) !== bundleDir || content.startsWith("#!") || DYNAMIC_IMPORT.test(content)) {
       return original.call(this, content, filename);
     }
-    const entry = (0, import_node_path.join)(dir, `${(0, import_node_crypto.createHash)("sha256").update(content).digest("hex")}.bin`);
+    const entry = (0, import_node_path.join)(dir, `${sha256(content).toString("hex")}.bin`);
     const cachedData = readEntry(entry);
     let script;
     try {
-      script = new vm.Script(M.wrap(content), {
+      script = new (vmModule()).Script(M.wrap(content), {
         filename,
         columnOffset: -M.wrapper[0].length,
         cachedData
@@ -145,7 +145,7 @@ function readEntry(entry) {
     const bytes = Buffer.allocUnsafe(s.size);
     if (fs.readSync(fd, bytes, 0, s.size, 0) !== s.size) return void 0;
     const data = bytes.subarray(HASH_BYTES);
-    return (0, import_node_crypto.createHash)("sha256").update(data).digest().equals(bytes.subarray(0, HASH_BYTES)) ? data : void 0;
+    return sha256(data).equals(bytes.subarray(0, HASH_BYTES)) ? data : void 0;
   } catch {
     return void 0;
   } finally {
@@ -157,7 +157,7 @@ function writeEntries(dir, pending) {
     const tmp = `${entry}.${process.pid}.tmp`;
     try {
       const data = script.createCachedData();
-      fs.writeFileSync(tmp, Buffer.concat([(0, import_node_crypto.createHash)("sha256").update(data).digest(), data]), { mode: 384, flag: "wx" });
+      fs.writeFileSync(tmp, Buffer.concat([sha256(data), data]), { mode: 384, flag: "wx" });
       fs.renameSync(tmp, entry);
     } catch {
       fs.rmSync(tmp, { force: true });

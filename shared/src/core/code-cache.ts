@@ -15,12 +15,19 @@
  * and writable by no one else (a planted entry would run as code): otherwise nothing is cached. Every failure here
  * only costs speed: the file is then compiled as Node always does.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import Module = require('node:module');
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as vm from 'node:vm';
+import type * as Vm from 'node:vm';
+
+// node:crypto and node:vm are loaded only for the V8 cache: with Node's own compile cache, or none, this file costs
+// no more than the folder check.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sha256 = (data: string | Buffer): Buffer => (require('node:crypto') as typeof Crypto).createHash('sha256').update(data).digest();
+const vmModule = (): typeof Vm => require('node:vm') as typeof Vm;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const CODE_CACHE_ENV = 'AML_LIFECYCLE_CODE_CACHE';
 
@@ -120,7 +127,7 @@ export function installCodeCache(bundleDir: string, env: NodeJS.ProcessEnv = pro
 }
 
 interface Pending {
-  script: vm.Script;
+  script: Vm.Script;
   entry: string;
 }
 
@@ -132,11 +139,11 @@ function hookCompile(bundleDir: string, dir: string): void {
     if (typeof content !== 'string' || !filename.endsWith('.js') || dirname(filename) !== bundleDir || content.startsWith('#!') || DYNAMIC_IMPORT.test(content)) {
       return original.call(this, content, filename);
     }
-    const entry = join(dir, `${createHash('sha256').update(content).digest('hex')}.bin`);
+    const entry = join(dir, `${sha256(content).toString('hex')}.bin`);
     const cachedData = readEntry(entry);
-    let script: vm.Script;
+    let script: Vm.Script;
     try {
-      script = new vm.Script(M.wrap(content), {
+      script = new (vmModule().Script)(M.wrap(content), {
         filename,
         columnOffset: -M.wrapper[0].length,
         cachedData,
@@ -178,7 +185,7 @@ export function readEntry(entry: string): Buffer | undefined {
     const bytes = Buffer.allocUnsafe(s.size);
     if (fs.readSync(fd, bytes, 0, s.size, 0) !== s.size) return undefined;
     const data = bytes.subarray(HASH_BYTES);
-    return createHash('sha256').update(data).digest().equals(bytes.subarray(0, HASH_BYTES)) ? data : undefined;
+    return sha256(data).equals(bytes.subarray(0, HASH_BYTES)) ? data : undefined;
   } catch {
     return undefined;
   } finally {
@@ -191,7 +198,7 @@ function writeEntries(dir: string, pending: Pending[]): void {
     const tmp = `${entry}.${process.pid}.tmp`;
     try {
       const data = script.createCachedData();
-      fs.writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest(), data]), { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(tmp, Buffer.concat([sha256(data), data]), { mode: 0o600, flag: 'wx' });
       fs.renameSync(tmp, entry);
     } catch {
       fs.rmSync(tmp, { force: true });
