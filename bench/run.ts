@@ -17,15 +17,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BUNDLE_MAIN, bundles } from '../shared/build/bundle';
 import { baseEnv } from '../shared/cli/runners';
 import { CODE_CACHE_ENV } from '../shared/src/core/code-cache';
 import { startTestEmulator, TEST_CA_DIR, type TestEmulator } from '../test/support/emulator';
 import { measureEmulatorRps } from './emulator-rps';
-import { benchModel, benchModelName, bundlesUnderTest, type BundleUnderTest } from './hosts';
+import { benchModel, benchModelName, bundlesUnderTest } from './hosts';
 import { measureLoadedJs, type LoadedJs } from './loaded-js';
 import { measureLroSeries, type LroSeries } from './lro';
 import { measureRollout, rolloutTable, type RolloutResult } from './rollout';
@@ -33,8 +33,9 @@ import { measureScoringRps, scoringRpsTable, type ScoringRpsResult } from './sco
 import { loadTable, measureLoad } from './load';
 import { parseSections } from './sections';
 import { measureProfile, profileTable } from './profile';
-import { formatRange, formatTable, intFromEnv, pairRatios, runPairs, summarize, type Summary } from './stats';
-import { firstArmRequest, firstRequest, startRecordingProxy, timeProcess, type RecordingProxy, type TimedRun } from './timing';
+import { formatRange, formatTable, intFromEnv, runPairs, summarize, type Summary } from './stats';
+import { startRecordingProxy, timeProcess } from './timing';
+import { CODE_CACHE, compare, INVALID_WORKSPACE, invalidOnce, registerOnce, type Compared, type RegisterFigures, type RerunFigures } from './register-runs';
 
 const ROOT = join(__dirname, '..');
 const RUNS = intFromEnv(process.env, 'BENCH_RUNS', 15);
@@ -45,64 +46,8 @@ const ONLY = parseSections(process.env.BENCH_ONLY);
 const want = (section: number): boolean => ONLY.has(section);
 const OUT = resolve(process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json'));
 
-/**
- * The bundles' compiled-code cache (shared/src/core/code-cache.ts): a folder of this run's own, filled by the
- * warm-up runs, as on a machine where a step has run before. Section 2 also times reruns without it (`off`): the
- * first step of a job on a fresh hosted runner.
- */
-const CODE_CACHE = mkdtempSync(join(tmpdir(), 'bench-code-cache-'));
-
 const BASELINE = "node -e ''";
 const baselineRun = () => timeProcess(process.execPath, ['-e', ''], baseEnv());
-
-interface Compared {
-  subject: Summary;
-  baseline: Summary;
-  /** Median of per-pair ratios subject / baseline, with min and max. */
-  ratio: Summary;
-}
-
-function compare<B>(pairs: { a: TimedRun; b: B }[], subject: (b: B) => number): Compared {
-  return {
-    subject: summarize(pairs.map((p) => subject(p.b))),
-    baseline: summarize(pairs.map((p) => p.a.ms)),
-    ratio: summarize(pairRatios(pairs, subject, (a) => a.ms)),
-  };
-}
-
-interface RegisterSample {
-  run: TimedRun;
-  firstRequestMs: number;
-  firstArmMs: number;
-}
-
-/** One register-model run of `b`, timed spawn → exit, with when its first request and first ARM request arrived. */
-async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string, cache = CODE_CACHE): Promise<RegisterSample> {
-  const inv = b.invocation(name, path);
-  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: cache });
-  const result = inv.result(run);
-  if (run.exitCode !== 0 || result !== expect) {
-    throw new Error(`${b.label}: exit ${run.exitCode}, result ${result} (wanted ${expect})\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-  }
-  const first = firstRequest(proxy.seen, run.startedAt);
-  const arm = firstArmRequest(proxy.seen, run.startedAt);
-  if (!first || !arm) throw new Error(`${b.label}: no ${first ? 'ARM ' : ''}request reached the proxy`);
-  proxy.seen.length = 0; // runs are sequential: what is left belongs to this run
-  return { run, firstRequestMs: first.at - run.startedAt, firstArmMs: arm.at - run.startedAt };
-}
-
-/** A workspace name the step rejects before sending anything (too short). */
-const INVALID_WORKSPACE = 'x';
-
-/** One register-model run of `b` with an invalid workspace name, timed spawn → exit; it must fail as invalid input. */
-async function invalidOnce(b: BundleUnderTest, modelPath: string, cache = CODE_CACHE): Promise<TimedRun> {
-  const inv = b.invocation(benchModelName(), modelPath, INVALID_WORKSPACE);
-  const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: cache });
-  if (run.exitCode !== 1 || !/Invalid input/.test(run.stdout + run.stderr)) {
-    throw new Error(`${b.label}: an invalid workspace name gave exit ${run.exitCode}, not an input error\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`);
-  }
-  return run;
-}
 
 function azAvailable(): boolean {
   const r = spawnSync('az', ['version'], { stdio: 'ignore' });
@@ -166,8 +111,8 @@ async function main(): Promise<void> {
     ca: readFileSync(join(TEST_CA_DIR, 'ca.pem'), 'utf8'),
   };
   const proxy = t && (want(1) || want(2)) ? await startRecordingProxy(t.emulator.url, tls) : undefined;
-  const register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared; invalidInputNoCodeCache: Compared }> = {};
-  const reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }> = {};
+  const register: Record<string, RegisterFigures> = {};
+  const reruns: Record<string, RerunFigures> = {};
   const lro: LroSeries[] = [];
   const loadedJs: Record<string, LoadedJs> = {};
   const haveAz = azAvailable();
@@ -291,8 +236,8 @@ async function main(): Promise<void> {
 
 function report(
   r: Record<string, unknown>,
-  register: Record<string, { label: string; firstRequest: Compared; firstArmRequest: Compared; wholeRun: Compared; invalidInput: Compared; invalidInputNoCodeCache: Compared }>,
-  reruns: Record<string, { label: string; rerun: Summary; az?: Summary; speedupVsAz?: Summary; rerunNoCodeCache?: Summary; speedupVsAzNoCodeCache?: Summary }>,
+  register: Record<string, RegisterFigures>,
+  reruns: Record<string, RerunFigures>,
   haveAz: boolean,
   lro: LroSeries[],
   rps: { emulatorRps: number; bareRps: number; ratio: number } | undefined,

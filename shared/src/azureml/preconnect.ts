@@ -15,7 +15,7 @@ import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { behindProxy } from '../core/network-error';
 
 /** The options that change how a connection is verified or presented: a spare opened without them does not fit. */
-const TLS_OPTION_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'checkServerIdentity', 'secureContext', 'servername', 'minVersion', 'maxVersion', 'ciphers'];
+const TLS_OPTION_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'checkServerIdentity', 'secureContext', 'minVersion', 'maxVersion', 'ciphers'];
 
 interface Spare {
   host: string;
@@ -57,7 +57,7 @@ export class PreconnectedAgent extends Agent {
   override createConnection(options: ConnectionOptions & { host?: string; port?: number | string }, callback?: (err: Error | null, socket: Socket) => void): Socket {
     const spare = this.spare;
     const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
-    if (spare && !spare.socket.destroyed && host === spare.host && Number(options.port ?? 443) === spare.port && !TLS_OPTION_KEYS.some((k) => k !== 'servername' && (options as Record<string, unknown>)[k] !== undefined)) {
+    if (spare && !spare.socket.destroyed && host === spare.host && Number(options.port ?? 443) === spare.port && !TLS_OPTION_KEYS.some((k) => (options as Record<string, unknown>)[k] !== undefined)) {
       this.spare = undefined;
       // From here on its errors are the request's (the agent and the request listen).
       if (spare.onError) spare.socket.removeListener('error', spare.onError);
