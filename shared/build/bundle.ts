@@ -41,14 +41,14 @@ export interface Bundle {
  */
 export const CHECK_JOB: Bundle = { entry: 'shared/entries/check-job.ts', outDir: 'shared/dist/check-job' };
 
-/** Loaded only behind a proxy (see lazy-packages.ts). */
-const PROXY_AGENTS = ['https-proxy-agent', 'http-proxy-agent'];
+/** Loaded only behind a proxy, or only to start a program (see lazy-packages.ts); in every bundle. */
+const EVERY_BUNDLE_LAZY = ['https-proxy-agent', 'http-proxy-agent', 'child_process'];
 
 export function bundles(): Bundle[] {
   return [
-    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml', ...PROXY_AGENTS], withCheckJob: true, codeCache: true },
-    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml', ...PROXY_AGENTS], withCheckJob: true, codeCache: true },
-    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, lazy: [...PROXY_AGENTS], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/github.ts', outDir: 'shared/dist/github', lazy: ['undici', '@actions/exec', 'yaml', ...EVERY_BUNDLE_LAZY], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/azure-devops.ts', outDir: AZURE_DEVOPS_OUT, lazy: ['q', 'minimatch', 'yaml', ...EVERY_BUNDLE_LAZY], withCheckJob: true, codeCache: true },
+    { entry: 'shared/entries/cli.ts', outDir: 'shared/dist/cli', executable: true, lazy: [...EVERY_BUNDLE_LAZY], withCheckJob: true, codeCache: true },
   ];
 }
 
@@ -108,7 +108,7 @@ async function build(b: Bundle): Promise<void> {
   if (b.executable) chmodSync(join(out, 'index.js'), 0o755);
   for (const p of (b.lazy ?? []).map(lazyPackage)) {
     writeFileSync(join(out, shimFile(p)), lazyShim(p));
-    writeFileSync(join(out, p.file), await bundleLazy(p));
+    if (!p.builtin) writeFileSync(join(out, p.file), await bundleLazy(p));
   }
   if (b.withCheckJob) {
     // The whole folder: its lazily loaded chunks (NNN.index.js) sit beside index.js.

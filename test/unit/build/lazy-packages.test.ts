@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundles } from '../../../shared/build/bundle';
@@ -27,8 +28,23 @@ describe('lazily loaded packages', () => {
   test('every lazy package a bundle names is known and its entry exists', () => {
     const named = bundles().flatMap((b) => b.lazy ?? []);
     expect(named.length).toBeGreaterThan(0);
-    for (const name of named) expect(existsSync(lazyPackage(name).entry())).toBe(true);
+    for (const name of named) {
+      const p = lazyPackage(name);
+      if (p.builtin) expect(isBuiltin(p.entry())).toBe(true);
+      else expect(existsSync(p.entry())).toBe(true);
+    }
     expect(() => lazyPackage('left-pad')).toThrow(/not in LAZY_PACKAGES/);
+  });
+
+  test('a built-in is required by its node: name on first use, and is external under both its names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazy-builtin-'));
+    const p = lazyPackage('child_process');
+    writeFileSync(join(dir, shimFile(p)), lazyShim(p));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const shim = require(join(dir, shimFile(p))) as typeof import('node:child_process');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(shim.spawnSync).toBe(require('node:child_process').spawnSync);
+    expect(lazyExternals(['child_process'])).toEqual({ child_process: './child_process-lazy.js', 'node:child_process': './child_process-lazy.js' });
   });
 
   test('externals resolve each package to its shim beside index.js', () => {
