@@ -11,7 +11,8 @@
  * number of attempts. Every other failure is a StepError that says what Azure DevOps answered (its own message,
  * and the x-vss-e2eid / x-msedge-ref ids its support asks for) and what to check.
  */
-import { request, type RequestOptions } from 'node:https';
+import type { RequestOptions } from 'node:https';
+import { smallRequest, type SmallAnswer } from '../core/small-request';
 import { StepError } from '../core/errors';
 import { describeNetworkFailure } from '../core/network-error';
 import { type AuthConfig, describeAuth } from './config';
@@ -119,11 +120,7 @@ function requestUrl(req: AdoOidcRequest): URL {
   return url;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+type Answer = SmallAnswer;
 
 function attempt(url: URL, req: AdoOidcRequest): Promise<Answer | { failure: NonNullable<ReturnType<typeof describeNetworkFailure>> } | { error: Error }> {
   const options: RequestOptions = {
@@ -137,26 +134,9 @@ function attempt(url: URL, req: AdoOidcRequest): Promise<Answer | { failure: Non
     },
     timeout: TIMEOUT_MS,
   };
-  return new Promise((resolve) => {
-    const r = request(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY) chunks.push(c);
-      });
-      res.on('error', (e) => {
-        const failure = describeNetworkFailure(e, url.toString());
-        resolve(failure ? { failure } : { error: e });
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    r.on('timeout', () => r.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    r.on('error', (e) => {
-      const failure = describeNetworkFailure(e, url.toString());
-      resolve(failure ? { failure } : { error: e });
-    });
-    r.end();
+  return smallRequest(url, options, { maxBytes: MAX_BODY, oversize: 'truncate' }).catch((e: Error) => {
+    const failure = describeNetworkFailure(e, url.toString());
+    return failure ? { failure } : { error: e };
   });
 }
 

@@ -12,11 +12,12 @@
  * only held in a promise.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import type { Socket } from 'node:net';
 import { adoOidcRequestOf, fetchAdoOidcToken, type AdoOidcRetry } from './ado-oidc-token';
 import { type AuthConfig, TOKEN_EXCHANGE_AUDIENCE } from './config';
 import { behindProxy } from '../core/network-error';
+import { smallRequest } from '../core/small-request';
 
 /** Past this age a prefetched ID token is not used (GitHub's last several minutes; MSAL may ask much later). */
 export const PREFETCH_MAX_AGE_MS = 60_000;
@@ -136,28 +137,11 @@ export function prefetchAuthorityMetadata(
   };
 }
 
-function getPublic(url: string, agent: Agent, onSocket: (s: Socket) => void): Promise<PrefetchedAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', agent, headers: { accept: 'application/json' }, timeout: METADATA_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > METADATA_LIMIT_BYTES) req.destroy(new Error('authority metadata too large'));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('authority metadata request timed out')));
-    req.on('socket', onSocket);
-    req.on('error', reject);
-    req.end();
-  });
+async function getPublic(url: string, agent: Agent, onSocket: (s: Socket) => void): Promise<PrefetchedAnswer> {
+  const answer = await smallRequest(url, { method: 'GET', agent, headers: { accept: 'application/json' }, timeout: METADATA_TIMEOUT_MS }, { maxBytes: METADATA_LIMIT_BYTES, oversize: 'fail', onSocket });
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { status: answer.status, headers, body: answer.body };
 }
 
 /**
