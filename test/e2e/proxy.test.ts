@@ -40,9 +40,12 @@ test('CLI, service principal: every request goes through the proxy, and the step
   expect(JSON.parse(r.stdout)).toMatchObject({ result: 'created' });
   const requests = await t.control.journal(since);
   expect(requests.length).toBeGreaterThan(3);
-  // Sign-in and ARM both tunnelled (the storage upload too: Azurite is reached through the emulator's host or its own).
-  expect(proxy.tunnels.length).toBeGreaterThan(0);
+  // Sign-in and ARM (the emulator's host) and the upload to storage (Azurite's host) all tunnelled.
   expect(proxy.tunnels).toContain(emulatorHost());
+  const storage = /Uploading .* to https:\/\/([^/\s]+)\//.exec(r.stderr)?.[1];
+  expect(storage).toBeDefined();
+  expect(storage).not.toBe(emulatorHost());
+  expect(proxy.tunnels).toContain(storage);
 });
 
 test('GitHub action, OIDC: the ID token request and the sign-in go through the proxy too', async () => {
