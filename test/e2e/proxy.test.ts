@@ -28,7 +28,7 @@ beforeEach(() => {
 
 const emulatorHost = () => new URL(t.emulator.url).host;
 
-test('CLI, service principal: every request goes through the proxy, and the step succeeds', async () => {
+test('CLI, service principal: sign-in, ARM and the upload to storage go through the proxy, and the step succeeds', async () => {
   const since = await t.control.lastSeq();
   const r = await runNode(
     CLI,

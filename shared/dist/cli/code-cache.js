@@ -29,10 +29,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var code_cache_exports = {};
 __export(code_cache_exports, {
   CODE_CACHE_ENV: () => CODE_CACHE_ENV,
-  MAX_ENTRIES: () => MAX_ENTRIES,
-  cacheFolder: () => cacheFolder,
-  installCodeCache: () => installCodeCache,
-  readEntry: () => readEntry
+  installCodeCache: () => installCodeCache
 });
 module.exports = __toCommonJS(code_cache_exports);
 var fs = __toESM(require("node:fs"));
@@ -175,8 +172,5 @@ function prune(dir) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   CODE_CACHE_ENV,
-  MAX_ENTRIES,
-  cacheFolder,
-  installCodeCache,
-  readEntry
+  installCodeCache
 });

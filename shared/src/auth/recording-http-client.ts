@@ -10,13 +10,15 @@ import { describeNetworkFailure } from '../core/network-error';
 import type { PrefetchedGet } from './prefetch';
 import { currentAttemptLog } from './sign-in-attempts';
 
-function hostOf(url: string): string {
+function parsed(url: string): URL | undefined {
   try {
-    return new URL(url).host;
+    return new URL(url);
   } catch {
-    return 'the sign-in service';
+    return undefined;
   }
 }
+
+const hostOf = (url: string): string => parsed(url)?.host ?? 'the sign-in service';
 
 /** `p`'s value, or undefined when it fails or `signal` aborts first (the step's deadline bounds the wait). */
 function unlessAborted<T>(p: Promise<T>, signal: PipelineRequest['abortSignal']): Promise<T | undefined> {
@@ -41,16 +43,8 @@ async function answered(request: PipelineRequest, prefetched: PrefetchedGet | un
   return { request, status: answer.status, headers: createHttpHeaders(answer.headers), bodyAsText: answer.body };
 }
 
-const originOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-};
-
 export function recordingHttpClient(inner: HttpClient = createDefaultHttpClient(), prefetched?: PrefetchedGet): HttpClient {
-  const prefetchOrigin = prefetched && originOf(prefetched.url);
+  const prefetchOrigin = prefetched && parsed(prefetched.url)?.origin;
   return {
     async sendRequest(request) {
       const log = currentAttemptLog();
@@ -61,7 +55,7 @@ export function recordingHttpClient(inner: HttpClient = createDefaultHttpClient(
       }
       // The rest of the sign-in to that origin (the token request) goes out on the early GET's connection, unless
       // the request asks for a connection of its own (an agent, TLS settings, no keep-alive).
-      if (prefetched && !request.agent && !request.tlsSettings && !request.disableKeepAlive && originOf(request.url) === prefetchOrigin) {
+      if (prefetched && !request.agent && !request.tlsSettings && !request.disableKeepAlive && parsed(request.url)?.origin === prefetchOrigin) {
         request.agent = prefetched.agent;
       }
       try {

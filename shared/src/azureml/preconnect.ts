@@ -10,7 +10,7 @@
  * its own error). Not done behind a proxy: the proxy's agent opens connections there.
  */
 import { Agent } from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { behindProxy } from '../core/network-error';
 
@@ -38,7 +38,7 @@ export class PreconnectedAgent extends Agent {
     if (u.protocol !== 'https:' || this.spare) return;
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const port = Number(u.port || 443);
-    const socket = connect({ host, port, servername: isIp(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
+    const socket = connect({ host, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
     socket.unref();
     const spare: Spare = { host, port, socket };
     const drop = (): void => {
@@ -68,13 +68,11 @@ export class PreconnectedAgent extends Agent {
     return base.createConnection.call(this, options, callback);
   }
 
-  /** Whether a connection is waiting (for tests and the bench). */
+  /** Whether a connection is waiting (for the tests). */
   get hasSpare(): boolean {
     return this.spare !== undefined && !this.spare.socket.destroyed;
   }
 }
-
-const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
 /** The agent for the SDK pipeline with a connection to `armEndpoint` already opening, or undefined behind a proxy. */
 export function preconnectArm(armEndpoint: string, env: NodeJS.ProcessEnv = process.env): PreconnectedAgent | undefined {

@@ -41,7 +41,7 @@ export interface CodeCacheStatus {
 }
 
 /** How many entries a folder keeps: the oldest go when a new one is written (each bundle version adds its own). */
-export const MAX_ENTRIES = 48;
+const MAX_ENTRIES = 48;
 const HASH_BYTES = 32;
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
@@ -72,7 +72,7 @@ const M = Module as ModuleStatics;
 let installed: CodeCacheStatus | undefined;
 
 /** The per-user folder (checked or created 0700) that holds this Node's entries, or why there is none. */
-export function cacheFolder(env: NodeJS.ProcessEnv): { dir: string } | { reason: string } {
+function cacheFolder(env: NodeJS.ProcessEnv): { dir: string } | { reason: string } {
   const setting = env[CODE_CACHE_ENV]?.trim();
   if (setting && OFF.test(setting)) return { reason: `${CODE_CACHE_ENV}=${setting}` };
   const user = typeof process.getuid === 'function' ? String(process.getuid()) : safeUserName();
@@ -175,7 +175,7 @@ function requireFor(mod: InternalModule): NodeJS.Require {
 }
 
 /** An entry's cached data, only when it is a regular file of this user whose bytes match the hash it carries. */
-export function readEntry(entry: string): Buffer | undefined {
+function readEntry(entry: string): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = fs.openSync(entry, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));

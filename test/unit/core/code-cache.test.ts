@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODE_CACHE_FILE, codeCacheModule, launcher } from '../../../shared/build/launcher';
@@ -160,6 +160,25 @@ v8Only('the V8 code cache (Node without a compile cache of its own)', () => {
     const r = run(dir);
     expect(r.stdout).toContain('"answer":63');
     expect(entries().size).toBe(before.size + 1);
+  });
+
+  test('the folder keeps the newest 48 entries: older ones go when a run writes new ones', () => {
+    const folder = join(root, 'cache', `node-${process.version}-${process.arch}-v8-${process.versions.v8}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(join(root, 'cache'), 0o700);
+    const old = Date.now() / 1000 - 86_400;
+    for (let n = 0; n < 60; n++) {
+      const f = join(folder, `${n.toString(16).padStart(64, '0')}.bin`);
+      writeFileSync(f, 'stale');
+      utimesSync(f, old + n, old + n);
+    }
+    expect(run(bundle()).status).toBe(0);
+    const left = readdirSync(folder);
+    expect(left).toHaveLength(48);
+    // The two entries this run wrote are kept, and so are the newest of the old ones.
+    expect(left.filter((f) => readFileSync(join(folder, f)).toString() !== 'stale')).toHaveLength(2);
+    expect(left).toContain(`${(59).toString(16).padStart(64, '0')}.bin`);
+    expect(left).not.toContain(`${(0).toString(16).padStart(64, '0')}.bin`);
   });
 
   test('only files directly in the bundle folder are cached', () => {
