@@ -12,6 +12,7 @@ import { ROOT } from './generate';
 import { lazyExternals, lazyPackage, lazyShim, shimFile, type LazyPackage } from './lazy-packages';
 import { BUNDLE_MAIN, CODE_CACHE_FILE, codeCacheModule, launcher } from './launcher';
 import { AZURE_DEVOPS_OUT, AZURE_DEVOPS_STAMP, azureDevOpsInputsHash } from './azure-devops-inputs';
+import { foldFormDataChecks } from './form-data-checks';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ncc = require('@vercel/ncc') as (
@@ -91,6 +92,9 @@ export function nccOptions(b: Bundle, minify = true): Record<string, unknown> {
   };
 }
 
+/** Written into every bundle folder (see build). */
+export const BUNDLE_PACKAGE_JSON = '{ "private": true, "type": "commonjs" }\n';
+
 export { ncc, BUNDLE_MAIN };
 
 async function build(b: Bundle): Promise<void> {
@@ -99,12 +103,21 @@ async function build(b: Bundle): Promise<void> {
   const out = join(ROOT, b.outDir);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const text = code.startsWith('#!') ? code.slice(code.indexOf('\n') + 1) : code;
+  let folded = 0;
+  const fold = (file: string, source: string): string => {
+    const r = foldFormDataChecks(source, `${b.outDir}/${file}`);
+    folded += r.folded;
+    return r.code;
+  };
+  const text = fold(BUNDLE_MAIN, code.startsWith('#!') ? code.slice(code.indexOf('\n') + 1) : code);
   if (b.codeCache) {
     writeFileSync(join(out, BUNDLE_MAIN), text);
     writeFileSync(join(out, CODE_CACHE_FILE), codeCacheModule());
   }
   writeFileSync(join(out, 'index.js'), (b.executable ? '#!/usr/bin/env node\n' : '') + (b.codeCache ? launcher() : text));
+  // The bundle's files are CommonJS wherever the folder ends up (a checkout whose package.json says "type": "module",
+  // an agent's task folder), and Node's search for the package scope of each file loaded stops here.
+  writeFileSync(join(out, 'package.json'), BUNDLE_PACKAGE_JSON);
   if (b.executable) chmodSync(join(out, 'index.js'), 0o755);
   for (const p of (b.lazy ?? []).map(lazyPackage)) {
     writeFileSync(join(out, shimFile(p)), lazyShim(p));
@@ -118,14 +131,14 @@ async function build(b: Bundle): Promise<void> {
     const p = join(out, name);
     mkdirSync(dirname(p), { recursive: true });
     // ncc minifies the entry file only; lazily loaded chunks (NNN.index.js) get the same treatment here.
-    const source = /^\d+\.index\.js$/.test(name) ? await minifyChunk(name, asset.source.toString()) : asset.source;
+    const source = /^\d+\.index\.js$/.test(name) ? await minifyChunk(name, fold(name, asset.source.toString())) : asset.source;
     writeFileSync(p, source);
     // From the content, not ncc's reported permissions (which vary between runs): scripts are executable.
     chmodSync(p, source.slice(0, 2).toString() === '#!' ? 0o755 : 0o644);
   }
   const total = readdirSync(out, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => sum + (statSync(join(out, f)).isFile() ? statSync(join(out, f)).size : 0), 0);
   console.log(
-    `bundled ${b.outDir}: ${b.codeCache ? BUNDLE_MAIN : 'index.js'} ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB (${Date.now() - started} ms)`,
+    `bundled ${b.outDir}: ${b.codeCache ? BUNDLE_MAIN : 'index.js'} ${Math.round(Buffer.byteLength(text) / 1024)} kB, all files ${Math.round(total / 1024)} kB, ${folded} FormData checks folded (${Date.now() - started} ms)`,
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, runGitHubAction, runNode } from '../../shared/cli/runners';
@@ -51,6 +51,35 @@ describe('root action', () => {
       expect(mtimes()).toEqual(before);
     } finally {
       rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  test("a register-model run and its rerun never read Node's fetch globals (FormData, Headers, ...): Node's undici is never loaded", async () => {
+    // A preload replaces each lazy global with a getter that notes the read; the bundle otherwise runs as the runner runs it.
+    const dir = mkdtempSync(join(tmpdir(), 'fetch-globals-'));
+    const log = join(dir, 'reads');
+    const preload = join(dir, 'watch.js');
+    writeFileSync(
+      preload,
+      `const fs = require('node:fs');\n` +
+        `for (const name of ['FormData', 'Headers', 'Request', 'Response', 'fetch', 'MessageEvent', 'WebSocket', 'EventSource']) {\n` +
+        `  const d = Object.getOwnPropertyDescriptor(globalThis, name);\n` +
+        `  if (!d || !d.get) continue;\n` +
+        `  Object.defineProperty(globalThis, name, { configurable: true, enumerable: d.enumerable, set: d.set,\n` +
+        `    get() { fs.appendFileSync(${JSON.stringify(log)}, name + '\\n'); return d.get.call(this); } });\n` +
+        `}\n`,
+    );
+    writeFileSync(log, '');
+    const inputs = { step: 'register-model', 'resource-group': t.env.AML_RESOURCE_GROUP, workspace: t.env.AML_WORKSPACE, 'model-name': `m-${randomBytes(4).toString('hex')}`, 'model-path': modelFolder() };
+    const env = baseEnv({ ...t.env, SYSTEM_OIDCREQUESTURI: undefined, NODE_OPTIONS: `--require ${preload}` });
+    try {
+      const first = await runGitHubAction(ROOT_ACTION, inputs, env);
+      expect(first.outputs.result).toBe('created');
+      const second = await runGitHubAction(ROOT_ACTION, inputs, env);
+      expect(second.outputs.result).toBe('unchanged');
+      expect(readFileSync(log, 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -102,7 +102,7 @@ function hookCompile(bundleDir, dir) {
     if (typeof content !== "string" || !filename.endsWith(".js") || (0, import_node_path.dirname)(filename) !== bundleDir || content.startsWith("#!") || DYNAMIC_IMPORT.test(content)) {
       return original.call(this, content, filename);
     }
-    const entry = (0, import_node_path.join)(dir, `${sha256(content).toString("hex")}.bin`);
+    const entry = (0, import_node_path.join)(dir, `${sha256(`${filename}\0${content}`).toString("hex")}.bin`);
     const cachedData = readEntry(entry);
     let script;
     try {

@@ -12,7 +12,7 @@ import {
   createHttpHeaders,
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
-import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning/dist-esm/src/index.js';
 import type { Logger } from '../core/logger';
 import { armScope, type CloudEndpoints } from '../auth/clouds';
 import { armRetryPolicy, type RetryOptions } from './retry';

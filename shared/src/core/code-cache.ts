@@ -6,8 +6,8 @@
  *   (`module.enableCompileCache`), which checks each entry against the source it was made from.
  * - Older Node (the Node20_1 handler, the CLI on Node 20): a V8 code cache of our own. Each file of the bundle's
  *   folder is compiled with `vm.Script` and the cached data made from an earlier successful run. An entry is named
- *   by the sha256 of the source it was made from (V8 itself only compares the source's length) and carries the
- *   sha256 of its own bytes, so a stale, truncated or altered entry is never handed to V8; V8 rejects one made by
+ *   by the sha256 of the file's path and the source it was made from (V8 itself only compares the source's length,
+ *   and keeps the file name it was made with, which stack traces show) and carries the sha256 of its own bytes, so a stale, truncated or altered entry is never handed to V8; V8 rejects one made by
  *   another Node, V8 or flags, and the entry is then written again.
  *
  * Entries live in a folder per Node version and architecture under `AML_LIFECYCLE_CODE_CACHE` (a folder), or under
@@ -139,7 +139,8 @@ function hookCompile(bundleDir: string, dir: string): void {
     if (typeof content !== 'string' || !filename.endsWith('.js') || dirname(filename) !== bundleDir || content.startsWith('#!') || DYNAMIC_IMPORT.test(content)) {
       return original.call(this, content, filename);
     }
-    const entry = join(dir, `${sha256(content).toString('hex')}.bin`);
+    // The path too: two bundles may hold the same chunk, and V8 names a script after the file its cache was made from.
+    const entry = join(dir, `${sha256(`${filename}\0${content}`).toString('hex')}.bin`);
     const cachedData = readEntry(entry);
     let script: Vm.Script;
     try {

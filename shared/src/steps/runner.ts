@@ -85,6 +85,14 @@ function runUntilDeadline(run: Promise<void>, deadline: Deadline): Promise<void>
 export async function runStep(step: StepDefinition, host: Host): Promise<boolean> {
   const inputs = new StepInputs(step, host);
   let deadline: Deadline | undefined;
+  // A step left waiting on something nothing keeps alive would let Node exit with code 0, as if it had succeeded.
+  const stalled = (): void => {
+    host.setFailed(
+      `Unexpected error in aml-lifecycle ${step.id} (this is a bug, please report it with the debug log): the step stopped before it finished, waiting on something that can no longer happen.`,
+    );
+    process.exitCode = 1;
+  };
+  process.once('beforeExit', stalled);
   try {
     const missing = missingRequired(step, host, inputs);
     if (missing.length > 0) {
@@ -115,6 +123,7 @@ export async function runStep(step: StepDefinition, host: Host): Promise<boolean
     }
     return false;
   } finally {
+    process.off('beforeExit', stalled);
     deadline?.clear();
   }
 }

@@ -6,6 +6,7 @@ import { resolveAuth, type AuthSource, type ResolvedAuth } from '../auth/select'
 import { armScope, type CloudEndpoints } from '../auth/clouds';
 import type { AzureMlClient } from '../azureml/client';
 import { inputError } from '../core/errors';
+import { requestsWritten, watchRequests } from '../core/requests-written';
 import { checkResourceGroup, checkSubscriptionId, checkWorkspaceName } from '../core/names';
 import { checkApiVersion } from '../specs/api-version';
 import type { WorkspaceScope } from '../specs/datastore-uri';
@@ -79,6 +80,7 @@ export function planConnection(ctx: StepContext): ConnectionPlan {
     throw inputError("Input 'subscription-id' is required (or set AZURE_SUBSCRIPTION_ID).", { input: 'subscription-id' });
   }
   checkSubscriptionId(subscriptionId, 'subscription-id');
+  watchRequests();
   const config = prefetchSignIn(auth.config);
   return {
     ...base,
@@ -100,12 +102,10 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = planConnection(ctx)): Promise<WorkspaceConnection> {
   const { host, inputs } = ctx;
   const { auth, subscriptionId } = plan;
+  // The early requests leave first (their TLS handshakes need the event loop); identity then loads while they are answered.
+  await requestsWritten();
   await turn();
   const { createCredential } = await import('../auth/credential');
-  // Every Azure SDK pipeline (@azure/identity's too) checks `typeof FormData` on its first request, and Node loads
-  // its internal undici to answer (~20 ms). No option skips that check; reading the global here, while the ID token
-  // request is in flight, takes that cost off the path from the token to the first Azure request.
-  void (globalThis as { FormData?: unknown }).FormData;
   // Signing in starts now (the ARM token), while the ARM SDK and the client load (see prefetchAccessToken).
   const signedIn = createCredential(auth.config, {
     cloud: auth.cloud,

@@ -162,6 +162,22 @@ v8Only('the V8 code cache (Node without a compile cache of its own)', () => {
     expect(entries().size).toBe(before.size + 1);
   });
 
+  test('two bundle folders holding the same file each get an entry, and a stack trace names the folder that ran', () => {
+    // V8 keeps the file name a code cache was made with; an entry shared between two folders would name the other.
+    const throwing = `'use strict';\nrequire('./1.index.js');\nif (process.env.THROW) throw new Error('boom');\n`;
+    const one = bundle(throwing);
+    const two = join(root, 'second');
+    mkdirSync(two);
+    for (const f of readdirSync(one)) writeFileSync(join(two, f), readFileSync(join(one, f)));
+    expect(run(one).status).toBe(0);
+    expect(run(two).status).toBe(0);
+    expect(entries().size).toBe(4);
+    const r = run(two, { THROW: '1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${join(two, 'main.js')}:3`);
+    expect(r.stderr).not.toContain(join(one, 'main.js'));
+  });
+
   test('the folder keeps the newest 48 entries: older ones go when a run writes new ones', () => {
     const folder = join(root, 'cache', `node-${process.version}-${process.arch}-v8-${process.versions.v8}`);
     mkdirSync(folder, { recursive: true, mode: 0o700 });

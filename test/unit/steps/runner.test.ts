@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { StepError, inputError } from '../../../shared/src/core/errors';
 import type { HostKind } from '../../../shared/src/hosts/host';
 import type { StepContext, StepDefinition } from '../../../shared/src/steps/definition';
@@ -205,5 +207,35 @@ describe('forHost: inputs and settings in the host vocabulary', () => {
   });
   test('names that are not inputs are left alone', () => {
     expect(forHost("set 'colour: red'", { kind: 'cli' }, { inputs })).toBe("set 'colour: red'");
+  });
+});
+
+describe('a step that can no longer finish', () => {
+  // Only a process of its own shows what Node does when nothing is left to wait for.
+  const script = (waitOn: string) => `
+    const { runStep } = require(${JSON.stringify(require.resolve('../../../shared/src/steps/runner'))});
+    const { RecordingHost } = require(${JSON.stringify(require.resolve('./recording-host'))});
+    const host = new RecordingHost('github', { 'resource-group': 'rg', workspace: 'ws-main' });
+    const step = { id: 'probe-step', title: 'Probe', description: '', task: {}, outputs: [],
+      inputs: [{ name: 'resource-group', type: 'string', description: '', required: true }, { name: 'workspace', type: 'string', description: '', required: true }],
+      run: () => ${waitOn} };
+    runStep(step, host).then((ok) => console.log('resolved', ok));
+    process.on('exit', () => console.log(JSON.stringify(host.of('failed'))));
+  `;
+  const run = (waitOn: string) =>
+    spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script(waitOn)], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 });
+
+  test('fails with exit code 1 and says so, instead of exiting 0 as if it had succeeded', () => {
+    const r = run('new Promise(() => undefined)');
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('resolved');
+    expect(r.stdout).toMatch(/"level":"failed","message":"Unexpected error in aml-lifecycle probe-step \(this is a bug.*the step stopped before it finished/);
+  });
+
+  test('a step still waiting on a timer is not cut short', () => {
+    const r = run('new Promise((resolve) => setTimeout(resolve, 200))');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('resolved true');
+    expect(r.stdout).toContain('[]');
   });
 });

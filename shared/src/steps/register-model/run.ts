@@ -130,21 +130,20 @@ export async function registerModel(ctx: StepContext): Promise<void> {
     });
   }
   if (registry !== undefined) checkRegistryInputs(ctx, registry);
-  // Sign-in starts while the content is hashed; its input errors are still reported after the content's.
-  let connection: ConnectionPlan | undefined;
-  let connectionError: unknown;
+  // Signing in runs while the content is hashed (reading files mostly waits on the disk, signing in on the network
+  // and on loading @azure/identity). A problem with the content is still reported first, then one with the connection.
+  let connecting: Promise<WorkspaceConnection>;
   try {
-    connection = planConnection(ctx);
+    const connection: ConnectionPlan = planConnection(ctx);
+    connecting = connectWorkspace(ctx, connection);
   } catch (e) {
-    connectionError = e;
+    connecting = Promise.reject(e);
   }
-  let content: LocalContent | undefined;
-  if (plan.path.kind === 'local') {
-    const local = plan.path;
-    content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal));
-  }
-  if (!connection) throw connectionError;
-  const conn = await connectWorkspace(ctx, connection);
+  const local = plan.path.kind === 'local' ? plan.path : undefined;
+  const hashing: Promise<LocalContent | undefined> = local
+    ? host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal))
+    : Promise.resolve(undefined);
+  const [content, conn] = await inOrder([hashing, connecting] as const);
   const { client, scope } = conn;
   if (registry !== undefined) {
     const { registerModelInRegistry } = await import('./into-registry');
