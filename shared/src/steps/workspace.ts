@@ -57,10 +57,10 @@ export interface ConnectionPlan {
 /**
  * Read and check the sign-in and workspace inputs (input errors are thrown here), then start signing in: a GitHub
  * ID token or an Azure DevOps service connection's OIDC token, and the tenant's OpenID metadata, are requested now,
- * while the modules that use them load, and the connection to the ARM endpoint is opened (no request on it yet).
- * No Azure request, no heavy module.
+ * while the modules that use them load, and connections to the ARM endpoint are opened (as many as
+ * `armConnections`, one by default; no request on them yet). No Azure request, no heavy module.
  */
-export function planConnection(ctx: StepContext): ConnectionPlan {
+export function planConnection(ctx: StepContext, options: { armConnections?: number } = {}): ConnectionPlan {
   const { host, inputs } = ctx;
   const base = workspaceInputs(ctx);
   const source: AuthSource = {
@@ -86,7 +86,7 @@ export function planConnection(ctx: StepContext): ConnectionPlan {
     ...base,
     auth: { ...auth, config },
     authorityMetadata: prefetchAuthorityMetadata(config, auth.cloud.authorityHost),
-    armAgent: preconnectArm(auth.cloud.resourceManager),
+    armAgent: preconnectArm(auth.cloud.resourceManager, process.env, options.armConnections),
     subscriptionId,
   };
 }

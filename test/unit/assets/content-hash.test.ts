@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,6 +70,25 @@ describe('hashContent', () => {
     const h = await hashContent(root);
     expect(h.files.map((f) => f.relativePath)).toEqual(['big.bin']);
     expect(h.totalBytes).toBe(big.length);
+  });
+
+  test('small files (read in one call) and large ones (streamed) hash to the scheme: framed paths, sizes and bytes', async () => {
+    const small = Buffer.from('flavors: {}\n');
+    const large = Buffer.alloc(3 * 1024 * 1024 + 5, 9);
+    const root = tree({ 'MLmodel': small, 'w/large.bin': large });
+    const expected = createHash('sha256').update('aml-lifecycle-content-v1\nfolder\n');
+    for (const [rel, bytes] of [['MLmodel', small], ['w/large.bin', large]] as const) expected.update(`${Buffer.byteLength(rel)}:${rel}\0${bytes.length}\0`).update(bytes);
+    expect((await hashContent(root)).hash).toBe(expected.digest('hex'));
+  });
+
+  test('a large folder is listed in short runs: the event loop turns meanwhile, so a cancellation in the middle stops it', async () => {
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 1500; n++) files[`d${n % 10}/f${n}.txt`] = String(n);
+    const root = tree(files);
+    expect((await hashContent(root)).files).toHaveLength(1500);
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    await expect(hashContent(root, { signal: ac.signal })).rejects.toMatchObject({ kind: 'cancelled' });
   });
 
   test('a missing path is an input error', async () => {

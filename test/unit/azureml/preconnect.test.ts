@@ -55,7 +55,20 @@ test('the connection is open (and verified) before any request; the first reques
   expect(await fetchText(`${origin}/subscriptions?x=2`, agent)).toBe('ok');
   expect(served).toEqual(['/subscriptions?x=1', '/subscriptions?x=2']);
   expect(connections).toBe(1);
-  expect(agent.hasSpare).toBe(false);
+  expect(agent.spareCount).toBe(0);
+  agent.destroy();
+});
+
+test('three connections opened ahead serve three requests sent together, with no connection more', async () => {
+  const agent = preconnectArm(origin, {}, 3)!;
+  await until(() => connections === 3);
+  expect(agent.spareCount).toBe(3);
+  expect(served).toEqual([]);
+  const bodies = await Promise.all([1, 2, 3].map((n) => fetchText(`${origin}/read?n=${n}`, agent)));
+  expect(bodies).toEqual(['ok', 'ok', 'ok']);
+  expect(served.sort()).toEqual(['/read?n=1', '/read?n=2', '/read?n=3']);
+  expect(connections).toBe(3);
+  expect(agent.spareCount).toBe(0);
   agent.destroy();
 });
 
@@ -64,9 +77,9 @@ test('another origin, or a spare the server closed, gets a connection of its own
   await until(() => connections === 1);
   expect(await fetchText(origin.replace('127.0.0.1', 'localhost') + '/other', agent)).toBe('ok');
   expect(connections).toBe(2);
-  expect(agent.hasSpare).toBe(true);
+  expect(agent.spareCount).toBe(1);
   server.closeAllConnections();
-  await until(() => !agent.hasSpare);
+  await until(() => agent.spareCount === 0);
   expect(await fetchText(`${origin}/after-close`, agent)).toBe('ok');
   expect(served).toEqual(['/other', '/after-close']);
   agent.destroy();
@@ -75,8 +88,8 @@ test('another origin, or a spare the server closed, gets a connection of its own
 test('a spare that could not connect is dropped, and the request connects (or fails) as usual', async () => {
   const agent = new PreconnectedAgent();
   agent.preconnect('https://127.0.0.1:1');
-  await until(() => !agent.hasSpare);
-  expect(agent.hasSpare).toBe(false);
+  await until(() => agent.spareCount === 0);
+  expect(agent.spareCount).toBe(0);
   await expect(fetchText('https://127.0.0.1:1/x', agent)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 });
 

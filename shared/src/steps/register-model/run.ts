@@ -134,7 +134,8 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   // and on loading @azure/identity). A problem with the content is still reported first, then one with the connection.
   let connecting: Promise<WorkspaceConnection>;
   try {
-    const connection: ConnectionPlan = planConnection(ctx);
+    // One ARM connection for each of the planning reads that go out together (workspace, datastore, latest version).
+    const connection: ConnectionPlan = planConnection(ctx, { armConnections: 3 });
     connecting = connectWorkspace(ctx, connection);
   } catch (e) {
     connecting = Promise.reject(e);
