@@ -58,14 +58,20 @@ export interface RegisterSample {
   firstArmMs: number;
 }
 
-/** One register-model run of `b`, timed spawn → exit, with when its first request and first ARM request arrived. */
-export async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string, cache = CODE_CACHE): Promise<RegisterSample> {
+/** One register-model run of `b`, timed spawn → exit; it must end with `expect` as its result. */
+export async function runOnce(b: BundleUnderTest, name: string, path: string, expect: string, cache = CODE_CACHE): Promise<TimedRun> {
   const inv = b.invocation(name, path);
   const run = await timeProcess(process.execPath, [inv.script, ...inv.args], { ...inv.env, [CODE_CACHE_ENV]: cache });
   const result = inv.result(run);
   if (run.exitCode !== 0 || result !== expect) {
     throw new Error(`${b.label}: exit ${run.exitCode}, result ${result} (wanted ${expect})\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   }
+  return run;
+}
+
+/** runOnce through the recording proxy, with when the run's first request and first ARM request arrived there. */
+export async function registerOnce(b: BundleUnderTest, proxy: RecordingProxy, name: string, path: string, expect: string, cache = CODE_CACHE): Promise<RegisterSample> {
+  const run = await runOnce(b, name, path, expect, cache);
   const first = firstRequest(proxy.seen, run.startedAt);
   const arm = firstArmRequest(proxy.seen, run.startedAt);
   if (!first || !arm) throw new Error(`${b.label}: no ${first ? 'ARM ' : ''}request reached the proxy`);
