@@ -3,7 +3,7 @@
  * run them, against the local emulator and Azurite, through the real credential, SDK, HTTP and polling code.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, runAdoTask, runGitHubAction, runNode } from '../../shared/cli/runners';
@@ -256,6 +256,22 @@ describe('CLI', () => {
     expect(inExisting.exitCode).toBe(1);
     expect(inExisting.stderr).toMatch(/datastore 'nosuchstore', which does not exist/);
   });
+});
+
+test('a model folder that fails its check is reported at once: signing in, begun meanwhile (and slow here), stops', async () => {
+  const folder = modelFolder();
+  symlinkSync(join(tmpdir()), join(folder, 'escape'));
+  await t.control.addFault({ method: 'POST', path: '/oauth2/v2.0/token$', delayMs: 20_000, times: 1 });
+  try {
+    const started = Date.now();
+    const r = record(await runGitHubAction(ACTION, { ...workspace(), 'model-name': uniqueName(), 'model-path': folder }, githubEnv()));
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/::error.*the symbolic link 'escape' points outside the folder/);
+    // Well before the token endpoint would have answered: the step neither waited for it nor stayed alive for it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  } finally {
+    await t.control.clearFaults();
+  }
 });
 
 describe('bad input is reported before anything is sent', () => {

@@ -99,13 +99,21 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * connection earlier). @azure/identity and the ARM SDK are loaded here, on this path only; the ARM token is
  * requested between the two.
  */
-export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = planConnection(ctx)): Promise<WorkspaceConnection> {
+export async function connectWorkspace(
+  ctx: StepContext,
+  plan: ConnectionPlan = planConnection(ctx),
+  /** Aborts signing in and every request of the client (default: the step's deadline). */
+  signal: AbortSignal = ctx.deadline.signal,
+): Promise<WorkspaceConnection> {
   const { host, inputs } = ctx;
   const { auth, subscriptionId } = plan;
   // The early requests leave first (their TLS handshakes need the event loop); identity then loads while they are answered.
   await requestsWritten();
   await turn();
   const { createCredential } = await import('../auth/credential');
+  // Stopped already (the step failed meanwhile): no token request. @azure/identity only acts on an abort that comes
+  // while a request is out.
+  signal.throwIfAborted();
   // Signing in starts now (the ARM token), while the ARM SDK and the client load (see prefetchAccessToken).
   const signedIn = createCredential(auth.config, {
     cloud: auth.cloud,
@@ -113,7 +121,7 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
     logger: host,
     authorityMetadata: plan.authorityMetadata,
   });
-  const credential = prefetchAccessToken(signedIn, armScope(auth.cloud), ctx.deadline.signal);
+  const credential = prefetchAccessToken(signedIn, armScope(auth.cloud), signal);
   await turn();
   const { AzureMlClient } = await import('../azureml/client');
   const client = new AzureMlClient({
@@ -121,7 +129,7 @@ export async function connectWorkspace(ctx: StepContext, plan: ConnectionPlan = 
     cloud: auth.cloud,
     subscriptionId,
     logger: host,
-    signal: ctx.deadline.signal,
+    signal,
     apiVersion: inputs.string('api-version'),
     timeoutMs: plan.timeoutMs,
     onSecret: (v: string) => host.setSecret(v),

@@ -131,20 +131,28 @@ export async function registerModel(ctx: StepContext): Promise<void> {
   }
   if (registry !== undefined) checkRegistryInputs(ctx, registry);
   // Signing in runs while the content is hashed (reading files mostly waits on the disk, signing in on the network
-  // and on loading @azure/identity). A problem with the content is still reported first, then one with the connection.
+  // and on loading @azure/identity). A problem with the content is reported first, at once: signing in stops.
+  const contentFailed = new AbortController();
   let connecting: Promise<WorkspaceConnection>;
   try {
     // One ARM connection for each of the planning reads that go out together (workspace, datastore, latest version).
     const connection: ConnectionPlan = planConnection(ctx, { armConnections: 3 });
-    connecting = connectWorkspace(ctx, connection);
+    connecting = connectWorkspace(ctx, connection, AbortSignal.any([ctx.deadline.signal, contentFailed.signal]));
   } catch (e) {
     connecting = Promise.reject(e);
   }
-  const local = plan.path.kind === 'local' ? plan.path : undefined;
-  const hashing: Promise<LocalContent | undefined> = local
-    ? host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal))
-    : Promise.resolve(undefined);
-  const [content, conn] = await inOrder([hashing, connecting] as const);
+  connecting.catch(() => undefined); // awaited below, unless the content's error comes first
+  let content: LocalContent | undefined;
+  if (plan.path.kind === 'local') {
+    const local = plan.path;
+    try {
+      content = await host.group(`Hashing ${local.absolutePath}`, () => hashLocalContent(local.absolutePath, host, ctx.deadline.signal));
+    } catch (e) {
+      contentFailed.abort(e);
+      throw e;
+    }
+  }
+  const conn = await connecting;
   const { client, scope } = conn;
   if (registry !== undefined) {
     const { registerModelInRegistry } = await import('./into-registry');
