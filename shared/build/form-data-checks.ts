@@ -73,16 +73,21 @@ function declares(fn: AnyNode): boolean {
   return false;
 }
 
-/** Every Identifier named FormData that is not inside a function declaring its own, with its parent and grandparent. */
-function identifiers(root: Node): Found[] {
+/**
+ * Every Identifier named FormData that is not inside a function declaring its own, with its parent and grandparent,
+ * and the parent of every node walked (for the `&&` around an instanceof).
+ */
+function identifiers(root: Node): { found: Found[]; parents: Map<AnyNode, AnyNode> } {
   const found: Found[] = [];
+  const parents = new Map<AnyNode, AnyNode>();
   const walk = (node: AnyNode, parent: AnyNode | undefined, grand: AnyNode | undefined): void => {
     if ((isFunction(node) || node.type === 'Program') && declares(node)) return; // its FormData is its own
+    if (parent) parents.set(node, parent);
     if (node.type === 'Identifier' && node.name === NAME) found.push({ node, parent, grand });
     for (const child of children(node)) walk(child, node, parent);
   };
   walk(root as AnyNode, undefined, undefined);
-  return found;
+  return { found, parents };
 }
 
 /** A property name or key, not a reference to a variable. */
@@ -123,19 +128,6 @@ function guardedInstanceof(f: Found, folded: Set<AnyNode>, parents: Map<AnyNode,
   return folded.has(left);
 }
 
-function parentsOf(root: Node): Map<AnyNode, AnyNode> {
-  const parents = new Map<AnyNode, AnyNode>();
-  const stack: AnyNode[] = [root as AnyNode];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (const child of children(node)) {
-      parents.set(child, node);
-      stack.push(child);
-    }
-  }
-  return parents;
-}
-
 /**
  * `code` with the SDK's FormData checks folded, and how many were; throws FormDataUseError naming `file` and the
  * offset of any other use of the global.
@@ -143,17 +135,18 @@ function parentsOf(root: Node): Map<AnyNode, AnyNode> {
 export function foldFormDataChecks(code: string, file: string): { code: string; folded: number } {
   if (!code.includes(NAME)) return { code, folded: 0 };
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
-  const found = identifiers(ast).filter((f) => !isName(f));
-  if (found.length === 0) return { code, folded: 0 };
+  const { found: all, parents } = identifiers(ast);
+  const found = all.filter((f) => !isName(f));
   const checks = new Map<AnyNode, string>();
+  const rest: Found[] = [];
   for (const f of found) {
     const c = typeofCheck(f);
     if (c) checks.set(c.node, c.replacement);
+    else rest.push(f);
   }
   const folded = new Set(checks.keys());
-  const parents = parentsOf(ast);
-  for (const f of found) {
-    if (typeofCheck(f) || guardedInstanceof(f, folded, parents)) continue;
+  for (const f of rest) {
+    if (guardedInstanceof(f, folded, parents)) continue;
     const at = f.node.start;
     throw new FormDataUseError(
       `${file}:${at}: FormData is used here (${JSON.stringify(code.slice(Math.max(0, at - 40), at + 40))}); the build folds only ` +

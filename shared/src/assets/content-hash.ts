@@ -10,6 +10,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Ignore } from 'ignore';
 import { inputError, StepError } from '../core/errors';
 import { describeFileType, isInsideFolder, readRegularFile } from '../core/files';
@@ -57,7 +58,6 @@ const SMALL_FILE_BYTES = 1024 * 1024;
 const ENTRIES_PER_TURN = 256;
 const BYTES_PER_TURN = 8 * 1024 * 1024;
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const statOrUndefined = (p: string): Stats | undefined => {
   try {
     return statSync(p);

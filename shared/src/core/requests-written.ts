@@ -10,6 +10,7 @@
  * costs or saves time.
  */
 import type { ClientRequest } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 
 const pending = new Set<ClientRequest>();
 let watching = false;
@@ -50,7 +51,7 @@ export function watchRequests(): void {
  * announces a request once it has a socket, a tick after it is made, so this first lets that tick pass.
  */
 export async function requestsWritten(capMs = 100): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await setImmediate();
   const waiting = [...pending];
   if (waiting.length === 0) return;
   await new Promise<void>((resolve) => {

@@ -11,6 +11,8 @@ import { checkResourceGroup, checkSubscriptionId, checkWorkspaceName } from '../
 import { checkApiVersion } from '../specs/api-version';
 import type { WorkspaceScope } from '../specs/datastore-uri';
 import type { StepContext } from './definition';
+// `turn()` yields to the event loop, so that requests already started make progress between two long module loads.
+import { setImmediate as turn } from 'node:timers/promises';
 
 export interface WorkspaceConnection {
   client: AzureMlClient;
@@ -91,8 +93,6 @@ export function planConnection(ctx: StepContext, options: { armConnections?: num
   };
 }
 
-/** Yield to the event loop, so that requests already started make progress between two long module loads. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Sign in and build the Azure ML client for the workspace the inputs name (from `plan` when the step planned the
