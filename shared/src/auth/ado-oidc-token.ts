@@ -13,6 +13,7 @@
  */
 import type { RequestOptions } from 'node:https';
 import { smallRequest, type SmallAnswer } from '../core/small-request';
+import { proxyAgentFor } from '../core/proxy-agent';
 import { StepError } from '../core/errors';
 import { describeNetworkFailure } from '../core/network-error';
 import { type AuthConfig, describeAuth } from './config';
@@ -133,6 +134,9 @@ function attempt(url: URL, req: AdoOidcRequest): Promise<Answer | { failure: Non
       'Content-Length': '0',
     },
     timeout: TIMEOUT_MS,
+    // Behind HTTPS_PROXY the way every other request of the step goes (the agent's proxy setting included: see
+    // hosts/azure-devops.ts).
+    agent: proxyAgentFor(url),
   };
   return smallRequest(url, options, { maxBytes: MAX_BODY, oversize: 'truncate' }).catch((e: Error) => {
     const failure = describeNetworkFailure(e, url.toString());

@@ -7,6 +7,7 @@
 import { request } from 'node:https';
 import { StepError } from '../core/errors';
 import { describeNetworkFailure } from '../core/network-error';
+import { proxyAgentFor } from '../core/proxy-agent';
 
 export interface IdTokenRequest {
   /** ACTIONS_ID_TOKEN_REQUEST_URL */
@@ -33,7 +34,7 @@ export function fetchGitHubIdToken(req: IdTokenRequest, audience: string): Promi
   return new Promise<string>((resolve, reject) => {
     const r = request(
       url,
-      { method: 'GET', headers: { Authorization: `Bearer ${req.bearer}`, Accept: 'application/json' }, signal: req.signal, timeout: 30_000 },
+      { method: 'GET', headers: { Authorization: `Bearer ${req.bearer}`, Accept: 'application/json' }, signal: req.signal, timeout: 30_000, agent: proxyAgentFor(url) },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -7,6 +7,7 @@ import * as tl from 'azure-pipelines-task-lib/task';
 import type { SourceLocation } from '../core/errors';
 import type { InputDefinition, StepDefinition } from '../steps/definition';
 import { runStep } from '../steps/runner';
+import { agentProxyEnv } from './ado-agent-proxy';
 import { BaseHost } from './base';
 import type { AdoServiceConnection, HostAuthContext, RunContext } from './host';
 import { taskInputName } from './inputs';
@@ -57,6 +58,7 @@ export class AzureDevOpsHost extends BaseHost {
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     super();
+    this.useAgentProxy(env);
     const connectionId = tl.getInput(SERVICE_CONNECTION_INPUT, false);
     const connection = connectionId ? readServiceConnection(connectionId, (v) => this.setSecret(v)) : undefined;
     this.auth = connection ? { serviceConnection: connection } : {};
@@ -74,6 +76,22 @@ export class AzureDevOpsHost extends BaseHost {
           : undefined,
       ...(collection && project ? { project: { collectionUri: collection, name: project } } : {}),
     };
+  }
+
+  /** The agent's proxy setting as HTTPS_PROXY / NO_PROXY, which every HTTP stack of a step honours (ado-agent-proxy.ts). */
+  private useAgentProxy(env: NodeJS.ProcessEnv): void {
+    const url = tl.getVariable('Agent.ProxyUrl');
+    if (!url) return;
+    const r = agentProxyEnv(
+      { url, username: tl.getVariable('Agent.ProxyUsername'), password: tl.getVariable('Agent.ProxyPassword'), bypassList: tl.getVariable('Agent.ProxyBypassList') },
+      env,
+    );
+    for (const secret of r.secrets) this.setSecret(secret);
+    if (r.skipped) this.debug(`The agent's proxy setting is not used: ${r.skipped}.`);
+    Object.assign(env, r.set);
+    for (const p of r.unconverted) {
+      this.warning(`The agent's proxy bypass entry '${p}' does not name a host, so requests it matches still go through the proxy; set NO_PROXY on the task to reach them directly.`);
+    }
   }
 
   protected readInput(input: InputDefinition): string | undefined {

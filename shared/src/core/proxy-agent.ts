@@ -1,0 +1,37 @@
+/**
+ * The proxy for a request made with Node's own HTTPS client (the GitHub ID token from the CLI, the Azure DevOps
+ * service connection's OIDC token): the SDK pipelines and @actions/http-client honour HTTPS_PROXY and NO_PROXY
+ * themselves, and these requests must go the same way, or on a network reachable only through the proxy they fail.
+ *
+ * The variables and NO_PROXY's rules are the ones @azure/core-rest-pipeline applies: HTTPS_PROXY, https_proxy,
+ * ALL_PROXY, all_proxy, HTTP_PROXY, http_proxy in that order; NO_PROXY (or no_proxy) a comma-separated list where
+ * `*` matches every host, `.example.com` a host and its subdomains, and any other entry that host only.
+ */
+import type { Agent } from 'node:https';
+
+const HTTPS_PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** The proxy URL `url` goes through, and the variable it came from; undefined when none applies. */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): { proxy: string; variable: string } | undefined {
+  const variable = HTTPS_PROXY_VARIABLES.find((v) => env[v]);
+  if (!variable) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of noProxy) {
+    if (entry === '*') return undefined;
+    if (entry.startsWith('.') ? host.endsWith(entry) || host === entry.slice(1) : host === entry) return undefined;
+  }
+  return { proxy: env[variable]!, variable };
+}
+
+/** An agent that tunnels to `url` through its proxy (https-proxy-agent, loaded only then), or undefined. */
+export function proxyAgentFor(url: URL, env: NodeJS.ProcessEnv = process.env): Agent | undefined {
+  const p = proxyFor(url, env);
+  if (!p) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { HttpsProxyAgent } = require('https-proxy-agent') as typeof import('https-proxy-agent');
+  return new HttpsProxyAgent(p.proxy) as unknown as Agent;
+}
