@@ -106,3 +106,20 @@ test("Azure DevOps task, agent proxy setting (Agent.ProxyUrl): the service conne
     await routed.close();
   }
 });
+
+test('CLI inside a GitHub job (OIDC): its own ID token request goes through the proxy too', async () => {
+  const hidden = `127.0.0.1:${await freePort()}`;
+  const routed = await startConnectProxy({ [hidden]: emulatorHost() });
+  try {
+    const env = githubEnv(t, { HTTPS_PROXY: routed.url, NO_PROXY: '' });
+    const idTokenUrl = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL!);
+    idTokenUrl.host = hidden;
+    const r = await runNode(CLI, ['register-model', '--model-name', uniqueName(), '--model-path', modelFolder()], { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: idTokenUrl.toString() });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'created' });
+    expect(routed.tunnels).toContain(hidden);
+  } finally {
+    await routed.close();
+  }
+});
