@@ -8,6 +8,7 @@
  * `*` matches every host, `.example.com` a host and its subdomains, and any other entry that host only.
  */
 import type { Agent } from 'node:https';
+import { inputError } from './errors';
 
 const HTTPS_PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy'];
 
@@ -31,7 +32,13 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): { prox
 export function proxyAgentFor(url: URL, env: NodeJS.ProcessEnv = process.env): Agent | undefined {
   const p = proxyFor(url, env);
   if (!p) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(p.proxy);
+  } catch {
+    throw inputError(`${p.variable} is not a URL, so no request can go through the proxy`, { hint: `set ${p.variable} to the proxy's address, e.g. http://proxy.example:3128` });
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { HttpsProxyAgent } = require('https-proxy-agent') as typeof import('https-proxy-agent');
-  return new HttpsProxyAgent(p.proxy) as unknown as Agent;
+  return new HttpsProxyAgent(proxy) as unknown as Agent;
 }

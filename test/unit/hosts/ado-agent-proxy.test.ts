@@ -1,6 +1,6 @@
 /** The Azure DevOps agent's proxy setting turned into HTTPS_PROXY / NO_PROXY (shared/src/hosts/ado-agent-proxy.ts). */
 import { agentProxyEnv, bypassHost } from '../../../shared/src/hosts/ado-agent-proxy';
-import { proxyFor } from '../../../shared/src/core/proxy-agent';
+import { proxyAgentFor, proxyFor } from '../../../shared/src/core/proxy-agent';
 
 describe('bypassHost', () => {
   test.each([
@@ -59,5 +59,13 @@ describe('proxyFor (NO_PROXY as @azure/core-rest-pipeline reads it)', () => {
   test('* bypasses everything; no variable, no proxy', () => {
     expect(proxyFor(new URL('https://x.example/'), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
     expect(proxyFor(new URL('https://x.example/'), {})).toBeUndefined();
+  });
+});
+
+describe('proxyAgentFor', () => {
+  test('a proxy variable that is not a URL is an input error naming it; a bypassed host gets no agent', () => {
+    expect(() => proxyAgentFor(new URL('https://x.example/'), { HTTPS_PROXY: 'not a url' })).toThrow(/HTTPS_PROXY is not a URL/);
+    expect(proxyAgentFor(new URL('https://x.example/'), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.example' })).toBeUndefined();
+    expect(proxyAgentFor(new URL('https://x.example/'), { HTTPS_PROXY: 'http://p:1' })).toBeDefined();
   });
 });
