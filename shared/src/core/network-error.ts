@@ -17,8 +17,11 @@ export interface NetworkFailure {
   proxy?: string;
 }
 
-/** The variables Node's HTTP stacks (@azure/core-rest-pipeline, @actions/http-client) take a proxy from. */
-export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+/**
+ * The variables Node's HTTP stacks (@azure/core-rest-pipeline, @actions/http-client) take a proxy from, in the
+ * order @azure/core-rest-pipeline reads them for an https request.
+ */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy'];
 /** Whether a proxy is configured: then connections are the proxy's to open, and nothing is opened ahead. */
 export const behindProxy = (env: NodeJS.ProcessEnv): boolean => PROXY_VARIABLES.some((v) => env[v]);
 

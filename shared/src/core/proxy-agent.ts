@@ -3,18 +3,17 @@
  * service connection's OIDC token): the SDK pipelines and @actions/http-client honour HTTPS_PROXY and NO_PROXY
  * themselves, and these requests must go the same way, or on a network reachable only through the proxy they fail.
  *
- * The variables and NO_PROXY's rules are the ones @azure/core-rest-pipeline applies: HTTPS_PROXY, https_proxy,
- * ALL_PROXY, all_proxy, HTTP_PROXY, http_proxy in that order; NO_PROXY (or no_proxy) a comma-separated list where
- * `*` matches every host, `.example.com` a host and its subdomains, and any other entry that host only.
+ * The variables (PROXY_VARIABLES, in their order) and NO_PROXY's rules are the ones @azure/core-rest-pipeline
+ * applies: NO_PROXY (or no_proxy) is a comma-separated list where `*` matches every host, `.example.com` a host
+ * and its subdomains, and any other entry that host only.
  */
 import type { Agent } from 'node:https';
 import { inputError } from './errors';
-
-const HTTPS_PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy'];
+import { PROXY_VARIABLES } from './network-error';
 
 /** The proxy URL `url` goes through, and the variable it came from; undefined when none applies. */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): { proxy: string; variable: string } | undefined {
-  const variable = HTTPS_PROXY_VARIABLES.find((v) => env[v]);
+  const variable = PROXY_VARIABLES.find((v) => env[v]);
   if (!variable) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '')

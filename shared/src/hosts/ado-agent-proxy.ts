@@ -1,13 +1,14 @@
 /**
  * An Azure DevOps agent configured with a proxy (`Agent.ProxyUrl`, `Agent.ProxyUsername`, `Agent.ProxyPassword`,
  * `Agent.ProxyBypassList`) hands it to tasks as variables, not as HTTPS_PROXY. Every HTTP stack of a step honours
- * HTTPS_PROXY and NO_PROXY, so the host turns the agent's setting into those two before the step runs; a task's
- * own HTTPS_PROXY (or https_proxy) wins.
+ * HTTPS_PROXY and NO_PROXY, so the host turns the agent's setting into those two before the step runs; a proxy
+ * variable of the task's own (PROXY_VARIABLES) wins.
  *
  * The bypass list holds regular expressions, each tested by the agent against a request's whole URL. One that names
  * a host (`contoso\.com`, `.*\.corp\.contoso\.com`, with or without `https?://`) becomes the NO_PROXY entry
  * `.contoso.com`: that host and its subdomains. Any other is reported, since NO_PROXY cannot say it.
  */
+import { PROXY_VARIABLES } from '../core/network-error';
 
 export interface AgentProxySetting {
   url: string;
@@ -45,7 +46,8 @@ export function bypassHost(pattern: string): string | undefined {
 export function agentProxyEnv(setting: AgentProxySetting | undefined, env: NodeJS.ProcessEnv): AgentProxyEnv {
   const none: AgentProxyEnv = { set: {}, secrets: [], unconverted: [] };
   if (!setting?.url) return none;
-  if (env.HTTPS_PROXY || env.https_proxy) return { ...none, skipped: `the task's own ${env.HTTPS_PROXY ? 'HTTPS_PROXY' : 'https_proxy'} is used instead` };
+  const own = PROXY_VARIABLES.find((v) => env[v]);
+  if (own) return { ...none, skipped: `the task's own ${own} is used instead` };
   let url: URL;
   try {
     url = new URL(setting.url);

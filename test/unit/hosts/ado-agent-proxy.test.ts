@@ -36,6 +36,7 @@ describe('agentProxyEnv', () => {
 
   test("a task's own HTTPS_PROXY wins, and a setting that is not a URL is not used", () => {
     expect(agentProxyEnv({ url: 'http://proxy:1' }, { HTTPS_PROXY: 'http://mine:2' })).toMatchObject({ set: {}, skipped: expect.stringMatching(/HTTPS_PROXY/) });
+    expect(agentProxyEnv({ url: 'http://proxy:1' }, { ALL_PROXY: 'http://mine:2' })).toMatchObject({ set: {}, skipped: expect.stringMatching(/ALL_PROXY/) });
     expect(agentProxyEnv({ url: 'not a url' }, {})).toMatchObject({ set: {}, skipped: 'Agent.ProxyUrl is not a URL' });
     expect(agentProxyEnv({ url: 'socks5://proxy:1080' }, {})).toMatchObject({ set: {}, skipped: expect.stringMatching(/http or https/) });
   });
